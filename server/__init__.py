@@ -1,0 +1,1 @@
+"""The 巷鄰 sync backend: FastAPI over SQLAlchemy Core (SQLite by default, PostgreSQL)."""

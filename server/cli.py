@@ -1,0 +1,38 @@
+"""``python -m server <command>``: each command lives in its own module exposing
+``add_arguments(parser)`` and ``run(args) -> int``; this file only dispatches."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("server.commands.serve", "run the sync API (FastAPI on uvicorn)"),
+    "seed-demo": ("server.commands.seed_demo", "create the demo community"),
+    "import-register": ("server.commands.import_register", "import a resident register (.xlsx/.csv)"),
+    "create-user": ("server.commands.users", "create a login"),
+    "set-password": ("server.commands.users", "set a login's password"),
+    "assign": ("server.commands.users", "assign estates or a district to a login"),
+    "backup": ("server.commands.backup", "consistent online backup of the database"),
+    "import-questionnaires": ("server.commands.questionnaires", "create/update questionnaires from JSON/YAML"),
+    "posters": ("server.commands.posters", "render printable QR posters (PNG + PDF)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="巷鄰 sync backend")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod = importlib.import_module(module)
+        adder = getattr(mod, f"add_{name.replace('-', '_')}_arguments", None) or mod.add_arguments
+        adder(p)
+        p.set_defaults(_module=mod, _name=name)
+    args = parser.parse_args(argv)
+    runner = getattr(args._module, f"run_{args._name.replace('-', '_')}", None) or args._module.run
+    return int(runner(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

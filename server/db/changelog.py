@@ -1,0 +1,105 @@
+"""The change log: every write to a syncable row goes through ``record_change``.
+
+Gap safety. A pull reads "changes with seq > cursor". If a writer could take seq 11 and
+commit before another writer that took seq 10, a reader might see 11, move its cursor past
+10, and never see 10. So sequence numbers come from one counter row
+(``meta.key = 'seq'``) incremented inside the writing transaction: the row lock it takes
+(PostgreSQL) or the database write lock (SQLite, BEGIN IMMEDIATE) is held until commit, so
+writers holding sequence numbers commit in sequence order, and a later number is never
+visible before an earlier one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.db.schema import changes, meta
+
+
+def next_seqs(conn: Connection, n: int = 1) -> int:
+    """Reserve ``n`` consecutive sequence numbers; returns the first."""
+    last = conn.execute(
+        update(meta)
+        .where(meta.c.key == "seq")
+        .values(int_value=meta.c.int_value + n)
+        .returning(meta.c.int_value)
+    ).scalar_one()
+    return last - n + 1
+
+
+def current_seq(conn: Connection) -> int:
+    return conn.execute(select(meta.c.int_value).where(meta.c.key == "seq")).scalar_one()
+
+
+def history_floor(conn: Connection) -> int:
+    return conn.execute(select(meta.c.int_value).where(meta.c.key == "history_floor")).scalar_one()
+
+
+def _insert(conn: Connection):
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(changes)
+
+
+def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Stamp many entities at once. Each row: entity, entity_id, op ("upsert"|"delete"),
+    version, estate_id, district_id, data (the entity's full pull data; None for delete)."""
+    if not rows:
+        return
+    first = next_seqs(conn, len(rows))
+    values = [
+        {
+            "entity": r["entity"],
+            "entity_id": str(r["entity_id"]),
+            "seq": first + i,
+            "op": r.get("op", "upsert"),
+            "version": r["version"],
+            "estate_id": r.get("estate_id"),
+            "district_id": r.get("district_id"),
+            "data": r.get("data") if r.get("op", "upsert") == "upsert" else None,
+        }
+        for i, r in enumerate(rows)
+    ]
+    stmt = _insert(conn)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[changes.c.entity, changes.c.entity_id],
+        set_={
+            "seq": stmt.excluded.seq,
+            "op": stmt.excluded.op,
+            "version": stmt.excluded.version,
+            "estate_id": stmt.excluded.estate_id,
+            "district_id": stmt.excluded.district_id,
+            "data": stmt.excluded.data,
+        },
+    )
+    # one statement per chunk keeps parameter counts under SQLite's limit
+    for start in range(0, len(values), 500):
+        conn.execute(stmt, values[start : start + 500])
+
+
+def record_change(
+    conn: Connection,
+    entity: str,
+    entity_id: str,
+    *,
+    version: int,
+    data: dict[str, Any] | None,
+    estate_id: str | None = None,
+    district_id: str | None = None,
+    op: str = "upsert",
+) -> None:
+    record_changes(
+        conn,
+        [
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "op": op,
+                "version": version,
+                "data": data,
+                "estate_id": estate_id,
+                "district_id": district_id,
+            }
+        ],
+    )

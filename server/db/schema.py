@@ -1,0 +1,280 @@
+"""The server's tables (SQLAlchemy Core). Alembic migrations in server/migrations create them;
+this module is what the code queries through. Change a table only together with a new
+migration (forward only).
+
+Every syncable row carries ``version`` (bumped on each change). The change log (``changes``)
+holds one row per syncable entity with the change sequence ``seq`` of its latest change and
+the estate/district it belongs to, so a pull is one indexed range scan filtered by scope.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(36)
+TS = String(40)  # ISO-8601, UTC, e.g. 2026-11-24T01:30:00.000000+00:00
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    # counters live in int_value; settings in text_value
+    Column("int_value", BigInteger),
+    Column("text_value", Text),
+)
+
+districts = Table(
+    "districts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+estates = Table(
+    "estates",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("district_id", ID, ForeignKey("districts.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    Column("kind", String(16), nullable=False, server_default="estate"),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+households = Table(
+    "households",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("estate_id", ID, ForeignKey("estates.id"), nullable=False, index=True),
+    Column("building", String(16), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("room", String(16), nullable=False),
+    Column("people_count", Integer),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("contact_phone", String(32)),
+    Column("version", Integer, nullable=False, server_default="1"),
+    # {field: version at which it last changed}, for the field-by-field merge
+    Column("field_versions", JSON, nullable=False, default=dict),
+    UniqueConstraint("estate_id", "building", "unit", "room", name="uq_households_address"),
+)
+
+residents = Table(
+    "residents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False, index=True),
+    Column("name", String(64), nullable=False),
+    Column("gender", String(8), nullable=False, server_default="unknown"),
+    Column("birth_year", Integer),
+    Column("phone", String(32)),
+    Column("id_number", String(32)),
+    Column("relation", String(32), nullable=False, server_default=""),
+    Column("flags", JSON, nullable=False, default=list),
+    Column("vaccination", String(16), nullable=False, server_default="unknown"),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("field_versions", JSON, nullable=False, default=dict),
+)
+Index("ix_residents_id_number", residents.c.id_number)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),  # head | district_head | staff
+    Column("district_id", ID, ForeignKey("districts.id")),  # district heads
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", TS, nullable=False),
+)
+
+user_estates = Table(
+    "user_estates",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id"), primary_key=True),
+    Column("estate_id", ID, ForeignKey("estates.id"), primary_key=True),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 hex of the bearer token
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False, index=True),
+    Column("device_id", String(128), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("revoked_at", TS),
+)
+
+# Idempotency: every applied mutation id, forever (rejected ones leave no trace).
+mutations = Table(
+    "mutations",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, nullable=False),
+    Column("device_id", String(128), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("entity_id", ID, nullable=False),
+    Column("created_at", TS, nullable=False),  # the phone's clock
+    Column("applied_at", TS, nullable=False),  # the server's clock
+)
+
+checklists = Table(
+    "checklists",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("version", Integer, nullable=False, unique=True),
+    Column("title", JSON, nullable=False),  # {"zh": ..., "en": ...}
+    Column("questions", JSON, nullable=False),  # [Question]
+    Column("active", Boolean, nullable=False),
+    Column("created_at", TS, nullable=False),
+)
+
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False, index=True),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False, index=True),
+    Column("visited_at", TS, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("people_reached", Integer, nullable=False),
+    Column("checklist_version", Integer, nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("follow_up_date", String(10)),
+    Column("reached_resident_ids", JSON, nullable=False, default=list),
+    Column("created_at", TS, nullable=False),
+)
+
+concerns = Table(
+    "concerns",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("household_id", ID, ForeignKey("households.id"), nullable=False, index=True),
+    Column("resident_id", ID),
+    Column("visit_id", ID),
+    Column("kind", String(16), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("created_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+concern_events = Table(
+    "concern_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("concern_id", ID, ForeignKey("concerns.id"), nullable=False, index=True),
+    Column("user_id", ID, ForeignKey("users.id")),  # null for the public form
+    Column("action", String(16), nullable=False),  # created | comment | transition
+    Column("from_status", String(16)),
+    Column("to_status", String(16)),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("created_at", TS, nullable=False),
+)
+
+questionnaires = Table(
+    "questionnaires",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("title", JSON, nullable=False),
+    Column("intro", JSON, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+questionnaire_responses = Table(
+    "questionnaire_responses",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("questionnaire_id", ID, ForeignKey("questionnaires.id"), nullable=False, index=True),
+    Column("questionnaire_version", Integer, nullable=False),
+    Column("estate_id", ID, ForeignKey("estates.id")),
+    Column("household_id", ID, ForeignKey("households.id")),
+    Column("answers", JSON, nullable=False),
+    Column("submitted_at", TS, nullable=False),
+    Column("status", String(16), nullable=False, server_default="new"),
+    Column("outcome", String(32)),
+    Column("reviewed_by", ID),
+    Column("reviewed_at", TS),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("entity", String(16), nullable=False),  # household | resident
+    Column("entity_id", ID, nullable=False, index=True),
+    Column("field", String(32), nullable=False),
+    Column("server_value", JSON),
+    Column("client_value", JSON),
+    Column("mutation_id", ID, nullable=False),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("resolution", String(16)),
+    Column("resolved_by", ID),
+    Column("resolved_at", TS),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+# The change log: one row per syncable entity, stamped with the sequence of its latest change.
+# estate_id / district_id place the row in scope (both null = community-wide, e.g. checklists).
+changes = Table(
+    "changes",
+    metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("entity_id", ID, primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("op", String(8), nullable=False),  # upsert | delete
+    Column("version", Integer, nullable=False),
+    Column("estate_id", ID),
+    Column("district_id", ID),
+    # the entity's full pull data at this version (null for a tombstone); personal fields are
+    # removed at pull time for roles that must not see them (server.domain.scope)
+    Column("data", JSON),
+)
+Index("ix_changes_estate_seq", changes.c.estate_id, changes.c.seq)
+Index("ix_changes_district_seq", changes.c.district_id, changes.c.seq)
+
+# Rate limiting of logins survives restarts and is shared by workers.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(160), nullable=False, index=True),  # "user:<name>" | "client:<ip>"
+    Column("at", TS, nullable=False),
+)
