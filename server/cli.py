@@ -21,17 +21,19 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m server", description="巷鄰 sync backend")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = argv[0] if argv else None
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        mod = importlib.import_module(module)
-        adder = getattr(mod, f"add_{name.replace('-', '_')}_arguments", None) or mod.add_arguments
-        adder(p)
-        p.set_defaults(_module=mod, _name=name)
+        if name == chosen:  # import only the command being run: the others stay cold
+            mod = importlib.import_module(module)
+            key = name.replace("-", "_")
+            (getattr(mod, f"add_{key}_arguments", None) or mod.add_arguments)(p)
+            p.set_defaults(_run=getattr(mod, f"run_{key}", None) or mod.run)
     args = parser.parse_args(argv)
-    runner = getattr(args._module, f"run_{args._name.replace('-', '_')}", None) or args._module.run
-    return int(runner(args) or 0)
+    return int(args._run(args) or 0)
 
 
 if __name__ == "__main__":
