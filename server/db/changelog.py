@@ -18,6 +18,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from server.db.schema import changes, meta
 
+#: district_id marker for rows only staff may pull (e.g. a questionnaire answer with no estate).
+STAFF_ONLY = "staff-only"
+
 
 def next_seqs(conn: Connection, n: int = 1) -> int:
     """Reserve ``n`` consecutive sequence numbers; returns the first."""

@@ -1,0 +1,5 @@
+"""Public questionnaire form (/q/{slug}) and staff poster endpoint. (Being built.)"""
+
+from fastapi import APIRouter
+
+router = APIRouter()
