@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every benchmark, one after another; each prints its figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/bootstrap.sh
+for b in bench/server_bench.py bench/phone_bench.py bench/app_bench.py; do
+  [ -f "$b" ] && { echo "== $b"; .venv/bin/python "$b"; }
+done

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command README promises: bootstrap a fresh machine, then run every test
+# (server on SQLite and PostgreSQL, phone store + sync engine under faults, app views,
+# questionnaires, end to end in headless Chromium). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/bootstrap.sh
+exec .venv/bin/python -m pytest -q "$@"
