@@ -1,13 +1,10 @@
-"""Database row -> pulled ``data``: one builder per syncable entity.
+"""Pull data of each syncable entity, built from its table row.
 
-Every writer (the seed, the register import, the push handlers) stamps the change log with
-the entity's FULL pull data, built here, so the shape matches ``services.protocol.ENTITY_DATA``
-in one place. "Full" means unmasked: residents carry ``phone`` / ``id_number`` whole next to
-their masked forms, and the pull removes the whole ones for roles that must not see them.
-
-Builders accept a SQLAlchemy ``Row`` or any mapping with the table's column names.
-``change_row`` wraps a built ``data`` into the dict ``server.db.changelog.record_changes``
-takes.
+Every write to a syncable row stamps the change log with the entity's FULL pull data (personal
+fields whole, plus their masked forms); ``server.domain.scope.mask_for`` removes the whole
+values at pull time for roles that must not see them. The keys follow
+``services.protocol.ENTITY_DATA``. Also: where a row sits in scope (estate, district) for the
+change log.
 """
 
 from __future__ import annotations
@@ -15,146 +12,191 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import Connection, select
+
+from server.db.schema import districts, estates, households, users
 from services.protocol import mask_id_number, mask_phone
 
-#: Fields of a resident that only roles needing them (staff) receive whole.
-PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {"resident": ("phone", "id_number")}
+Row = Mapping[str, Any]
 
 
-def _m(row: Any) -> Mapping[str, Any]:
-    return row._mapping if hasattr(row, "_mapping") else row
+def district_data(row: Row) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"]}
 
 
-def district_data(row: Any) -> dict[str, Any]:
-    r = _m(row)
-    return {"id": r["id"], "name": r["name"]}
-
-
-def estate_data(row: Any) -> dict[str, Any]:
-    r = _m(row)
+def estate_data(row: Row) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "name": r["name"],
-        "district_id": r["district_id"],
-        "kind": r.get("kind") or "estate",
+        "id": row["id"],
+        "name": row["name"],
+        "district_id": row["district_id"],
+        "kind": row.get("kind") or "estate",
     }
 
 
-def household_data(row: Any) -> dict[str, Any]:
-    r = _m(row)
+def household_data(row: Row) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "estate_id": r["estate_id"],
-        "building": r["building"],
-        "unit": r["unit"],
-        "room": r["room"],
-        "people_count": r.get("people_count"),
-        "note": r.get("note") or "",
-        "contact_phone_masked": mask_phone(r.get("contact_phone")),
-        "version": r["version"],
+        "id": row["id"],
+        "estate_id": row["estate_id"],
+        "building": row["building"],
+        "unit": row["unit"],
+        "room": row["room"],
+        "people_count": row.get("people_count"),
+        "note": row.get("note") or "",
+        "contact_phone": row.get("contact_phone"),
+        "contact_phone_masked": mask_phone(row.get("contact_phone")),
+        "version": row["version"],
     }
 
 
-def resident_data(row: Any) -> dict[str, Any]:
-    """Full data: ``phone``/``id_number`` whole (see PERSONAL_FIELDS) plus masked forms."""
-    r = _m(row)
-    phone = r.get("phone")
-    id_number = r.get("id_number")
+def resident_data(row: Row) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "household_id": r["household_id"],
-        "name": r["name"],
-        "gender": r.get("gender") or "unknown",
-        "birth_year": r.get("birth_year"),
-        "phone_masked": mask_phone(phone),
-        "id_number_masked": mask_id_number(id_number),
-        "phone": phone or None,
-        "id_number": id_number or None,
-        "relation": r.get("relation") or "",
-        "flags": list(r.get("flags") or []),
-        "vaccination": r.get("vaccination") or "unknown",
-        "note": r.get("note") or "",
-        "version": r["version"],
+        "id": row["id"],
+        "household_id": row["household_id"],
+        "name": row["name"],
+        "gender": row.get("gender") or "unknown",
+        "birth_year": row.get("birth_year"),
+        "phone": row.get("phone"),
+        "phone_masked": mask_phone(row.get("phone")),
+        "id_number": row.get("id_number"),
+        "id_number_masked": mask_id_number(row.get("id_number")),
+        "relation": row.get("relation") or "",
+        "flags": list(row.get("flags") or []),
+        "vaccination": row.get("vaccination") or "unknown",
+        "note": row.get("note") or "",
+        "version": row["version"],
     }
 
 
-def visit_data(row: Any, user_name: str) -> dict[str, Any]:
-    r = _m(row)
+def visit_data(row: Row, user_name: str) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "household_id": r["household_id"],
-        "user_id": r["user_id"],
+        "id": row["id"],
+        "household_id": row["household_id"],
+        "user_id": row["user_id"],
         "user_name": user_name,
-        "visited_at": r["visited_at"],
-        "method": r["method"],
-        "people_reached": r["people_reached"],
-        "checklist_version": r["checklist_version"],
-        "answers": dict(r.get("answers") or {}),
-        "notes": r.get("notes") or "",
-        "follow_up_date": r.get("follow_up_date"),
+        "visited_at": row["visited_at"],
+        "method": row["method"],
+        "people_reached": row["people_reached"],
+        "checklist_version": row["checklist_version"],
+        "answers": dict(row.get("answers") or {}),
+        "notes": row.get("notes") or "",
+        "follow_up_date": row.get("follow_up_date"),
+        "reached_resident_ids": list(row.get("reached_resident_ids") or []),
     }
 
 
-def concern_data(row: Any, created_by_name: str) -> dict[str, Any]:
-    r = _m(row)
+def concern_data(row: Row, created_by_name: str) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "household_id": r["household_id"],
-        "resident_id": r.get("resident_id"),
-        "visit_id": r.get("visit_id"),
-        "kind": r["kind"],
-        "category": r["category"],
-        "description": r["description"],
-        "status": r["status"],
-        "created_by": r["created_by"],
+        "id": row["id"],
+        "household_id": row["household_id"],
+        "resident_id": row.get("resident_id"),
+        "visit_id": row.get("visit_id"),
+        "kind": row["kind"],
+        "category": row["category"],
+        "description": row["description"],
+        "status": row["status"],
+        "created_by": row["created_by"],
         "created_by_name": created_by_name,
-        "created_at": r["created_at"],
-        "updated_at": r["updated_at"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "version": row.get("version", 1),
     }
 
 
-def concern_event_data(row: Any, user_name: str) -> dict[str, Any]:
-    r = _m(row)
+def concern_event_data(row: Row, user_name: str) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "concern_id": r["concern_id"],
-        "user_id": r.get("user_id"),
+        "id": row["id"],
+        "concern_id": row["concern_id"],
+        "user_id": row.get("user_id"),
         "user_name": user_name,
-        "action": r["action"],
-        "from_status": r.get("from_status"),
-        "to_status": r.get("to_status"),
-        "text": r.get("text") or "",
-        "created_at": r["created_at"],
+        "action": row["action"],
+        "from_status": row.get("from_status"),
+        "to_status": row.get("to_status"),
+        "text": row.get("text") or "",
+        "created_at": row["created_at"],
     }
 
 
-def checklist_data(row: Any) -> dict[str, Any]:
-    r = _m(row)
+def checklist_data(row: Row) -> dict[str, Any]:
     return {
-        "id": r["id"],
-        "version": r["version"],
-        "title": dict(r["title"]),
-        "questions": list(r["questions"]),
-        "active": bool(r["active"]),
+        "id": row["id"],
+        "version": row["version"],
+        "title": row["title"],
+        "questions": row["questions"],
+        "active": bool(row["active"]),
     }
 
 
-def change_row(
-    entity: str,
-    data: dict[str, Any],
-    *,
-    version: int,
-    estate_id: str | None,
-    district_id: str | None,
-    op: str = "upsert",
-) -> dict[str, Any]:
-    """The dict ``record_changes`` takes for one upserted (or deleted) entity."""
+def questionnaire_data(row: Row) -> dict[str, Any]:
     return {
-        "entity": entity,
-        "entity_id": data["id"],
-        "op": op,
-        "version": version,
-        "estate_id": estate_id,
-        "district_id": district_id,
-        "data": data if op == "upsert" else None,
+        "id": row["id"],
+        "slug": row["slug"],
+        "version": row["version"],
+        "title": row["title"],
+        "intro": row["intro"],
+        "questions": row["questions"],
+        "active": bool(row["active"]),
     }
+
+
+def questionnaire_response_data(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "questionnaire_id": row["questionnaire_id"],
+        "questionnaire_version": row.get("questionnaire_version"),
+        "estate_id": row.get("estate_id"),
+        "household_id": row.get("household_id"),
+        "answers": dict(row.get("answers") or {}),
+        "submitted_at": row["submitted_at"],
+        "status": row.get("status") or "new",
+        "outcome": row.get("outcome"),
+    }
+
+
+def conflict_data(row: Row, user_name: str) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "entity": row["entity"],
+        "entity_id": row["entity_id"],
+        "field": row["field"],
+        "server_value": row.get("server_value"),
+        "client_value": row.get("client_value"),
+        "user_id": row["user_id"],
+        "user_name": user_name,
+        "created_at": row["created_at"],
+        "status": row.get("status") or "open",
+        "resolution": row.get("resolution"),
+    }
+
+
+# ---- where rows sit in scope ----------------------------------------------------------------
+
+
+def household_place(conn: Connection, household_id: str) -> tuple[str, str] | None:
+    """(estate_id, district_id) of a household, or None if it does not exist."""
+    row = conn.execute(
+        select(households.c.estate_id, estates.c.district_id)
+        .join(estates, estates.c.id == households.c.estate_id)
+        .where(households.c.id == str(household_id))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def estate_district(conn: Connection, estate_id: str) -> str | None:
+    return conn.execute(
+        select(estates.c.district_id).where(estates.c.id == str(estate_id))
+    ).scalar_one_or_none()
+
+
+def user_name(conn: Connection, user_id: str | None) -> str:
+    if user_id is None:
+        return ""
+    return (
+        conn.execute(select(users.c.name).where(users.c.id == user_id)).scalar_one_or_none() or ""
+    )
+
+
+def district_exists(conn: Connection, district_id: str) -> bool:
+    return (
+        conn.execute(select(districts.c.id).where(districts.c.id == district_id)).first()
+        is not None
+    )
