@@ -1,8 +1,348 @@
-"""Questionnaires: definitions, versioning, the community's built-in set. (Being built.)"""
+"""Questionnaires: definitions, versioning, the community's built-in set, and answers.
 
-from sqlalchemy import Connection
+A questionnaire is one row per ``slug``; changing its content bumps ``version`` and re-stamps
+it in the change log, so phones pull the new version. Answers (``questionnaire_responses``)
+record the version they were given against.
+
+Definitions come from JSON or YAML files (``assets/questionnaires/*.json`` for the built-in
+set, ``python -m server import-questionnaires`` for staff edits) and are validated with the
+protocol's ``Question`` model before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import Connection, select
+
+from server.db.changelog import STAFF_ONLY, record_change
+from server.db.schema import estates, households, questionnaire_responses, questionnaires
+from services.protocol import LocalizedText, Question, new_id, utc_now
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "assets" / "questionnaires"
+
+#: Question types that offer options to pick from.
+CHOICE_TYPES = frozenset({"choice", "multi_choice"})
+
+
+class QuestionnaireDefinition(BaseModel):
+    """What a definition file holds for one questionnaire."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    title: LocalizedText
+    intro: LocalizedText = LocalizedText(zh="", en="")
+    questions: list[Question] = Field(min_length=1, max_length=60)
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QuestionnaireDefinition:
+        keys = [q.key for q in self.questions]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate question keys: {', '.join(dupes)}")
+        for q in self.questions:
+            values = [o.value for o in q.options]
+            if q.type in CHOICE_TYPES and not values:
+                raise ValueError(f"question {q.key!r} ({q.type}) needs options")
+            if q.type not in CHOICE_TYPES and values:
+                raise ValueError(f"question {q.key!r} ({q.type}) must not have options")
+            if len(set(values)) != len(values):
+                raise ValueError(f"question {q.key!r} has duplicate option values")
+            if q.min is not None and q.max is not None and q.min > q.max:
+                raise ValueError(f"question {q.key!r}: min is greater than max")
+        return self
+
+    def content(self) -> dict[str, Any]:
+        """The versioned content (everything but the slug), as stored."""
+        return {
+            "title": self.title.model_dump(),
+            "intro": self.intro.model_dump(),
+            "questions": [q.model_dump(exclude_none=True) for q in self.questions],
+            "active": self.active,
+        }
+
+
+class DefinitionError(ValueError):
+    """A definition file that cannot be used; the message names the file and the problem."""
+
+
+def load_definitions(path: Path) -> list[QuestionnaireDefinition]:
+    """Read one JSON or YAML file holding a questionnaire object or a list of them.
+
+    Raises ``DefinitionError`` naming the file (and item and field) on any problem.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(f"{path}: cannot read: {exc}") from exc
+    try:
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            import yaml  # only YAML imports need it
+
+            raw = yaml.safe_load(text)
+        else:
+            raw = json.loads(text)
+    except Exception as exc:  # a parse error of either format
+        raise DefinitionError(
+            f"{path}: not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}"
+        ) from exc
+    items = raw if isinstance(raw, list) else [raw]
+    result = []
+    for i, item in enumerate(items):
+        where = f"{path}" if not isinstance(raw, list) else f"{path} item {i + 1}"
+        try:
+            result.append(QuestionnaireDefinition.model_validate(item))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}" for e in exc.errors()
+            )
+            raise DefinitionError(f"{where}: {problems}") from exc
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored questionnaires
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: str
+    slug: str
+    version: int
+    title: dict[str, str]
+    intro: dict[str, str]
+    questions: list[dict[str, Any]]
+    active: bool
+
+    def data(self) -> dict[str, Any]:
+        """The pull data (``protocol.QuestionnaireData``)."""
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "version": self.version,
+            "title": self.title,
+            "intro": self.intro,
+            "questions": self.questions,
+            "active": self.active,
+        }
+
+    def parsed_questions(self) -> list[Question]:
+        return [Question.model_validate(q) for q in self.questions]
+
+
+def _from_row(row: Any) -> Questionnaire:
+    return Questionnaire(
+        id=row.id,
+        slug=row.slug,
+        version=row.version,
+        title=dict(row.title),
+        intro=dict(row.intro),
+        questions=list(row.questions),
+        active=bool(row.active),
+    )
+
+
+def get_questionnaire(conn: Connection, slug: str) -> Questionnaire | None:
+    row = conn.execute(select(questionnaires).where(questionnaires.c.slug == slug)).first()
+    return _from_row(row) if row else None
+
+
+def list_questionnaires(conn: Connection, *, active_only: bool = True) -> list[Questionnaire]:
+    stmt = select(questionnaires).order_by(questionnaires.c.slug)
+    if active_only:
+        stmt = stmt.where(questionnaires.c.active.is_(True))
+    return [_from_row(r) for r in conn.execute(stmt)]
+
+
+UpsertOutcome = Literal["created", "updated", "unchanged"]
+
+
+def upsert_questionnaire(
+    conn: Connection, definition: QuestionnaireDefinition
+) -> tuple[UpsertOutcome, Questionnaire]:
+    """Create the questionnaire, or bump its version if its content changed; an unchanged
+    definition writes nothing. Every write is stamped in the change log (community-wide)."""
+    content = definition.content()
+    existing = conn.execute(
+        select(questionnaires).where(questionnaires.c.slug == definition.slug)
+    ).first()
+    now = utc_now().isoformat()
+    if existing is None:
+        qid, version = new_id(), 1
+        conn.execute(
+            questionnaires.insert().values(
+                id=qid,
+                slug=definition.slug,
+                version=version,
+                created_at=now,
+                updated_at=now,
+                **content,
+            )
+        )
+        outcome: UpsertOutcome = "created"
+    else:
+        stored = {
+            "title": existing.title,
+            "intro": existing.intro,
+            "questions": existing.questions,
+            "active": bool(existing.active),
+        }
+        if _canonical(stored) == _canonical(content):
+            return "unchanged", _from_row(existing)
+        qid, version = existing.id, existing.version + 1
+        conn.execute(
+            questionnaires.update()
+            .where(questionnaires.c.id == qid)
+            .values(version=version, updated_at=now, **content)
+        )
+        outcome = "updated"
+    q = Questionnaire(id=qid, slug=definition.slug, version=version, **content)
+    record_change(conn, "questionnaire", qid, version=version, data=q.data())
+    return outcome, q
+
+
+def _canonical(content: dict[str, Any]) -> str:
+    # re-validate stored JSON so that defaults and key order never count as a change
+    normal = dict(content)
+    normal["questions"] = [
+        Question.model_validate(q).model_dump(exclude_none=True) for q in content["questions"]
+    ]
+    return json.dumps(normal, sort_keys=True, ensure_ascii=False)
+
+
+def builtin_definitions(directory: Path = BUILTIN_DIR) -> list[QuestionnaireDefinition]:
+    """The community's own questionnaires, shipped in ``assets/questionnaires``."""
+    result: list[QuestionnaireDefinition] = []
+    for path in sorted(directory.glob("*.json")):
+        result.extend(load_definitions(path))
+    return result
 
 
 def seed_builtin_questionnaires(conn: Connection) -> int:
-    """Create the community's questionnaires (assets/questionnaires); returns how many."""
-    return 0
+    """Create (or bring up to date) the community's questionnaires from
+    ``assets/questionnaires``; idempotent. Returns how many built-in questionnaires exist."""
+    definitions = builtin_definitions()
+    for definition in definitions:
+        upsert_questionnaire(conn, definition)
+    return len(definitions)
+
+
+def import_definitions(
+    conn: Connection, definitions: Iterable[QuestionnaireDefinition]
+) -> list[tuple[UpsertOutcome, Questionnaire]]:
+    return [upsert_questionnaire(conn, d) for d in definitions]
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an answer is attributed: an estate (and its district), maybe a household."""
+
+    estate_id: str
+    estate_name: str
+    district_id: str
+    household_id: str | None = None
+
+
+def find_place(conn: Connection, estate_id: str | None, household_id: str | None) -> Place | None:
+    """The estate (and household, which must belong to it) named by a QR's query, or None
+    if either does not exist."""
+    if not estate_id:
+        return None
+    estate = conn.execute(select(estates).where(estates.c.id == estate_id)).first()
+    if estate is None:
+        return None
+    if household_id:
+        found = conn.execute(
+            select(households.c.id).where(
+                households.c.id == household_id, households.c.estate_id == estate_id
+            )
+        ).first()
+        if found is None:
+            return None
+    return Place(estate.id, estate.name, estate.district_id, household_id or None)
+
+
+def response_exists(conn: Connection, response_id: str) -> bool:
+    return (
+        conn.execute(
+            select(questionnaire_responses.c.id).where(questionnaire_responses.c.id == response_id)
+        ).first()
+        is not None
+    )
+
+
+def mask_answers(questions: Iterable[Question], answers: dict[str, Any]) -> dict[str, Any]:
+    """Phone answers masked (``138****5678``) for what leaves the server."""
+    from services.protocol import mask_phone
+
+    phone_keys = {q.key for q in questions if q.type == "phone"}
+    return {
+        k: (mask_phone(v) if k in phone_keys and isinstance(v, str) else v)
+        for k, v in answers.items()
+    }
+
+
+def record_response(
+    conn: Connection,
+    questionnaire: Questionnaire,
+    answers: dict[str, Any],
+    *,
+    response_id: str,
+    place: Place | None,
+) -> dict[str, Any]:
+    """Store one answer (``questionnaire.response``) and stamp it for the heads whose scope
+    covers its estate (staff only when it has none). The caller checks ``response_exists``
+    in the same transaction; the primary key refuses a second row regardless.
+
+    The row keeps phone answers whole; the synced data carries them masked, because the
+    pull cannot know which answer keys are phone numbers.
+    """
+    submitted_at = utc_now().isoformat()
+    conn.execute(
+        questionnaire_responses.insert().values(
+            id=response_id,
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            estate_id=place.estate_id if place else None,
+            household_id=place.household_id if place else None,
+            answers=answers,
+            submitted_at=submitted_at,
+            status="new",
+            version=1,
+        )
+    )
+    data = {
+        "id": response_id,
+        "questionnaire_id": questionnaire.id,
+        "questionnaire_version": questionnaire.version,
+        "questionnaire_slug": questionnaire.slug,
+        "estate_id": place.estate_id if place else None,
+        "household_id": place.household_id if place else None,
+        "answers": mask_answers(questionnaire.parsed_questions(), answers),
+        "submitted_at": submitted_at,
+        "status": "new",
+        "outcome": None,
+    }
+    record_change(
+        conn,
+        "questionnaire_response",
+        response_id,
+        version=1,
+        data=data,
+        estate_id=place.estate_id if place else None,
+        district_id=place.district_id if place else STAFF_ONLY,
+    )
+    return data
