@@ -1,0 +1,51 @@
+"""Chinese resident ID-card numbers (GB 11643-1999): build and check the 18-character form.
+
+Layout: 6-digit region code, 8-digit birth date YYYYMMDD, 3-digit serial (odd last digit for
+men, even for women), and a check character (ISO 7064 MOD 11-2; "X" stands for 10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def check_char(first17: str) -> str:
+    """The check character for the first 17 digits."""
+    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def make_id_number(region: str, birth: dt.date, serial: int) -> str:
+    """An 18-character number for ``region`` (6 digits), ``birth`` and ``serial`` (0-999)."""
+    first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+    return first17 + check_char(first17)
+
+
+def id_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid 18-character ID number, or None if it is.
+
+    A lower-case "x" is accepted (callers normalise with ``.upper()``)."""
+    s = value.strip().upper()
+    if not _SHAPE.match(s):
+        return "must be 17 digits followed by a digit or X"
+    try:
+        birth = dt.datetime.strptime(s[6:14], "%Y%m%d").date()
+    except ValueError:
+        return "birth date part is not a date"
+    if birth.year < 1890 or birth > dt.date(2100, 1, 1):
+        return "birth date part is out of range"
+    if check_char(s[:17]) != s[17]:
+        return "check digit does not match"
+    return None
+
+
+def birth_year_of(value: str) -> int:
+    return int(value.strip()[6:10])
+
+
+def gender_of(value: str) -> str:
+    return "male" if int(value.strip()[16]) % 2 else "female"
