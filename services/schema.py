@@ -1,0 +1,127 @@
+"""The phone store's SQLite schema and its forward migrations (``PRAGMA user_version``).
+
+Every pulled entity has its own table keyed by id with the same bookkeeping columns:
+
+- ``data``: the row as the phone shows it (JSON of the pull data, with any local edit on top);
+- ``version``: the server version the visible row is based on (a local edit's ``base_version``);
+- ``server_data``: while a local change is pending, the latest server copy
+  (``{"v": version, "d": data}``) kept aside so the local edit is never overwritten by it;
+- ``local_only``: 1 for a row created on the phone that the server has not acknowledged yet;
+
+plus a few columns extracted from ``data`` for the queries the app runs (see ``COLUMNS``).
+The outbox holds mutations in order; ``pending_rows`` says which local rows each mutation
+touched, so a row reads back ``pending`` until all its mutations are acknowledged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+#: entity name (protocol) -> local table
+TABLES: dict[str, str] = {
+    "district": "districts",
+    "estate": "estates",
+    "household": "households",
+    "resident": "residents",
+    "visit": "visits",
+    "concern": "concerns",
+    "concern_event": "concern_events",
+    "checklist": "checklists",
+    "questionnaire": "questionnaires",
+    "questionnaire_response": "questionnaire_responses",
+    "conflict": "conflicts",
+}
+
+#: extracted (queryable) columns per table, besides the bookkeeping ones
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "districts": ("name",),
+    "estates": ("district_id", "name", "kind"),
+    "households": ("estate_id", "building", "unit", "room", "address", "people_count"),
+    "residents": (
+        "household_id",
+        "name",
+        "birth_year",
+        "phone_tail",
+        "lives_alone",
+        "flagged",
+        "name_py",
+        "name_ini",
+    ),
+    "visits": ("household_id", "user_id", "visited_at"),
+    "concerns": ("household_id", "status", "created_by", "created_at", "updated_at"),
+    "concern_events": ("concern_id", "created_at"),
+    "checklists": ("version_no", "active"),
+    "questionnaires": ("slug", "active"),
+    "questionnaire_responses": (
+        "questionnaire_id",
+        "estate_id",
+        "household_id",
+        "status",
+        "submitted_at",
+    ),
+    "conflicts": ("entity", "entity_id", "status", "created_at"),
+}
+
+_INDEXES = (
+    "CREATE INDEX ix_estates_district ON estates(district_id)",
+    "CREATE INDEX ix_households_estate ON households(estate_id, building)",
+    "CREATE INDEX ix_residents_household ON residents(household_id)",
+    "CREATE INDEX ix_visits_household ON visits(household_id, visited_at)",
+    "CREATE INDEX ix_concerns_household ON concerns(household_id)",
+    "CREATE INDEX ix_concerns_status ON concerns(status, created_by)",
+    "CREATE INDEX ix_concern_events_concern ON concern_events(concern_id, created_at)",
+    "CREATE INDEX ix_responses_status ON questionnaire_responses(status, submitted_at)",
+    "CREATE INDEX ix_conflicts_entity ON conflicts(entity_id)",
+)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    for table, cols in COLUMNS.items():
+        extra = "".join(f", {c}" for c in cols)
+        conn.execute(
+            f"CREATE TABLE {table} (id TEXT PRIMARY KEY, version INTEGER NOT NULL DEFAULT 0,"
+            f" data TEXT NOT NULL, server_data TEXT, local_only INTEGER NOT NULL DEFAULT 0"
+            f"{extra})"
+        )
+    for stmt in _INDEXES:
+        conn.execute(stmt)
+    conn.execute(
+        "CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
+        " type TEXT NOT NULL, entity_id TEXT NOT NULL, payload TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending',"
+        " code TEXT, message TEXT)"
+    )
+    conn.execute("CREATE INDEX ix_outbox_state ON outbox(state, seq)")
+    conn.execute(
+        "CREATE TABLE pending_rows (mutation_id TEXT NOT NULL, entity TEXT NOT NULL,"
+        " row_id TEXT NOT NULL, PRIMARY KEY (mutation_id, entity, row_id))"
+    )
+    conn.execute("CREATE INDEX ix_pending_rows_row ON pending_rows(entity, row_id)")
+
+
+#: MIGRATIONS[i] brings user_version i to i + 1. Append only; never edit a released step.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the file forward to ``SCHEMA_VERSION``, each step in its own transaction.
+
+    Raises RuntimeError for a file written by a newer app (never downgrade silently)."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"store schema version {current} is newer than this app's {SCHEMA_VERSION}"
+        )
+    for step in range(current, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
