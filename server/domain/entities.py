@@ -19,12 +19,25 @@ from services.protocol import mask_id_number, mask_phone
 
 Row = Mapping[str, Any]
 
+#: Fields only roles needing them (staff) receive whole; the pull removes them for others.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "resident": ("phone", "id_number"),
+    "household": ("contact_phone",),
+}
 
-def district_data(row: Row) -> dict[str, Any]:
+
+def _m(row: Any) -> Mapping[str, Any]:
+    """Builders accept a SQLAlchemy ``Row`` or any mapping with the table's column names."""
+    return row._mapping if hasattr(row, "_mapping") else row
+
+
+def district_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {"id": row["id"], "name": row["name"]}
 
 
-def estate_data(row: Row) -> dict[str, Any]:
+def estate_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "name": row["name"],
@@ -33,7 +46,8 @@ def estate_data(row: Row) -> dict[str, Any]:
     }
 
 
-def household_data(row: Row) -> dict[str, Any]:
+def household_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "estate_id": row["estate_id"],
@@ -48,7 +62,8 @@ def household_data(row: Row) -> dict[str, Any]:
     }
 
 
-def resident_data(row: Row) -> dict[str, Any]:
+def resident_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "household_id": row["household_id"],
@@ -67,7 +82,8 @@ def resident_data(row: Row) -> dict[str, Any]:
     }
 
 
-def visit_data(row: Row, user_name: str) -> dict[str, Any]:
+def visit_data(row: Any, user_name: str) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "household_id": row["household_id"],
@@ -84,7 +100,8 @@ def visit_data(row: Row, user_name: str) -> dict[str, Any]:
     }
 
 
-def concern_data(row: Row, created_by_name: str) -> dict[str, Any]:
+def concern_data(row: Any, created_by_name: str) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "household_id": row["household_id"],
@@ -102,7 +119,8 @@ def concern_data(row: Row, created_by_name: str) -> dict[str, Any]:
     }
 
 
-def concern_event_data(row: Row, user_name: str) -> dict[str, Any]:
+def concern_event_data(row: Any, user_name: str) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "concern_id": row["concern_id"],
@@ -116,17 +134,19 @@ def concern_event_data(row: Row, user_name: str) -> dict[str, Any]:
     }
 
 
-def checklist_data(row: Row) -> dict[str, Any]:
+def checklist_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "version": row["version"],
-        "title": row["title"],
-        "questions": row["questions"],
+        "title": dict(row["title"]),
+        "questions": list(row["questions"]),
         "active": bool(row["active"]),
     }
 
 
-def questionnaire_data(row: Row) -> dict[str, Any]:
+def questionnaire_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "slug": row["slug"],
@@ -138,7 +158,8 @@ def questionnaire_data(row: Row) -> dict[str, Any]:
     }
 
 
-def questionnaire_response_data(row: Row) -> dict[str, Any]:
+def questionnaire_response_data(row: Any) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "questionnaire_id": row["questionnaire_id"],
@@ -152,7 +173,8 @@ def questionnaire_response_data(row: Row) -> dict[str, Any]:
     }
 
 
-def conflict_data(row: Row, user_name: str) -> dict[str, Any]:
+def conflict_data(row: Any, user_name: str) -> dict[str, Any]:
+    row = _m(row)
     return {
         "id": row["id"],
         "entity": row["entity"],
@@ -165,6 +187,27 @@ def conflict_data(row: Row, user_name: str) -> dict[str, Any]:
         "created_at": row["created_at"],
         "status": row.get("status") or "open",
         "resolution": row.get("resolution"),
+    }
+
+
+def change_row(
+    entity: str,
+    data: dict[str, Any],
+    *,
+    version: int,
+    estate_id: str | None,
+    district_id: str | None,
+    op: str = "upsert",
+) -> dict[str, Any]:
+    """The dict ``record_changes`` takes for one upserted (or deleted) entity."""
+    return {
+        "entity": entity,
+        "entity_id": data["id"],
+        "op": op,
+        "version": version,
+        "estate_id": estate_id,
+        "district_id": district_id,
+        "data": data if op == "upsert" else None,
     }
 
 

@@ -1,0 +1,74 @@
+"""Request dependencies: the engine, the signed-in user, the staff gate.
+
+``current_user`` answers 401 (with ``WWW-Authenticate: Bearer``) for a missing, malformed,
+unknown, revoked or expired token, or an inactive user; ``require_staff`` answers 403 for
+anyone but staff.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+
+from server.domain.principal import Principal
+from server.domain.tokens import principal_for_token
+
+_bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/login")
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def unauthorized(detail: str = "missing or invalid token") -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def bearer_token(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise unauthorized()
+    return credentials.credentials
+
+
+def current_user(
+    request: Request,
+    token: Annotated[str, Depends(bearer_token)],
+    engine: Annotated[Engine, Depends(get_engine)],
+) -> Principal:
+    with engine.connect() as conn:
+        principal = principal_for_token(conn, token)
+    if principal is None:
+        raise unauthorized()
+    request.state.user_id = principal.id  # for the request log (an id, never a name)
+    return principal
+
+
+def require_staff(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+    if user.role != "staff":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="staff only")
+    return user
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+UserDep = Annotated[Principal, Depends(current_user)]
+StaffDep = Annotated[Principal, Depends(require_staff)]
+TokenDep = Annotated[str, Depends(bearer_token)]
+
+__all__ = [
+    "EngineDep",
+    "StaffDep",
+    "TokenDep",
+    "UserDep",
+    "Principal",
+    "bearer_token",
+    "current_user",
+    "get_engine",
+    "require_staff",
+]

@@ -1,0 +1,127 @@
+"""``POST /sync/push`` and ``GET /sync/pull``.
+
+Push checks the body before anything is applied: more than ``MAX_PUSH_BYTES`` bytes (declared
+or actually sent) or more than ``MAX_PUSH_MUTATIONS`` mutations is 413; not JSON or not a
+``PushRequest`` is 422. Then each mutation gets its own result (server.domain.push).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from server.api.deps import EngineDep, UserDep
+from server.domain.cursor import MalformedCursor, StaleCursor
+from server.domain.pull import pull_page
+from server.domain.push import apply_push
+from services.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BYTES,
+    MAX_PUSH_MUTATIONS,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+router = APIRouter(tags=["sync"])
+
+
+async def _read_limited(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            if int(declared) > MAX_PUSH_BYTES:
+                raise _too_large(f"body larger than {MAX_PUSH_BYTES} bytes")
+        except ValueError:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="bad Content-Length") from None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_PUSH_BYTES:
+            raise _too_large(f"body larger than {MAX_PUSH_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=detail)
+
+
+def _unprocessable(detail) -> HTTPException:
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
+
+
+@router.post(
+    "/sync/push",
+    response_model=PushResponse,
+    responses={
+        401: {"model": ErrorBody},
+        413: {"model": ErrorBody, "description": "more than MAX_PUSH_BYTES or MAX_PUSH_MUTATIONS"},
+        422: {"description": "not JSON, or not a PushRequest; nothing applied"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}
+            },
+        }
+    },
+    description=(
+        f"Upload up to {MAX_PUSH_MUTATIONS} mutations ({MAX_PUSH_BYTES} bytes). Each mutation's "
+        "payload schema is in components.schemas, keyed by type in the PushRequest "
+        "description (x-mutation-payloads)."
+    ),
+)
+async def push(
+    request: Request,
+    user: UserDep,
+    engine: EngineDep,
+) -> JSONResponse:
+    raw = await _read_limited(request)
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise _unprocessable("body is not valid JSON") from None
+    if isinstance(body, dict) and isinstance(body.get("mutations"), list):
+        if len(body["mutations"]) > MAX_PUSH_MUTATIONS:
+            raise _too_large(f"more than {MAX_PUSH_MUTATIONS} mutations in one push")
+    try:
+        req = PushRequest.model_validate(body)
+    except ValidationError as err:
+        raise _unprocessable(
+            err.errors(include_url=False, include_context=False, include_input=False)
+        ) from None
+    results = await run_in_threadpool(apply_push, engine, user, req.device_id, req.mutations)
+    return JSONResponse({"results": results})
+
+
+@router.get(
+    "/sync/pull",
+    response_model=PullResponse,
+    responses={
+        400: {"model": ErrorBody, "description": "malformed cursor"},
+        401: {"model": ErrorBody},
+        410: {"model": ErrorBody, "description": "cursor too old or scope changed: start again"},
+    },
+)
+def pull(
+    user: UserDep,
+    engine: EngineDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+) -> JSONResponse:
+    try:
+        page = pull_page(engine, user, cursor, limit)
+    except MalformedCursor as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None
+    except StaleCursor as exc:
+        raise HTTPException(status.HTTP_410_GONE, detail=str(exc)) from None
+    return JSONResponse(page)

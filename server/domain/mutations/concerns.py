@@ -1,0 +1,164 @@
+"""Concerns (訴求): created, moved through the state machine, commented on. Every step is an
+append-only ``concern_event`` whose id is the mutation's ``entity_id``."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+
+from server.db.schema import concern_events, concerns, residents, users
+from server.domain.entities import concern_data, concern_event_data
+from server.domain.mutations.context import Ctx, Reject
+from services.protocol import (
+    CONCERN_TRANSITIONS,
+    ConcernComment,
+    ConcernCreate,
+    ConcernTransition,
+    Mutation,
+    transition_allowed,
+)
+
+_CREATED_EVENT_NS = uuid.UUID("6f1d8a52-3c1e-4b7a-9d0e-8a7c2f4b1e90")
+
+
+def created_event_id(concern_id: str) -> str:
+    """The id of a concern's "created" event, derived so it is the same on every replay."""
+    return str(uuid.uuid5(_CREATED_EVENT_NS, str(concern_id)))
+
+
+def _stage_concern(ctx: Ctx, row, place) -> None:
+    creator = ctx.conn.execute(
+        select(users.c.name).where(users.c.id == row["created_by"])
+    ).scalar_one_or_none()
+    ctx.sink.add(
+        "concern",
+        row["id"],
+        version=row["version"],
+        data=concern_data(row, creator or ""),
+        estate_id=place[0],
+        district_id=place[1],
+    )
+
+
+def _add_event(ctx: Ctx, event: dict, place) -> None:
+    if ctx.conn.execute(
+        select(concern_events.c.id).where(concern_events.c.id == event["id"])
+    ).first():
+        raise Reject("entity_exists", f"concern event {event['id']} already exists")
+    ctx.conn.execute(concern_events.insert().values(**event))
+    ctx.sink.add(
+        "concern_event",
+        event["id"],
+        version=1,
+        data=concern_event_data(event, ctx.principal.name),
+        estate_id=place[0],
+        district_id=place[1],
+    )
+
+
+def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
+    concern_id = str(m.entity_id)
+    place = ctx.place_of_household(p.household_id)
+    if p.resident_id is not None:
+        hh = ctx.conn.execute(
+            select(residents.c.household_id).where(residents.c.id == str(p.resident_id))
+        ).scalar_one_or_none()
+        if hh != str(p.household_id):
+            raise Reject(
+                "unknown_resident", f"resident_id {p.resident_id} is not in this household"
+            )
+    if ctx.conn.execute(select(concerns.c.id).where(concerns.c.id == concern_id)).first():
+        raise Reject("entity_exists", f"concern {concern_id} already exists")
+    row = {
+        "id": concern_id,
+        "household_id": str(p.household_id),
+        "resident_id": str(p.resident_id) if p.resident_id else None,
+        "visit_id": str(p.visit_id) if p.visit_id else None,
+        "kind": p.kind,
+        "category": p.category,
+        "description": p.description,
+        "status": "open",
+        "created_by": ctx.principal.id,
+        "created_at": ctx.created_iso,
+        "updated_at": ctx.created_iso,
+        "version": 1,
+    }
+    ctx.conn.execute(concerns.insert().values(**row))
+    ctx.sink.add(
+        "concern",
+        concern_id,
+        version=1,
+        data=concern_data(row, ctx.principal.name),
+        estate_id=place[0],
+        district_id=place[1],
+    )
+    _add_event(
+        ctx,
+        {
+            "id": created_event_id(concern_id),
+            "concern_id": concern_id,
+            "user_id": ctx.principal.id,
+            "action": "created",
+            "from_status": None,
+            "to_status": "open",
+            "text": "",
+            "created_at": ctx.created_iso,
+        },
+        place,
+    )
+
+
+def _load_concern(ctx: Ctx, concern_id) -> tuple[dict, tuple[str, str]]:
+    row = ctx.conn.execute(select(concerns).where(concerns.c.id == str(concern_id))).first()
+    if row is None:
+        raise Reject("unknown_concern", f"concern {concern_id} does not exist")
+    concern = dict(row._mapping)
+    return concern, ctx.place_of_household(concern["household_id"])
+
+
+def transition_concern(ctx: Ctx, m: Mutation, p: ConcernTransition) -> None:
+    concern, place = _load_concern(ctx, p.concern_id)
+    current = concern["status"]
+    if p.to_status not in CONCERN_TRANSITIONS.get(current, frozenset()):
+        raise Reject("invalid_transition", f"a concern cannot go from {current} to {p.to_status}")
+    if not transition_allowed(ctx.principal.role, current, p.to_status):
+        raise Reject("forbidden", f"your role may not move a concern to {p.to_status}")
+    event = {
+        "id": str(m.entity_id),
+        "concern_id": concern["id"],
+        "user_id": ctx.principal.id,
+        "action": "transition",
+        "from_status": current,
+        "to_status": p.to_status,
+        "text": p.note,
+        "created_at": ctx.created_iso,
+    }
+    _add_event(ctx, event, place)
+    concern.update(status=p.to_status, updated_at=ctx.created_iso, version=concern["version"] + 1)
+    res = ctx.conn.execute(
+        update(concerns)
+        .where(concerns.c.id == concern["id"], concerns.c.status == current)
+        .values(status=p.to_status, updated_at=ctx.created_iso, version=concern["version"])
+    )
+    if res.rowcount != 1:  # pushes are serialised, so this means a bug, not a race
+        raise RuntimeError("concern changed under a serialised push")
+    _stage_concern(ctx, concern, place)
+
+
+def comment_concern(ctx: Ctx, m: Mutation, p: ConcernComment) -> None:
+    concern, place = _load_concern(ctx, p.concern_id)
+    _add_event(
+        ctx,
+        {
+            "id": str(m.entity_id),
+            "concern_id": concern["id"],
+            "user_id": ctx.principal.id,
+            "action": "comment",
+            "from_status": None,
+            "to_status": None,
+            "text": p.text,
+            "created_at": ctx.created_iso,
+        },
+        place,
+    )

@@ -1,0 +1,45 @@
+"""``visit.record``: an append-only fact about a home visit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.db.schema import visits
+from server.domain.entities import visit_data
+from server.domain.mutations.context import Ctx, Reject
+from server.domain.timeutil import iso
+from services.protocol import Mutation, VisitRecord
+
+
+def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
+    visit_id = str(m.entity_id)
+    estate_id, district_id = ctx.place_of_household(p.household_id)
+    if not ctx.checklist_exists(p.checklist_version):
+        raise Reject(
+            "unknown_checklist", f"checklist_version {p.checklist_version} was never published"
+        )
+    if ctx.conn.execute(select(visits.c.id).where(visits.c.id == visit_id)).first():
+        raise Reject("entity_exists", f"visit {visit_id} already exists")
+    row = {
+        "id": visit_id,
+        "household_id": str(p.household_id),
+        "user_id": ctx.principal.id,
+        "visited_at": iso(p.visited_at),
+        "method": p.method,
+        "people_reached": p.people_reached,
+        "checklist_version": p.checklist_version,
+        "answers": p.answers,
+        "notes": p.notes,
+        "follow_up_date": p.follow_up_date.isoformat() if p.follow_up_date else None,
+        "reached_resident_ids": [str(r) for r in p.reached_resident_ids],
+        "created_at": ctx.created_iso,
+    }
+    ctx.conn.execute(visits.insert().values(**row))
+    ctx.sink.add(
+        "visit",
+        visit_id,
+        version=1,
+        data=visit_data(row, ctx.principal.name),
+        estate_id=estate_id,
+        district_id=district_id,
+    )

@@ -1,0 +1,36 @@
+"""Who is asking: the signed-in user of a request, with their scope."""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    """The user behind a valid bearer token.
+
+    ``estate_ids`` are the estates the user covers: a head's assigned estates, a district
+    head's district's estates, every estate for staff. ``district_id`` is set for district
+    heads only.
+    """
+
+    id: str
+    username: str
+    name: str
+    role: str  # head | district_head | staff
+    estate_ids: frozenset[str]
+    district_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+    def user_info(self) -> dict:
+        """The protocol's ``UserInfo``."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "estate_ids": sorted(self.estate_ids),
+            "district_id": self.district_id,
+        }

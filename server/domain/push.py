@@ -1,0 +1,124 @@
+"""Applying a push: one write transaction, one savepoint per mutation.
+
+Per mutation, in request order: a mutation id already applied (earlier, or earlier in this
+batch) is ``duplicate``; an unknown type is ``unknown_type``; ``questionnaire.response`` from a
+phone is ``forbidden``; a payload not matching its schema is ``invalid_payload`` naming the
+field; then its handler runs inside a savepoint, so a rejected mutation leaves no trace and
+does not stop the ones after it. Applied mutations are remembered in ``mutations``. The
+change-log rows of all applied mutations are stamped once, at the end, in the same
+transaction.
+
+Pushes are serialised: on PostgreSQL the transaction first locks the change counter row (the
+lock every change-log writer needs anyway, held to commit), on SQLite ``BEGIN IMMEDIATE``
+takes the write lock. So duplicate checks and state-machine checks see every earlier push.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+
+from server.db.engine import write_tx
+from server.db.schema import meta, mutations
+from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
+from server.domain.principal import Principal
+from server.domain.timeutil import iso, now_iso
+from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation
+
+log = logging.getLogger("xianglin.push")
+
+
+def _result(m: Mutation, status: str, code: str | None = None, message: str = "") -> dict:
+    out: dict[str, Any] = {"id": str(m.id), "status": status, "error": None}
+    if code:
+        out["error"] = {"code": code, "message": message}
+    return out
+
+
+def field_of(err: ValidationError) -> str:
+    """``fields.birth_year: Input should be ...`` from the first pydantic error."""
+    first = err.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in first.get("loc", ())) or "payload"
+    return f"{loc}: {first.get('msg', 'invalid')}"
+
+
+def apply_push(
+    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
+) -> list[dict]:
+    """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
+    with write_tx(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(meta.c.int_value).where(meta.c.key == "seq").with_for_update())
+        ids = [str(m.id) for m in batch]
+        known: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            known.update(
+                conn.execute(select(mutations.c.id).where(mutations.c.id.in_(chunk))).scalars()
+            )
+        push_sink = ChangeSink()
+        ctx = Ctx(conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC))
+        applied_rows: list[dict] = []
+        results = []
+        for m in batch:
+            mid = str(m.id)
+            if mid in known:
+                results.append(_result(m, "duplicate"))
+                continue
+            if m.type not in MUTATION_PAYLOADS:
+                results.append(
+                    _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}")
+                )
+                continue
+            if m.type not in PHONE_MUTATION_TYPES:
+                results.append(_result(m, "rejected", "forbidden", f"{m.type} cannot be pushed"))
+                continue
+            try:
+                payload = MUTATION_PAYLOADS[m.type].model_validate(m.payload)
+            except ValidationError as err:
+                results.append(_result(m, "rejected", "invalid_payload", field_of(err)))
+                continue
+            ctx.sink = ChangeSink()
+            ctx.mutation_id = mid
+            ctx.created_at = m.created_at
+            savepoint = conn.begin_nested()
+            try:
+                HANDLERS[m.type](ctx, m, payload)
+                conn.execute(
+                    mutations.insert().values(
+                        id=mid,
+                        user_id=principal.id,
+                        device_id=device_id,
+                        type=m.type,
+                        entity_id=str(m.entity_id),
+                        created_at=iso(m.created_at),
+                        applied_at=now_iso(),
+                    )
+                )
+                savepoint.commit()
+            except Reject as rej:
+                savepoint.rollback()
+                results.append(_result(m, "rejected", rej.code, rej.message))
+                continue
+            except IntegrityError as exc:
+                # a constraint the handler did not foresee: refuse this one, keep the rest
+                savepoint.rollback()
+                log.warning(
+                    "mutation refused by a constraint",
+                    extra={"type": m.type, "error": type(exc.orig).__name__},
+                )
+                results.append(
+                    _result(m, "rejected", "entity_exists", "conflicts with an existing record")
+                )
+                continue
+            push_sink.take(ctx.sink)
+            known.add(mid)
+            applied_rows.append(mid)
+            results.append(_result(m, "applied"))
+        push_sink.flush(conn)
+    return results

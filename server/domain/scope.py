@@ -1,0 +1,93 @@
+"""Scope: which rows a user may read and write, and what personal data leaves for their role.
+
+Write scope is decided on a row's place (estate, district): a head writes only in their
+estates, a district head in their district, staff anywhere. Read scope is a filter on the
+change log's ``estate_id`` / ``district_id`` (docs/contracts.md): a head gets their estates'
+rows, the district rows of their estates' districts and community-wide rows; a district head
+their district's rows and community-wide rows; staff everything, including ``STAFF_ONLY``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, true
+
+from server.db.changelog import STAFF_ONLY
+from server.db.schema import changes, estates
+from server.domain.entities import PERSONAL_FIELDS
+from server.domain.principal import Principal
+from services.protocol import mask_id_number, mask_phone
+
+_FIELD_MASKS = {"phone": mask_phone, "contact_phone": mask_phone, "id_number": mask_id_number}
+
+
+def may_write(principal: Principal, estate_id: str | None, district_id: str | None) -> bool:
+    """Whether ``principal`` may write a row placed in (estate_id, district_id)."""
+    if principal.role == "staff":
+        return True
+    if district_id == STAFF_ONLY:
+        return False
+    if principal.role == "district_head":
+        return district_id is not None and district_id == principal.district_id
+    return estate_id is not None and estate_id in principal.estate_ids
+
+
+def head_districts(conn: Connection, principal: Principal) -> list[str]:
+    if not principal.estate_ids:
+        return []
+    return sorted(
+        set(
+            conn.execute(
+                select(estates.c.district_id).where(estates.c.id.in_(principal.estate_ids))
+            ).scalars()
+        )
+    )
+
+
+def pull_filter(conn: Connection, principal: Principal) -> ColumnElement[bool]:
+    """The WHERE clause on ``changes`` that keeps a pull inside the principal's scope."""
+    community_wide = and_(changes.c.estate_id.is_(None), changes.c.district_id.is_(None))
+    if principal.role == "staff":
+        return true()
+    if principal.role == "district_head":
+        return or_(changes.c.district_id == principal.district_id, community_wide)
+    districts = head_districts(conn, principal)
+    return or_(
+        changes.c.estate_id.in_(sorted(principal.estate_ids)),
+        and_(changes.c.estate_id.is_(None), changes.c.district_id.in_(districts)),
+        community_wide,
+    )
+
+
+def scope_fingerprint(principal: Principal) -> str:
+    """A short hash of what the principal may see; a cursor taken under another scope is
+    no longer valid (the phone must start again)."""
+    if principal.role == "staff":
+        basis = "staff"
+    elif principal.role == "district_head":
+        basis = f"district_head|{principal.district_id}"
+    else:
+        basis = "head|" + ",".join(sorted(principal.estate_ids))
+    return hashlib.sha256(basis.encode()).hexdigest()[:12]
+
+
+def mask_for(
+    principal: Principal, entity: str, data: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Pull data as the principal may receive it: for roles other than staff, whole phone,
+    ID-card and contact numbers are removed (their ``*_masked`` forms stay), and conflicts
+    over such a field carry masked values."""
+    if data is None or principal.role == "staff":
+        return data
+    fields = PERSONAL_FIELDS.get(entity)
+    if fields:
+        return {k: v for k, v in data.items() if k not in fields}
+    if entity == "conflict" and data.get("field") in _FIELD_MASKS:
+        mask = _FIELD_MASKS[data["field"]]
+        data = dict(data)
+        for key in ("server_value", "client_value"):
+            value = data.get(key)
+            data[key] = mask(value) if isinstance(value, str) else value
+    return data

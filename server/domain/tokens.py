@@ -1,0 +1,84 @@
+"""Opaque bearer tokens: random, shown to the client once, stored only as a sha256 hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import Connection, select, update
+
+from server.db.schema import estates, tokens, user_estates, users
+from server.domain.principal import Principal
+from server.domain.timeutil import iso, now_utc
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(
+    conn: Connection, user_id: str, device_id: str, ttl: dt.timedelta
+) -> tuple[str, dt.datetime]:
+    """Create a token for ``user_id``; returns (token, expires_at). Only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    now = now_utc()
+    expires = now + ttl
+    conn.execute(
+        tokens.insert().values(
+            token_hash=token_hash(token),
+            user_id=user_id,
+            device_id=device_id,
+            created_at=iso(now),
+            expires_at=iso(expires),
+        )
+    )
+    return token, expires
+
+
+def revoke_token(conn: Connection, token: str) -> bool:
+    """Revoke a token; True if it was live."""
+    res = conn.execute(
+        update(tokens)
+        .where(tokens.c.token_hash == token_hash(token), tokens.c.revoked_at.is_(None))
+        .values(revoked_at=iso(now_utc()))
+    )
+    return res.rowcount > 0
+
+
+def load_principal(conn: Connection, user_id: str) -> Principal | None:
+    """The Principal of an active user, with the estates they cover."""
+    u = conn.execute(
+        select(users.c.id, users.c.username, users.c.name, users.c.role, users.c.district_id).where(
+            users.c.id == user_id, users.c.active.is_(True)
+        )
+    ).first()
+    if u is None:
+        return None
+    if u.role == "staff":
+        q = select(estates.c.id)
+    elif u.role == "district_head":
+        q = select(estates.c.id).where(estates.c.district_id == u.district_id)
+    else:
+        q = select(user_estates.c.estate_id).where(user_estates.c.user_id == u.id)
+    estate_ids = frozenset(conn.execute(q).scalars())
+    return Principal(
+        id=u.id,
+        username=u.username,
+        name=u.name,
+        role=u.role,
+        estate_ids=estate_ids,
+        district_id=u.district_id if u.role == "district_head" else None,
+    )
+
+
+def principal_for_token(conn: Connection, token: str) -> Principal | None:
+    """The Principal behind a live (not revoked, not expired) token of an active user."""
+    row = conn.execute(
+        select(tokens.c.user_id, tokens.c.expires_at, tokens.c.revoked_at).where(
+            tokens.c.token_hash == token_hash(token)
+        )
+    ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= iso(now_utc()):
+        return None
+    return load_principal(conn, row.user_id)
