@@ -1,0 +1,413 @@
+"""The background sync engine: push the outbox, then pull the scope (../shared/SYNC-PROTOCOL.md).
+
+- Push before pull, the outbox in order, in batches. Per mutation: applied / duplicate ->
+  done; rejected -> kept with the server's code and message, never blocking the rest.
+  Network error, timeout or 5xx -> the same batch is sent again later (exponential backoff
+  with jitter); the server's idempotency makes a resend after a lost answer harmless.
+  401 -> stop, ``needs_login``, outbox kept.
+- Pull pages after the stored cursor, each page and its cursor in one store transaction;
+  410 (or a cursor the server calls malformed) -> ``store.reset_scope()`` and again from no
+  cursor, outbox untouched.
+- Triggers: ``request_sync()`` (after a local write, on app resume), connectivity back (a
+  ``GET /health`` probe while offline), every ``period`` seconds. One sync at a time; a
+  trigger during a sync schedules exactly one follow-up. ``cancel()`` stops the running sync
+  at its next await (whatever was acknowledged stays acknowledged).
+
+    engine = SyncEngine(store, "http://127.0.0.1:8000", token)
+    unsubscribe = engine.subscribe(lambda status: print(status.pending))
+    await engine.start()
+    engine.request_sync()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from services.http import (
+    MESSAGES,
+    SyncError,
+    error_for_exception,
+    error_for_status,
+    make_client,
+)
+from services.protocol import DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullResponse, PushResponse
+from services.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncStatus:
+    """What the UI shows about syncing. ``progress_done``/``progress_total`` count mutations
+    while pushing and pages while pulling (total = done + 1 while more pages follow).
+    ``phase`` ("push" | "pull" | None) and ``error_kind`` (see services.http.SyncError) are
+    ADDED to the contract so the app can pick its own catalogue text."""
+
+    online: bool = True
+    syncing: bool = False
+    pending: int = 0
+    rejected: int = 0
+    last_sync_at: dt.datetime | None = None
+    last_error: str | None = None
+    progress_done: int = 0
+    progress_total: int = 0
+    needs_login: bool = False
+    phase: str | None = None
+    error_kind: str | None = None
+
+
+Subscriber = Callable[[SyncStatus], Any]
+
+
+class SyncEngine:
+    """Keeps one store in sync with the server, in the background, one sync at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        base_url: str,
+        token: str | None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client: httpx.AsyncClient | None = None,
+        device_id: str | None = None,
+        batch_size: int = 100,
+        pull_limit: int = DEFAULT_PULL_LIMIT,
+        period: float = 300.0,
+        probe_interval: float = 15.0,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+        timeout: float = 15.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.base_url = base_url
+        self._token = token
+        self._own_client = client is None
+        self._client = client or make_client(base_url, transport=transport, timeout=timeout)
+        self.device_id = device_id or store.device_id
+        self.batch_size = max(1, min(int(batch_size), MAX_PUSH_MUTATIONS))
+        self.pull_limit = pull_limit
+        self.period = period
+        self.probe_interval = probe_interval
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self._rng = rng or random.Random()
+        self._failures = 0
+        self._subscribers: list[Subscriber] = []
+        counts = store.outbox_counts()
+        self._status = SyncStatus(
+            pending=counts["pending"], rejected=counts["rejected"], needs_login=token is None
+        )
+        self._lock = asyncio.Lock()
+        self._wanted = asyncio.Event()
+        self._runner: asyncio.Task | None = None
+        self._kick: asyncio.Task | None = None
+        self._inner: asyncio.Task | None = None
+
+    # ---- status -------------------------------------------------------------------------
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(status)`` on every status change; returns an unsubscribe function."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _update(self, **changes: Any) -> None:
+        new = dataclasses.replace(self._status, **changes)
+        if new == self._status:
+            return
+        self._status = new
+        for callback in list(self._subscribers):
+            try:
+                callback(new)
+            except Exception:  # a broken listener must not stop syncing
+                log.exception("sync status subscriber failed")
+
+    def _refresh_counts(self, **changes: Any) -> None:
+        counts = self.store.outbox_counts()
+        self._update(pending=counts["pending"], rejected=counts["rejected"], **changes)
+
+    # ---- controls -----------------------------------------------------------------------
+    def set_token(self, token: str) -> None:
+        """Use a new token after the user signed in again (ADDED); clears ``needs_login``."""
+        self._token = token
+        self._update(needs_login=False, last_error=None, error_kind=None)
+        self.request_sync()
+
+    def set_online(self, online: bool) -> None:
+        """Tell the engine the platform's connectivity changed; back online -> a sync."""
+        self._update(online=bool(online))
+        if online:
+            self._failures = 0
+            self.request_sync()
+
+    def request_sync(self) -> None:
+        """Ask for a sync soon; returns at once. Many requests during a sync -> one follow-up.
+        Without a running event loop the request waits for the next ``start``/sync."""
+        self._wanted.set()
+        if self._runner is not None and not self._runner.done():
+            return  # the background loop picks it up
+        if self._kick is not None and not self._kick.done():
+            return  # the running kick loops while requests keep coming
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._kick = loop.create_task(self._serve_requests())
+
+    async def _serve_requests(self) -> None:
+        while self._wanted.is_set() and not self._status.needs_login:
+            await self.sync_now()
+
+    async def start(self) -> None:
+        """Start the background loop (periodic syncs, connectivity probes, triggers)."""
+        if self._runner is None or self._runner.done():
+            self._wanted.set()  # sync once at start
+            self._runner = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop the background loop and any running sync; close the owned HTTP client."""
+        for task in (self._runner, self._kick, self._inner):
+            if task is not None and not task.done():
+                task.cancel()
+        for task in (self._runner, self._kick, self._inner):
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        self._runner = self._kick = self._inner = None
+        if self._own_client:
+            await self._client.aclose()
+
+    def cancel(self) -> None:
+        """Cancel the sync in progress, if any (the background loop carries on)."""
+        if self._inner is not None and not self._inner.done():
+            self._inner.cancel()
+
+    # ---- the loop -----------------------------------------------------------------------
+    def backoff_delay(self) -> float:
+        """Exponential backoff with jitter: half fixed, half random, capped."""
+        if self._failures <= 0:
+            return 0.0
+        cap = min(self.backoff_max, self.backoff_base * 2 ** (self._failures - 1))
+        return cap / 2 + self._rng.uniform(0, cap / 2)
+
+    def _next_wait(self) -> float:
+        if not self._status.online:
+            return self.probe_interval
+        if self._failures:
+            return self.backoff_delay()
+        return self.period
+
+    async def _run(self) -> None:
+        while True:
+            if self._status.needs_login:
+                await self._wanted.wait()  # set_token() wakes us
+            try:
+                await asyncio.wait_for(self._wanted.wait(), timeout=self._next_wait())
+                triggered = True
+            except TimeoutError:
+                triggered = False
+            if not triggered and not self._status.online:
+                if not await self.probe():
+                    continue
+            await self.sync_now()
+
+    async def probe(self) -> bool:
+        """``GET /health``: True (and online) if the server answers."""
+        try:
+            resp = await self._client.get("/health")
+            ok = resp.status_code == 200
+        except httpx.HTTPError:
+            ok = False
+        if ok:
+            self._failures = 0
+            self._update(online=True)
+        return ok
+
+    async def sync_until_idle(self, timeout: float) -> SyncStatus:
+        """Sync, retrying through transient faults with backoff, until the outbox has nothing
+        left to push and a pull completed, or ``timeout`` seconds passed (ADDED; for the
+        simulator, tests and a "sync now" button)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            status = await self.sync_now()
+            if status.needs_login:
+                return status
+            if status.last_error is None and status.pending == 0:
+                return status
+            left = deadline - loop.time()
+            if left <= 0:
+                return status
+            await asyncio.sleep(min(left, max(self.backoff_delay(), 0.01)))
+
+    async def sync_now(self) -> SyncStatus:
+        """One full sync (push, then pull); waits for a running one first. Never raises for
+        network or server trouble: the outcome is in the returned status."""
+        async with self._lock:
+            self._wanted.clear()
+            if self._token is None:
+                self._update(needs_login=True)
+                return self._status
+            self._inner = asyncio.get_running_loop().create_task(self._sync_once())
+            try:
+                await asyncio.shield(self._inner)
+            except asyncio.CancelledError:
+                if not self._inner.cancelled():
+                    # we were cancelled ourselves (stop()): cancel the sync too
+                    self._inner.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._inner
+                    raise
+                self._refresh_counts(
+                    syncing=False,
+                    phase=None,
+                    last_error=MESSAGES["cancelled"],
+                    error_kind="cancelled",
+                )
+            finally:
+                self._inner = None
+            return self._status
+
+    async def _sync_once(self) -> None:
+        self._refresh_counts(syncing=True, progress_done=0, progress_total=0)
+        try:
+            await self._push_all()
+            await self._pull_all()
+        except SyncError as err:
+            if err.transient:
+                self._failures += 1
+            offline = err.kind in ("network", "timeout")
+            self._refresh_counts(
+                syncing=False,
+                phase=None,
+                online=not offline and self._status.online,
+                needs_login=err.kind == "auth" or self._status.needs_login,
+                last_error=err.message,
+                error_kind=err.kind,
+            )
+            return
+        self._failures = 0
+        self._refresh_counts(
+            syncing=False,
+            phase=None,
+            online=True,
+            last_sync_at=dt.datetime.now(dt.UTC),
+            last_error=None,
+            error_kind=None,
+        )
+
+    # ---- HTTP ---------------------------------------------------------------------------
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"}
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            resp = await self._client.request(method, url, headers=self._headers(), **kwargs)
+        except httpx.TransportError as exc:
+            raise error_for_exception(exc) from None
+        if resp.status_code != 200:
+            raise error_for_status(resp)
+        return resp
+
+    @staticmethod
+    def _json(resp: httpx.Response, model: type) -> Any:
+        try:
+            return model.model_validate_json(resp.content)
+        except (ValueError, ValidationError):
+            raise SyncError("protocol", MESSAGES["protocol"]) from None
+
+    # ---- push ---------------------------------------------------------------------------
+    async def _push_all(self) -> None:
+        total = self.store.outbox_counts()["pending"]
+        done = 0
+        size = self.batch_size
+        self._update(phase="push", progress_done=0, progress_total=total)
+        while True:
+            batch = self.store.outbox_batch(size)
+            if not batch:
+                return
+            try:
+                resp = await self._send(
+                    "POST", "/sync/push", json={"device_id": self.device_id, "mutations": batch}
+                )
+            except SyncError as err:
+                if err.kind == "too_large" and size > 1:
+                    size = max(1, size // 2)  # e.g. long notes: smaller batches fit
+                    continue
+                if err.kind in ("bad_request", "too_large") and len(batch) == 1:
+                    # the server refuses this one mutation's envelope: set it aside, go on
+                    self.store.mark_results(
+                        [
+                            {
+                                "id": batch[0]["id"],
+                                "status": "rejected",
+                                "error": {"code": f"http_{err.status}", "message": err.message},
+                            }
+                        ]
+                    )
+                    continue
+                if err.kind == "bad_request" and size > 1:
+                    size = 1  # find the one the server refuses
+                    continue
+                raise
+            results = self._json(resp, PushResponse).results
+            known = {m["id"] for m in batch}
+            answered = [r for r in results if r.id in known]
+            if not answered:
+                raise SyncError("protocol", MESSAGES["protocol"])
+            self.store.mark_results(answered)
+            done += len(answered)
+            counts = self.store.outbox_counts()
+            self._update(
+                progress_done=done,
+                progress_total=max(total, done + counts["pending"]),
+                pending=counts["pending"],
+                rejected=counts["rejected"],
+            )
+
+    # ---- pull ---------------------------------------------------------------------------
+    async def _pull_all(self) -> None:
+        cursor = self.store.cursor
+        restarted = False
+        pages = 0
+        self._update(phase="pull", progress_done=0, progress_total=1)
+        while True:
+            params: dict[str, Any] = {"limit": self.pull_limit}
+            if cursor is not None:
+                params["cursor"] = cursor
+            try:
+                resp = await self._send("GET", "/sync/pull", params=params)
+            except SyncError as err:
+                if err.kind in ("gone", "bad_request") and cursor is not None and not restarted:
+                    await asyncio.to_thread(self.store.reset_scope)
+                    cursor, restarted = None, True
+                    continue
+                raise
+            page = self._json(resp, PullResponse)
+            changes = [c.model_dump(mode="json") for c in page.changes]
+            # the store is synchronous: keep the event loop (the UI) free while it writes
+            await asyncio.to_thread(self.store.apply_pull_page, changes, page.cursor)
+            cursor = page.cursor
+            pages += 1
+            self._update(progress_done=pages, progress_total=pages + (1 if page.has_more else 0))
+            if not page.has_more:
+                return
