@@ -1,5 +1,268 @@
-"""Public questionnaire form (/q/{slug}) and staff poster endpoint. (Being built.)"""
+"""The public questionnaire form (``/q/{slug}``) and the staff poster endpoint.
 
-from fastapi import APIRouter
+Residents reach ``GET /q/{slug}?e=ESTATE&h=HOUSEHOLD`` from a QR code (no login). The QR's
+estate/household are checked to exist, shown by name, and sealed into the form's render
+token, so the answer is attributed to them whatever the browser sends back.
 
-router = APIRouter()
+``POST /q/{slug}`` (form-encoded, at most 32 KB, at most 10 per client per 10 minutes)
+checks the token (genuine, unexpired, single use), validates every answer, and either
+re-shows the form with the entered values and a message per field, or stores one
+``questionnaire.response`` and redirects (303) to a thank-you page that carries nothing
+personal. Answers never appear in a URL or a log line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from starlette.responses import RedirectResponse, Response
+
+from server.api.deps import get_engine, require_staff
+from server.api.form_guard import (
+    MAX_BODY_BYTES,
+    BodyTooLarge,
+    FormTicket,
+    FormTokens,
+    RateLimiter,
+    TokenError,
+    client_key,
+    load_secret,
+    read_body,
+)
+from server.api.form_pages import SECURITY_HEADERS, form_page, message_page
+from server.api.form_text import pick_lang, texts
+from server.db.engine import write_tx
+from server.domain.principal import Principal
+from server.domain.questionnaire_answers import check_answers
+from server.domain.questionnaires import Place, Questionnaire, find_place, get_questionnaire
+from services.protocol import API_PREFIX, new_id
+
+router = APIRouter(tags=["questionnaires"])
+
+
+@dataclass
+class PublicFormState:
+    """Per-app state of the public form: token signer, rate limiter, body limit."""
+
+    tokens: FormTokens
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limit=10, window=600))
+    max_body: int = MAX_BODY_BYTES
+
+
+def form_state(request: Request) -> PublicFormState:
+    """The app's form state, made on first use (the token key comes from the database)."""
+    state = getattr(request.app.state, "public_form", None)
+    if state is None:
+        state = PublicFormState(tokens=FormTokens(load_secret(request.app.state.engine)))
+        request.app.state.public_form = state
+    return state
+
+
+def _first(form: dict[str, list[str]], key: str) -> str | None:
+    values = form.get(key)
+    return values[0] if values else None
+
+
+def _entered(q: Questionnaire, form: dict[str, list[str]]) -> dict[str, Any]:
+    """What the resident typed, to fill the form back in (shown escaped)."""
+    values: dict[str, Any] = {}
+    for question in q.parsed_questions():
+        if question.type == "multi_choice":
+            values[question.key] = form.get(question.key, [])
+        else:
+            values[question.key] = (_first(form, question.key) or "")[:1000]
+    return values
+
+
+def _render_form(
+    st: PublicFormState,
+    q: Questionnaire,
+    place: Place | None,
+    lang: str,
+    *,
+    rid: str | None = None,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    token = st.tokens.issue(
+        {
+            "questionnaire_id": q.id,
+            "version": q.version,
+            "estate_id": place.estate_id if place else None,
+            "household_id": place.household_id if place else None,
+            # kept across re-renders of one filling-in, so it is stored at most once
+            "rid": rid or new_id(),
+        }
+    )
+    return form_page(
+        slug=q.slug,
+        title=q.title,
+        intro=q.intro,
+        questions=q.parsed_questions(),
+        lang=lang,
+        token=token,
+        estate_name=place.estate_name if place else None,
+        estate_id=place.estate_id if place else None,
+        household_id=place.household_id if place else None,
+        values=values,
+        errors=errors,
+        notice=notice,
+    )
+
+
+def _open_questionnaire(engine: Engine, slug: str) -> Questionnaire | None:
+    if len(slug) > 64:
+        return None
+    with engine.connect() as conn:
+        q = get_questionnaire(conn, slug)
+    return q if q is not None and q.active else None
+
+
+@router.get("/q/{slug}", response_class=Response, summary="Public questionnaire form (HTML)")
+def show_form(
+    slug: str,
+    request: Request,
+    e: str | None = Query(default=None, max_length=64, description="estate id"),
+    h: str | None = Query(default=None, max_length=64, description="household id"),
+    lang: str | None = Query(default=None, max_length=8),
+) -> Response:
+    lang = pick_lang(lang)
+    engine = request.app.state.engine
+    q = _open_questionnaire(engine, slug)
+    place = None
+    if q is not None and (e or h):
+        with engine.connect() as conn:
+            place = find_place(conn, e, h)
+    if q is None or ((e or h) and place is None):
+        return message_page(lang, "not_found", 404)
+    return _render_form(form_state(request), q, place, lang)
+
+
+@router.post("/q/{slug}", response_class=Response, summary="Submit a questionnaire form")
+async def submit_form(slug: str, request: Request) -> Response:
+    st = form_state(request)
+    lang = pick_lang(request.query_params.get("lang"))
+    wait = st.limiter.hit(client_key(request))
+    if wait is not None:
+        return message_page(lang, "too_many", 429, headers={"Retry-After": str(wait)})
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        return message_page(lang, "bad_type", 415)
+    try:
+        body = await read_body(request, st.max_body)
+    except BodyTooLarge:
+        return message_page(lang, "too_large", 413, headers={"Connection": "close"})
+    try:
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=400)
+    except (UnicodeDecodeError, ValueError):
+        return message_page(lang, "invalid", 400)
+    lang = pick_lang(_first(form, "_lang"))
+    return await run_in_threadpool(_submit, request.app.state.engine, st, slug, form, lang)
+
+
+def _submit(
+    engine: Engine, st: PublicFormState, slug: str, form: dict[str, list[str]], lang: str
+) -> Response:
+    from server.domain.mutations.context import Reject
+    from server.domain.responses import apply_questionnaire_response
+
+    q = _open_questionnaire(engine, slug)
+    if q is None:
+        return message_page(lang, "not_found", 404)
+    expired = False
+    try:
+        ticket = st.tokens.verify(_first(form, "_token") or "")
+    except TokenError as exc:
+        if exc.kind != "expired" or exc.ticket is None:
+            return message_page(lang, "invalid", 400)
+        ticket, expired = exc.ticket, True
+    if ticket.questionnaire_id != q.id:
+        return message_page(lang, "invalid", 400)
+    place = _ticket_place(engine, ticket)
+    values = _entered(q, form)
+    if expired or ticket.version != q.version:
+        notice = texts(lang)["expired" if expired else "updated"]
+        return _render_form(st, q, place, lang, rid=ticket.rid, values=values, notice=notice)
+    result = check_answers(q.parsed_questions(), form)
+    if not result.ok:
+        return _render_form(st, q, place, lang, rid=ticket.rid, values=values, errors=result.errors)
+    try:
+        with write_tx(engine) as conn:
+            apply_questionnaire_response(
+                conn,
+                response_id=ticket.rid,
+                questionnaire_id=q.id,
+                answers=result.answers,
+                estate_id=place.estate_id if place else None,
+                household_id=place.household_id if place else None,
+            )
+    except Reject as rej:
+        if rej.code == "entity_exists":
+            return message_page(lang, "replay", 409)
+        return message_page(lang, "invalid", 400)
+    except IntegrityError:  # the same form submitted twice at the same instant
+        return message_page(lang, "replay", 409)
+    thanks = f"/q/{q.slug}/thanks" + ("?lang=en" if lang == "en" else "")
+    return RedirectResponse(thanks, status_code=303, headers=SECURITY_HEADERS)
+
+
+def _ticket_place(engine: Engine, ticket: FormTicket) -> Place | None:
+    if not ticket.estate_id and not ticket.household_id:
+        return None
+    with engine.connect() as conn:
+        return find_place(conn, ticket.estate_id, ticket.household_id)
+
+
+@router.get("/q/{slug}/thanks", response_class=Response, summary="Thank-you page")
+def thanks(slug: str, lang: str | None = Query(default=None, max_length=8)) -> Response:
+    return message_page(pick_lang(lang), "thanks", 200)
+
+
+# ---------------------------------------------------------------------------------------------
+# Posters (staff)
+# ---------------------------------------------------------------------------------------------
+
+
+@router.get(
+    API_PREFIX + "/posters/{name}",
+    response_class=Response,
+    summary="A printable A4 QR poster for one questionnaire and estate (staff)",
+    description="`name` is `{slug}.pdf` or `{slug}.png`; `estate` attributes the answers.",
+)
+def poster(
+    name: str,
+    request: Request,
+    user: Annotated[Principal, Depends(require_staff)],
+    engine: Annotated[Engine, Depends(get_engine)],
+    estate: str | None = Query(default=None, max_length=64),
+) -> Response:
+    from server.domain import posters
+
+    slug, _, fmt = name.rpartition(".")
+    if fmt not in ("pdf", "png") or not slug:
+        raise HTTPException(404, detail="poster name must be {slug}.pdf or {slug}.png")
+    q = _open_questionnaire(engine, slug)
+    if q is None:
+        raise HTTPException(404, detail="unknown questionnaire")
+    place = None
+    if estate:
+        with engine.connect() as conn:
+            place = find_place(conn, estate, None)
+        if place is None:
+            raise HTTPException(404, detail="unknown estate")
+    base = posters.public_base_url(str(request.base_url))
+    spec = posters.PosterSpec.for_questionnaire(q, base, place)
+    if fmt == "png":
+        return Response(posters.render_png(spec), media_type="image/png")
+    return Response(
+        posters.render_pdf(spec),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{spec.filename}.pdf"'},
+    )

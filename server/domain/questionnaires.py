@@ -20,8 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import Connection, select
 
-from server.db.changelog import STAFF_ONLY, record_change
-from server.db.schema import estates, households, questionnaire_responses, questionnaires
+from server.db.changelog import record_change
+from server.db.schema import estates, households, questionnaires
 from services.protocol import LocalizedText, Question, new_id, utc_now
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "assets" / "questionnaires"
@@ -257,92 +257,18 @@ class Place:
 
 
 def find_place(conn: Connection, estate_id: str | None, household_id: str | None) -> Place | None:
-    """The estate (and household, which must belong to it) named by a QR's query, or None
-    if either does not exist."""
+    """The estate and household a QR names, or None if either does not exist or the
+    household is not in that estate. A household alone implies its estate."""
+    if household_id:
+        hh_estate = conn.execute(
+            select(households.c.estate_id).where(households.c.id == household_id)
+        ).scalar()
+        if hh_estate is None or (estate_id and hh_estate != estate_id):
+            return None
+        estate_id = hh_estate
     if not estate_id:
         return None
     estate = conn.execute(select(estates).where(estates.c.id == estate_id)).first()
     if estate is None:
         return None
-    if household_id:
-        found = conn.execute(
-            select(households.c.id).where(
-                households.c.id == household_id, households.c.estate_id == estate_id
-            )
-        ).first()
-        if found is None:
-            return None
     return Place(estate.id, estate.name, estate.district_id, household_id or None)
-
-
-def response_exists(conn: Connection, response_id: str) -> bool:
-    return (
-        conn.execute(
-            select(questionnaire_responses.c.id).where(questionnaire_responses.c.id == response_id)
-        ).first()
-        is not None
-    )
-
-
-def mask_answers(questions: Iterable[Question], answers: dict[str, Any]) -> dict[str, Any]:
-    """Phone answers masked (``138****5678``) for what leaves the server."""
-    from services.protocol import mask_phone
-
-    phone_keys = {q.key for q in questions if q.type == "phone"}
-    return {
-        k: (mask_phone(v) if k in phone_keys and isinstance(v, str) else v)
-        for k, v in answers.items()
-    }
-
-
-def record_response(
-    conn: Connection,
-    questionnaire: Questionnaire,
-    answers: dict[str, Any],
-    *,
-    response_id: str,
-    place: Place | None,
-) -> dict[str, Any]:
-    """Store one answer (``questionnaire.response``) and stamp it for the heads whose scope
-    covers its estate (staff only when it has none). The caller checks ``response_exists``
-    in the same transaction; the primary key refuses a second row regardless.
-
-    The row keeps phone answers whole; the synced data carries them masked, because the
-    pull cannot know which answer keys are phone numbers.
-    """
-    submitted_at = utc_now().isoformat()
-    conn.execute(
-        questionnaire_responses.insert().values(
-            id=response_id,
-            questionnaire_id=questionnaire.id,
-            questionnaire_version=questionnaire.version,
-            estate_id=place.estate_id if place else None,
-            household_id=place.household_id if place else None,
-            answers=answers,
-            submitted_at=submitted_at,
-            status="new",
-            version=1,
-        )
-    )
-    data = {
-        "id": response_id,
-        "questionnaire_id": questionnaire.id,
-        "questionnaire_version": questionnaire.version,
-        "questionnaire_slug": questionnaire.slug,
-        "estate_id": place.estate_id if place else None,
-        "household_id": place.household_id if place else None,
-        "answers": mask_answers(questionnaire.parsed_questions(), answers),
-        "submitted_at": submitted_at,
-        "status": "new",
-        "outcome": None,
-    }
-    record_change(
-        conn,
-        "questionnaire_response",
-        response_id,
-        version=1,
-        data=data,
-        estate_id=place.estate_id if place else None,
-        district_id=place.district_id if place else STAFF_ONLY,
-    )
-    return data
