@@ -15,7 +15,7 @@ from typing import Any
 
 access_log = logging.getLogger("xianglin.access")
 
-_RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+_RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -50,6 +50,17 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
+def route_template(scope) -> str:
+    """The matched route's path template with its router prefix (``/api/v1/sync/pull``)."""
+    # FastAPI keeps included routers nested; the effective context knows the full template
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(context, "path_format", None) or getattr(context, "path", None)
+    if path:
+        return path
+    route = scope.get("route")
+    return getattr(route, "path", None) or "<unmatched>"
+
+
 class RequestLogMiddleware:
     """Pure ASGI middleware writing the one line per HTTP request."""
 
@@ -72,12 +83,12 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
+            route = route_template(scope)
             access_log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
-                    "route": getattr(route, "path", None) or "<unmatched>",
+                    "route": route,
                     "status": status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": (scope.get("state") or {}).get("user_id"),

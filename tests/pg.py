@@ -1,0 +1,137 @@
+"""A throwaway PostgreSQL cluster for the tests.
+
+``PgCluster.start()`` runs ``initdb`` + ``pg_ctl start`` in a temp dir on a free loopback port
+(as the ``postgres`` user when the tests run as root), and ``stop()`` removes it. If the
+environment variable ``XIANGLIN_TEST_PG`` holds a ``postgresql://`` URL, that server is used
+instead and nothing is started. Missing PostgreSQL binaries are an error, never a skip: the
+protocol tests must run on both databases.
+
+``cluster.create_database(template=None)`` makes a fresh database (optionally a copy of a
+template database) and returns its URL; ``drop_database(name)`` removes it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+
+def _bin(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
+        return candidate
+    raise RuntimeError(
+        f"PostgreSQL binary {name!r} not found: install PostgreSQL (Debian: postgresql) or set "
+        "XIANGLIN_TEST_PG=postgresql://user@host:port/db"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PgCluster:
+    def __init__(self) -> None:
+        self.base_url: str | None = None  # postgresql://user@host:port/postgres
+        self._dir: str | None = None
+        self._as_postgres = False
+
+    # ---- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> PgCluster:
+        external = os.environ.get("XIANGLIN_TEST_PG")
+        if external:
+            self.base_url = external
+            return self
+        initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
+        self._dir = tempfile.mkdtemp(prefix="xianglin-pg-")
+        self._as_postgres = os.geteuid() == 0
+        if self._as_postgres:
+            shutil.chown(self._dir, "postgres", "postgres")
+        data, port = os.path.join(self._dir, "data"), _free_port()
+        self._run([initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        opts = (
+            f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            [pg_ctl, "-D", data, "-o", opts, "-l", os.path.join(self._dir, "log"), "-w", "start"]
+        )
+        self.base_url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        self._wait_ready()
+        return self
+
+    def stop(self) -> None:
+        if self._dir is None:
+            return
+        try:
+            self._run(
+                [
+                    _bin("pg_ctl"),
+                    "-D",
+                    os.path.join(self._dir, "data"),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ]
+            )
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+
+    def _run(self, argv: list[str]) -> None:
+        if self._as_postgres:
+            cmd = " ".join(_quote(a) for a in argv)
+            argv = ["su", "postgres", "-s", "/bin/sh", "-c", cmd]
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=self._dir)
+        if proc.returncode != 0:
+            log = ""
+            if self._dir and os.path.exists(os.path.join(self._dir, "log")):
+                log = open(os.path.join(self._dir, "log")).read()[-2000:]
+            raise RuntimeError(f"{argv!r} failed: {proc.stdout}{proc.stderr}{log}")
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with psycopg.connect(self.base_url, connect_timeout=2):
+                    return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    # ---- databases --------------------------------------------------------------------------
+
+    def url_for(self, dbname: str) -> str:
+        parts = urlsplit(self.base_url)
+        return urlunsplit(parts._replace(path="/" + dbname))
+
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        name = name or f"t_{uuid.uuid4().hex[:16]}"
+        sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            conn.execute(sql)
+        return self.url_for(name)
+
+    def drop_database(self, name: str) -> None:
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _quote(arg: str) -> str:
+    return "'" + arg.replace("'", "'\"'\"'") + "'"

@@ -1,0 +1,123 @@
+"""Fixtures for the server tests: a seeded demo database on SQLite AND PostgreSQL, the real
+app, and HTTP clients signed in as the demo users.
+
+The demo community (``seed_demo(scale=0.05)``: 3 districts, 16 estates, ~200 households, the
+14 demo logins) is seeded once per session per database kind into a template; each test gets
+a fresh copy (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from server.app import create_app
+from server.db.engine import migrate, open_engine
+from server.domain.seed import seed_demo
+from server.settings import Settings
+from tests.pg import PgCluster
+from tests.server.helpers import Api, Demo
+
+DB_KINDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = PgCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    engine = open_engine(str(path))
+    migrate(engine)
+    seed_demo(engine, seed=7, scale=0.05)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster) -> str:
+    name = f"xl_template_{uuid.uuid4().hex[:8]}"
+    engine = open_engine(pg_cluster.create_database(name=name))
+    migrate(engine)
+    seed_demo(engine, seed=7, scale=0.05)
+    engine.dispose()
+    yield name
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture(params=DB_KINDS)
+def db_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def engine(request, db_kind, tmp_path):
+    """A fresh, seeded, migrated database of the parametrised kind."""
+    if db_kind == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "server.db"
+        shutil.copyfile(template, path)
+        eng = open_engine(str(path))
+        yield eng
+        eng.dispose()
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue("pg_template")
+        url = cluster.create_database(template=template)
+        eng = open_engine(url)
+        with eng.connect() as conn:  # the copy must be a real PostgreSQL database
+            assert conn.execute(text("select version()")).scalar().startswith("PostgreSQL")
+        yield eng
+        eng.dispose()
+        cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def app(engine, settings):
+    return create_app(engine, settings)
+
+
+@pytest.fixture
+def demo(engine) -> Demo:
+    return Demo.load(engine)
+
+
+@pytest.fixture
+async def http(app) -> AsyncIterator[httpx.AsyncClient]:
+    """An unauthenticated client on the real app (ASGI, no network)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+async def login(app):
+    """``await login("head01")`` -> an ``Api`` signed in through POST /auth/login."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def _login(username: str, password: str = "demo1234") -> Api:
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
+        clients.append(client)
+        return await Api.sign_in(client, username, password)
+
+    yield _login
+    for client in clients:
+        await client.aclose()
