@@ -51,7 +51,7 @@ async def _read_limited(request: Request) -> bytes:
 
 
 def _too_large(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, detail=detail)
+    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=detail)
 
 
 def _unprocessable(detail) -> HTTPException:

@@ -1,0 +1,183 @@
+"""Push over HTTP: applied, idempotent, per-mutation rejections, whole-body refusals."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from server.db.schema import changes, concern_events, mutations, visits
+from services.protocol import MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS
+from tests.server.helpers import concern, mutation, ok, uid, visit
+
+
+def _count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+async def test_visit_is_applied_and_pulled_with_user_name(login, demo):
+    head = await login("head01")
+    m = visit(demo.household_of("head01"), answers={"people": 3}, notes="好")
+    assert ok(await head.push(m)) == ["applied"]
+    state = await head.state()
+    data = state[("visit", m["entity_id"])]["data"]
+    assert data["user_id"] == head.user["id"] and data["user_name"] == head.user["name"]
+    assert data["answers"] == {"people": 3} and data["notes"] == "好"
+
+
+async def test_re_push_is_duplicate_and_changes_nothing(login, demo, engine):
+    head = await login("head01")
+    batch = [visit(demo.household_of("head01")), concern(demo.household_of("head01"))]
+    assert ok(await head.push(*batch)) == ["applied", "applied"]
+    before = (_count(engine, visits), _count(engine, concern_events), _count(engine, changes))
+    assert ok(await head.push(*batch)) == ["duplicate", "duplicate"]
+    assert (
+        _count(engine, visits),
+        _count(engine, concern_events),
+        _count(engine, changes),
+    ) == before
+
+
+async def test_duplicate_within_one_batch(login, demo, engine):
+    head = await login("head01")
+    m = visit(demo.household_of("head01"))
+    before = _count(engine, visits)
+    assert ok(await head.push(m, m)) == ["applied", "duplicate"]
+    assert _count(engine, visits) == before + 1
+
+
+async def test_rejected_mutation_does_not_block_the_next(login, demo, engine):
+    head = await login("head01")
+    good1, good2 = visit(demo.household_of("head01")), visit(demo.household_of("head01"))
+    bad = visit(uid())  # unknown household
+    results = await head.push(good1, bad, good2)
+    assert ok(results) == ["applied", "rejected", "applied"]
+    assert results[1]["error"]["code"] == "unknown_household"
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(mutations.c.id).where(mutations.c.id == bad["id"])).first() is None
+        )
+    # a rejected mutation leaves no trace: once fixed, the same id applies
+    fixed = dict(bad, payload=dict(bad["payload"], household_id=demo.household_of("head01")))
+    assert ok(await head.push(fixed)) == ["applied"]
+
+
+async def test_rejection_codes(login, demo):
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    existing = visit(hh)
+    await head.push(existing)
+    cases = {
+        "unknown_type": mutation("visit.teleport", {}),
+        "forbidden": mutation("questionnaire.response", {"questionnaire_id": uid(), "answers": {}}),
+        "unknown_checklist": visit(hh, checklist_version=99),
+        "entity_exists": visit(hh, entity_id=existing["entity_id"]),
+        "out_of_scope": visit(demo.household_outside("head01")),
+        "unknown_concern": mutation("concern.comment", {"concern_id": uid(), "text": "x"}),
+        "unknown_resident": mutation(
+            "resident.update", {"base_version": 1, "fields": {"note": "x"}}
+        ),
+    }
+    results = await head.push(*cases.values())
+    assert [r["error"]["code"] for r in results] == list(cases)
+    assert all(r["status"] == "rejected" and r["error"]["message"] for r in results)
+
+
+async def test_invalid_payload_names_the_field(login, demo):
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    results = await head.push(
+        visit(hh, people_reached=-1),
+        visit(hh, method="carrier_pigeon"),
+        mutation("resident.update", {"base_version": 1, "fields": {"birth_year": "old"}}),
+        mutation("concern.create", {"household_id": hh, "kind": "request", "category": "x"}),
+    )
+    assert ok(results) == ["rejected"] * 4
+    messages = [r["error"]["message"] for r in results]
+    assert [r["error"]["code"] for r in results] == ["invalid_payload"] * 4
+    assert messages[0].startswith("people_reached")
+    assert messages[1].startswith("method")
+    assert messages[2].startswith("fields.birth_year")
+    assert messages[3].startswith("description")
+
+
+async def test_malformed_bodies_get_422_and_apply_nothing(login, demo, engine):
+    head = await login("head01")
+    good = visit(demo.household_of("head01"))
+    before = _count(engine, visits)
+    bodies = [
+        b"{not json",
+        json.dumps([good]).encode(),
+        json.dumps({"mutations": [good]}).encode(),  # no device_id
+        json.dumps({"device_id": "d", "mutations": [good, {"id": "nope"}]}).encode(),
+        json.dumps({"device_id": "d", "mutations": [dict(good, created_at="yesterday")]}).encode(),
+        json.dumps({"device_id": "d", "mutations": [good], "extra": 1}).encode(),
+    ]
+    for raw in bodies:
+        r = await head.client.post(
+            "/api/v1/sync/push",
+            content=raw,
+            headers={**head.headers, "Content-Type": "application/json"},
+        )
+        assert r.status_code == 422, (raw, r.text)
+    assert _count(engine, visits) == before
+    assert ok(await head.push(good)) == ["applied"]  # the id was never remembered
+
+
+async def test_too_many_mutations_is_413_and_applies_nothing(login, demo, engine):
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    before = _count(engine, visits)
+    batch = [visit(hh) for _ in range(MAX_PUSH_MUTATIONS + 1)]
+    r = await head.push_raw({"device_id": "d", "mutations": batch})
+    assert r.status_code == 413
+    assert _count(engine, visits) == before
+    r = await head.push_raw({"device_id": "d", "mutations": batch[:MAX_PUSH_MUTATIONS]})
+    assert r.status_code == 200 and _count(engine, visits) == before + MAX_PUSH_MUTATIONS
+
+
+async def test_too_large_body_is_413_and_applies_nothing(login, demo, engine):
+    head = await login("head01")
+    before = _count(engine, visits)
+    big = visit(demo.household_of("head01"), notes="x" * 4000)
+    body = {"device_id": "d", "mutations": [big], "pad": "y" * (MAX_PUSH_BYTES + 1)}
+    r = await head.push_raw(body)
+    assert r.status_code == 413
+    assert _count(engine, visits) == before
+
+
+async def test_create_for_an_existing_entity_is_refused_and_leaves_no_trace(login, demo, engine):
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    first = concern(hh)
+    await head.push(first)
+    events_before = _count(engine, concern_events)
+    # same concern id again under a new mutation id -> entity_exists, nothing half-written
+    again = concern(hh, entity_id=first["entity_id"])
+    assert (await head.push(again))[0]["error"]["code"] == "entity_exists"
+    assert _count(engine, concern_events) == events_before
+
+
+async def test_resident_create_and_remove_make_upsert_then_tombstone(login, demo):
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    _, cursor = await head.pull_all()
+    create = mutation(
+        "resident.create",
+        {"household_id": hh, "name": "王小明", "birth_year": 1950, "phone": "13800001111"},
+    )
+    assert ok(await head.push(create)) == ["applied"]
+    changes_, cursor = await head.pull_all(cursor)
+    [ch] = [c for c in changes_ if c["id"] == create["entity_id"]]
+    assert ch["op"] == "upsert" and ch["data"]["phone_masked"] == "138****1111"
+    assert "phone" not in ch["data"]
+    remove = mutation("resident.remove", {"reason": "moved_out"}, entity_id=create["entity_id"])
+    assert ok(await head.push(remove)) == ["applied"]
+    changes_, _ = await head.pull_all(cursor)
+    [ch] = [c for c in changes_ if c["id"] == create["entity_id"]]
+    assert ch["op"] == "delete" and ch["data"] is None and ch["version"] == 2
+    again = mutation(
+        "resident.update", {"base_version": 1, "fields": {"note": "x"}}, create["entity_id"]
+    )
+    assert (await head.push(again))[0]["error"]["code"] == "unknown_resident"
