@@ -1,0 +1,98 @@
+"""The Flet entry: one :class:`AppState` per session, then login, lock or home."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+import flet as ft
+
+from app import theme
+from app.nav import Navigator
+from app.paths import data_dir
+from app.prefs import ClientPrefs, Prefs, token_vault
+from app.screens import BUILDERS
+from app.state import AppState
+
+log = logging.getLogger(__name__)
+
+#: Hidden longer than this, the app asks for the PIN again when it comes back.
+RELOCK_AFTER = dt.timedelta(minutes=5)
+
+
+def make_state(
+    page: ft.Page,
+    *,
+    prefs: Prefs,
+    vault: Prefs | None = None,
+    secure: bool = False,
+    base_dir=None,
+    default_server: str | None = None,
+) -> AppState:
+    """Build the session's state and navigator (``app.main`` and tests both use this)."""
+    theme.apply(page)
+    page.title = "巷邻长"
+    state = AppState(
+        page=page,
+        prefs=prefs,
+        vault=vault or prefs,
+        secure_token=secure,
+        data_dir=base_dir or data_dir(),
+        default_server=os.environ.get("XIANGLIN_SERVER", "")
+        if default_server is None
+        else default_server,
+    )
+    state.nav = Navigator(page, BUILDERS, state)
+    return state
+
+
+async def start(state: AppState) -> None:
+    """Show the first screen: login on first run, the PIN lock for a remembered session with
+    a PIN, else home (the store opens and the engine starts syncing in the background)."""
+    await state.restore()
+    if not (state.token and state.user):
+        state.nav.root("login")
+    elif await state.has_pin():
+        state.nav.root("lock")
+    else:
+        await state.open_workspace()
+        state.nav.root("home")
+
+
+def _lifecycle(state: AppState):
+    hidden_at: dict[str, dt.datetime] = {}
+
+    async def handler(e) -> None:
+        kind = getattr(e, "state", None)
+        value = getattr(kind, "value", kind)
+        if value == "hide":
+            hidden_at["t"] = dt.datetime.now()
+        elif value in ("resume", "show"):
+            since = hidden_at.pop("t", None)
+            if (
+                since
+                and dt.datetime.now() - since > RELOCK_AFTER
+                and state.user
+                and await state.has_pin()
+                and state.nav.current not in ("login", "lock")
+            ):
+                state.nav.root("lock")
+                return
+            if state.engine is not None:
+                state.engine.request_sync()
+
+    return handler
+
+
+async def main(page: ft.Page) -> None:
+    prefs = ClientPrefs()
+    vault, secure = token_vault(page, prefs)
+    state = make_state(page, prefs=prefs, vault=vault, secure=secure)
+    page.on_app_lifecycle_state_change = _lifecycle(state)
+
+    async def closed(e=None) -> None:
+        await state.close_workspace()
+
+    page.on_close = closed
+    await start(state)

@@ -1,0 +1,31 @@
+"""One module per screen; each exposes ``build(state, **params) -> ft.View``."""
+
+from app.screens import (
+    concern,
+    concerns,
+    home,
+    household,
+    households,
+    lock,
+    login,
+    review,
+    set_pin,
+    settings,
+    sync,
+    visit,
+)
+
+BUILDERS = {
+    "login": login.build,
+    "lock": lock.build,
+    "set_pin": set_pin.build,
+    "home": home.build,
+    "households": households.build,
+    "household": household.build,
+    "visit": visit.build,
+    "concerns": concerns.build,
+    "concern": concern.build,
+    "review": review.build,
+    "sync": sync.build,
+    "settings": settings.build,
+}

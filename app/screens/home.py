@@ -1,0 +1,156 @@
+"""Home: my estates with coverage, households not visited for 30+ days, my open concerns."""
+
+from __future__ import annotations
+
+import logging
+
+import flet as ft
+
+from app.chrome import screen, section_title
+from components.empty_state import empty_state
+from components.stat_tile import stat_tile
+
+log = logging.getLogger(__name__)
+
+
+def build(state) -> ft.View:
+    t = state.t
+    body = ft.Column(spacing=12, key="home-body")
+
+    def fill() -> None:
+        body.controls = _content(state)
+
+    def on_status(data_changed: bool) -> None:
+        if data_changed:
+            fill()
+
+    fill()
+    return screen(
+        state,
+        route="/home",
+        title=t("app.name"),
+        body=[body],
+        tab="home",
+        on_status=on_status,
+        fab=ft.FloatingActionButton(
+            icon=ft.Icons.SEARCH,
+            content=ft.Text(t("home.find_household")),
+            on_click=lambda e: state.nav.root("households"),
+            key="home-find",
+        ),
+    )
+
+
+def _content(state) -> list[ft.Control]:
+    t = state.t
+    try:
+        summary = state.store.home_summary(state.today())
+        estates = state.store.estates(state.today())
+    except Exception:
+        log.exception("home summary failed")
+        return [empty_state(t("error.generic"), icon=ft.Icons.ERROR_OUTLINE)]
+    name = (state.user or {}).get("name", "")
+    out: list[ft.Control] = [
+        ft.Text(t("home.greeting", name=name), size=22, weight=ft.FontWeight.W_600)
+    ]
+    if not estates:
+        loading = state.sync.syncing or state.sync.last_sync_at is None
+        out.append(
+            empty_state(
+                t("home.first_sync") if loading else t("home.no_data"),
+                loading=loading,
+                key="home-empty",
+            )
+        )
+        return out
+    households = summary.get("households", 0) or 0
+    visited = summary.get("visited_this_month", 0) or 0
+    pct = round(100 * visited / households) if households else 0
+    out += [
+        ft.Row(
+            [
+                stat_tile(
+                    households,
+                    t("home.households"),
+                    icon=ft.Icons.HOME_WORK_OUTLINED,
+                    key="stat-households",
+                    on_click=lambda e: state.nav.root("households"),
+                ),
+                stat_tile(
+                    f"{visited}",
+                    t("home.coverage", pct=pct),
+                    icon=ft.Icons.TASK_ALT,
+                    key="stat-visited",
+                ),
+            ],
+            spacing=12,
+        ),
+        ft.Row(
+            [
+                stat_tile(
+                    summary.get("not_visited_30", 0),
+                    t("home.not_visited_30"),
+                    icon=ft.Icons.SCHEDULE,
+                    emphasis=bool(summary.get("not_visited_30")),
+                    key="stat-stale",
+                    on_click=lambda e: state.nav.root("households", not_visited=True),
+                ),
+                stat_tile(
+                    summary.get("my_open_concerns", 0),
+                    t("home.open_concerns"),
+                    icon=ft.Icons.ASSIGNMENT_LATE_OUTLINED,
+                    key="stat-concerns",
+                    on_click=lambda e: state.nav.root("concerns", mine=True),
+                ),
+            ],
+            spacing=12,
+        ),
+        section_title(t("home.my_estates")),
+    ]
+    for estate in estates:
+        n = estate.get("household_count", 0) or 0
+        v = estate.get("visited_this_month", 0) or 0
+        share = (v / n) if n else 0.0
+        out.append(
+            ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Row(
+                            [
+                                ft.Text(
+                                    estate.get("name", ""),
+                                    size=17,
+                                    weight=ft.FontWeight.W_600,
+                                    expand=True,
+                                ),
+                                ft.Text(
+                                    f"{round(share * 100)}%",
+                                    color=ft.Colors.PRIMARY,
+                                    weight=ft.FontWeight.W_600,
+                                ),
+                            ]
+                        ),
+                        ft.ProgressBar(value=share, bar_height=6, border_radius=3),
+                        ft.Text(
+                            t(
+                                "home.estate_line",
+                                households=n,
+                                visited=v,
+                                stale=estate.get("not_visited_30", 0) or 0,
+                            ),
+                            size=13,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                        ),
+                    ],
+                    spacing=6,
+                ),
+                padding=12,
+                border_radius=12,
+                border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                on_click=lambda e, eid=estate["id"]: state.nav.root("households", estate_id=eid),
+                ink=True,
+                key=f"estate-{estate['id']}",
+            )
+        )
+    out.append(ft.Container(height=72))  # room above the floating button
+    return out

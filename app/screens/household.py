@@ -1,0 +1,227 @@
+"""One household: members (age, flags, masked phone), past visits, open concerns, and
+"record visit" as the obvious action."""
+
+from __future__ import annotations
+
+import logging
+
+import flet as ft
+
+from app import fmt
+from app.chrome import screen, section_title
+from components.empty_state import empty_state
+from components.flag_chips import flag_chips, tag
+
+log = logging.getLogger(__name__)
+
+
+def build(state, household_id: str) -> ft.View:
+    t = state.t
+    store = state.store
+    try:
+        house = store.household(household_id)
+    except Exception:
+        log.exception("household read failed")
+        house = None
+    if house is None:
+        return screen(
+            state,
+            route=f"/household/{household_id}",
+            title=t("hh.title"),
+            body=[empty_state(t("error.not_found"), icon=ft.Icons.SEARCH_OFF)],
+        )
+    members = store.members(household_id)
+    visits = store.visits(household_id)
+    concerns = [
+        c
+        for c in store.concerns(household_id=household_id, limit=100)
+        if c.get("status") in ("open", "in_review")
+    ]
+
+    header = ft.Container(
+        content=ft.Column(
+            [
+                ft.Text(house.get("estate_name", ""), size=14, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(
+                    fmt.address(house), size=26, weight=ft.FontWeight.BOLD, key="house-address"
+                ),
+                ft.Text(
+                    t("house.people_count", n=house.get("people_count") or len(members)), size=14
+                ),
+            ],
+            spacing=2,
+        ),
+        padding=ft.Padding.only(bottom=4),
+    )
+
+    member_rows: list[ft.Control] = []
+    for m in members:
+        age = m.get("age")
+        line = [
+            t(f"gender.{m.get('gender') or 'unknown'}")
+            if t.has(f"gender.{m.get('gender') or 'unknown'}")
+            else ""
+        ]
+        if age is not None:
+            line.append(t("house.age", age=age))
+        if m.get("relation"):
+            line.append(m["relation"])
+        if m.get("phone_masked"):
+            line.append(m["phone_masked"])
+        chips = fmt.flag_labels(t, m.get("flags"), age)
+        vacc = m.get("vaccination")
+        if vacc and vacc != "unknown" and t.has(f"vacc.{vacc}"):
+            chips.append(("vacc", t(f"vacc.{vacc}")))
+        member_rows.append(
+            ft.Container(
+                content=ft.Column(
+                    [
+                        ft.Row(
+                            [
+                                ft.Text(m.get("name", ""), size=17, weight=ft.FontWeight.W_600),
+                                ft.Text(
+                                    " · ".join(x for x in line if x),
+                                    size=14,
+                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ),
+                                *(
+                                    [tag(t("common.pending"), warm=True)]
+                                    if m.get("pending")
+                                    else []
+                                ),
+                            ],
+                            wrap=True,
+                            spacing=8,
+                        ),
+                        flag_chips(chips),
+                    ],
+                    spacing=4,
+                ),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                border_radius=10,
+                bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+                key=f"member-{m['id']}",
+            )
+        )
+    if not member_rows:
+        member_rows.append(empty_state(t("house.no_members"), icon=ft.Icons.PERSON_OFF_OUTLINED))
+
+    visit_rows: list[ft.Control] = []
+    for v in visits[:20]:
+        method = t(f"method.{v.get('method')}") if t.has(f"method.{v.get('method')}") else ""
+        lines: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Text(
+                        t(
+                            "house.visit_line",
+                            date=fmt.date(v.get("visited_at")),
+                            method=method,
+                            n=v.get("people_reached", 0),
+                            who=v.get("user_name") or "",
+                        ),
+                        size=14,
+                        expand=True,
+                    ),
+                    *(
+                        [tag(t("common.pending"), warm=True, key=f"visit-pending-{v['id']}")]
+                        if v.get("pending")
+                        else []
+                    ),
+                ]
+            )
+        ]
+        if v.get("notes"):
+            lines.append(
+                ft.Text(
+                    v["notes"],
+                    size=14,
+                    color=ft.Colors.ON_SURFACE_VARIANT,
+                    max_lines=3,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                )
+            )
+        if v.get("follow_up_date"):
+            lines.append(
+                ft.Text(
+                    t("house.follow_up", date=fmt.date(v["follow_up_date"])),
+                    size=13,
+                    color=ft.Colors.TERTIARY,
+                )
+            )
+        visit_rows.append(
+            ft.Container(
+                content=ft.Column(lines, spacing=2),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+                border=ft.Border.only(left=ft.BorderSide(3, ft.Colors.PRIMARY)),
+                key=f"visit-{v['id']}",
+            )
+        )
+    if not visit_rows:
+        visit_rows.append(empty_state(t("house.no_visits"), icon=ft.Icons.EVENT_BUSY_OUTLINED))
+
+    concern_rows: list[ft.Control] = [
+        ft.ListTile(
+            leading=ft.Icon(ft.Icons.ASSIGNMENT_LATE_OUTLINED, color=ft.Colors.TERTIARY),
+            title=ft.Text(c.get("description", ""), max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+            subtitle=ft.Text(f"{t('status.' + c['status'])} · {c.get('category', '')}"),
+            trailing=tag(t("common.pending"), warm=True) if c.get("pending") else None,
+            on_click=lambda e, cid=c["id"]: state.nav.push("concern", concern_id=cid),
+            min_height=56,
+            key=f"hconcern-{c['id']}",
+        )
+        for c in concerns
+    ] or [empty_state(t("house.no_concerns"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE)]
+
+    # Slot for the questionnaire engineer's QR action (components/qr_card.py): shows the
+    # questionnaire link as a QR code residents scan at the door.
+    qr_slot = ft.Container(key="qr-slot", content=_qr_action(state, house))
+
+    record = ft.FilledButton(
+        t("house.record_visit"),
+        icon=ft.Icons.EDIT_NOTE,
+        height=56,
+        expand=True,
+        on_click=lambda e: state.nav.push("visit", household_id=household_id),
+        key="record-visit",
+    )
+    body: list[ft.Control] = [
+        header,
+        ft.Row([record]),
+        qr_slot,
+        section_title(t("house.members")),
+        *member_rows,
+        section_title(t("house.open_concerns")),
+        *concern_rows,
+        section_title(t("house.visits")),
+        *visit_rows,
+        ft.Container(height=80),
+    ]
+    return screen(
+        state,
+        route=f"/household/{household_id}",
+        title=fmt.address(house),
+        body=body,
+        fab=ft.FloatingActionButton(
+            icon=ft.Icons.ADD,
+            tooltip=t("house.record_visit"),
+            on_click=lambda e: state.nav.push("visit", household_id=household_id),
+            key="record-visit-fab",
+        ),
+    )
+
+
+def _qr_action(state, house: dict) -> ft.Control | None:
+    """The "show questionnaire QR" action, once components.qr_card exists."""
+    try:
+        from components import qr_card  # written by the questionnaire engineer
+    except ImportError:
+        return None
+    maker = getattr(qr_card, "questionnaire_qr_action", None)
+    if maker is None:
+        return None
+    try:
+        return maker(state, house)
+    except Exception:
+        log.exception("QR action failed")
+        return None

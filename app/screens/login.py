@@ -1,0 +1,136 @@
+"""First run: server address, username and password."""
+
+from __future__ import annotations
+
+import logging
+
+import flet as ft
+
+log = logging.getLogger(__name__)
+
+
+def build(state, notice: str | None = None) -> ft.View:
+    t = state.t
+    server = ft.TextField(
+        label=t("login.server"),
+        hint_text=t("login.server_hint"),
+        value=state.server_url,
+        keyboard_type=ft.KeyboardType.URL,
+        prefix_icon=ft.Icons.DNS_OUTLINED,
+        key="login-server",
+    )
+    username = ft.TextField(
+        label=t("login.username"),
+        value=(state.user or {}).get("username", ""),
+        prefix_icon=ft.Icons.PERSON_OUTLINE,
+        autofocus=True,
+        key="login-username",
+    )
+    password = ft.TextField(
+        label=t("login.password"),
+        password=True,
+        can_reveal_password=True,
+        prefix_icon=ft.Icons.LOCK_OUTLINE,
+        key="login-password",
+    )
+    message = ft.Text(
+        notice or "", color=ft.Colors.ERROR, visible=bool(notice), key="login-message"
+    )
+    busy = ft.ProgressBar(visible=False)
+    submit = ft.FilledButton(
+        t("login.submit"), icon=ft.Icons.LOGIN, height=52, expand=True, key="login-submit"
+    )
+
+    def show_error(text: str) -> None:
+        message.value = text
+        message.visible = True
+        busy.visible = False
+        submit.disabled = False
+
+    async def do_login(e=None) -> None:
+        from services.auth import LoginError, login
+
+        url = (server.value or "").strip().rstrip("/")
+        user, pw = (username.value or "").strip(), password.value or ""
+        if not url or not user or not pw:
+            show_error(t("login.missing_fields"))
+            return
+        if not url.startswith(("http://", "https://")):
+            show_error(t("login.bad_server"))
+            return
+        message.visible = False
+        busy.visible = True
+        submit.disabled = True
+        state.page.update()
+        device_id = await _device_id(state)
+        try:
+            token, info = await login(url, user, pw, device_id)
+        except LoginError as err:
+            kind = getattr(err, "kind", "server")
+            show_error(
+                t(f"login.err.{kind}") if t.has(f"login.err.{kind}") else t("login.err.server")
+            )
+            return
+        except Exception:  # never show a raw exception to the user
+            log.exception("login failed unexpectedly")
+            show_error(t("error.generic"))
+            return
+        info = dict(info)
+        info.setdefault("username", user)
+        await state.sign_in(url, token, info)
+        password.value = ""
+        if await state.has_pin():
+            state.nav.root("home")
+        else:
+            state.nav.root("set_pin", first_run=True)
+
+    submit.on_click = do_login
+    password.on_submit = do_login
+
+    lang_row = ft.Row(
+        [
+            ft.TextButton(
+                label,
+                on_click=lambda e, code=code: state.page.run_task(state.set_language, code),
+                key=f"lang-{code}",
+            )
+            for code, label in (("zh", "简体中文"), ("en", "English"))
+        ],
+        alignment=ft.MainAxisAlignment.CENTER,
+    )
+    view = ft.View(
+        route="/login",
+        controls=[
+            ft.Container(height=24),
+            ft.Icon(ft.Icons.DIVERSITY_3, size=56, color=ft.Colors.PRIMARY),
+            ft.Text(t("app.name"), size=30, weight=ft.FontWeight.BOLD),
+            ft.Text(t("app.tagline"), color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Container(height=8),
+            ft.Text(t("login.title"), size=20, weight=ft.FontWeight.W_600),
+            server,
+            username,
+            password,
+            message,
+            busy,
+            ft.Row([submit]),
+            lang_row,
+        ],
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        scroll=ft.ScrollMode.AUTO,
+        padding=ft.Padding.symmetric(horizontal=24, vertical=16),
+        spacing=14,
+    )
+    view.data = {"do_login": do_login}
+    return view
+
+
+async def _device_id(state) -> str:
+    """A random id for this device, made once and kept in prefs (the server logs it per token)."""
+    import uuid
+
+    existing = await state.prefs.get("xl.device")
+    if existing:
+        return existing
+    new = str(uuid.uuid4())
+    await state.prefs.set("xl.device", new)
+    return new

@@ -1,0 +1,297 @@
+"""Sync: online/offline, what waits to upload, what the server refused and why (edit and
+resend, or discard), last sync, "sync now" and a progress bar. The engine does the work in
+the background; this screen only shows its status and asks it to run."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import flet as ft
+
+from app import fmt
+from app.chrome import screen, section_title
+from components.empty_state import empty_state
+
+log = logging.getLogger(__name__)
+
+#: Payload fields a person may correct before resending, per mutation type.
+EDITABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "visit.record": ("people_reached", "notes"),
+    "concern.create": ("category", "description"),
+    "concern.comment": ("text",),
+    "concern.transition": ("note",),
+    "resident.create": ("name", "note"),
+}
+
+
+def build(state) -> ft.View:
+    t = state.t
+    content = ft.Column(spacing=12, key="sync-body")
+
+    def fill() -> None:
+        content.controls = _content(state, fill)
+
+    def on_status(changed: bool) -> None:
+        state.refresh_counts()
+        fill()
+
+    fill()
+    view = screen(
+        state, route="/sync", title=t("sync.title"), body=[content], tab="sync", on_status=on_status
+    )
+    view.data["fill"] = fill
+    return view
+
+
+def _content(state, fill) -> list[ft.Control]:
+    t = state.t
+    s = state.sync
+    online = ft.Row(
+        [
+            ft.Icon(
+                ft.Icons.CLOUD_DONE_OUTLINED if s.online else ft.Icons.CLOUD_OFF,
+                color=ft.Colors.PRIMARY if s.online else ft.Colors.OUTLINE,
+                size=28,
+            ),
+            ft.Text(
+                t("sync.online") if s.online else t("sync.offline"),
+                size=20,
+                weight=ft.FontWeight.W_600,
+                key="sync-online",
+            ),
+        ]
+    )
+    counts = ft.Row(
+        [
+            ft.Text(
+                t("sync.pending_n", n=s.pending) if s.pending else t("sync.all_sent"),
+                size=16,
+                key="sync-pending",
+            ),
+            ft.Text(
+                t("sync.rejected_n", n=s.rejected),
+                size=16,
+                color=ft.Colors.ERROR,
+                visible=bool(s.rejected),
+            ),
+        ],
+        spacing=16,
+        wrap=True,
+    )
+    last = ft.Text(
+        t("sync.last", when=fmt.ago(t, s.last_sync_at)) if s.last_sync_at else t("sync.never"),
+        color=ft.Colors.ON_SURFACE_VARIANT,
+        key="sync-last",
+    )
+    total = s.progress_total or 0
+    progress = ft.Column(
+        [
+            ft.ProgressBar(value=(s.progress_done / total) if total else None, key="sync-progress"),
+            ft.Text(t("sync.progress", done=s.progress_done, total=total), size=13)
+            if total
+            else ft.Container(),
+        ],
+        visible=s.syncing,
+        spacing=4,
+    )
+
+    def sync_now(e=None) -> None:
+        if state.engine is not None:
+            state.engine.request_sync()
+
+    out: list[ft.Control] = [
+        online,
+        counts,
+        last,
+        progress,
+        ft.Row(
+            [
+                ft.FilledButton(
+                    t("sync.now"),
+                    icon=ft.Icons.SYNC,
+                    on_click=sync_now,
+                    height=52,
+                    expand=True,
+                    disabled=s.syncing,
+                    key="sync-now",
+                )
+            ]
+        ),
+    ]
+    if s.last_error and not s.syncing:
+        out.append(
+            ft.Text(
+                t("sync.last_error", reason=_error_words(t, s.last_error)),
+                color=ft.Colors.ERROR,
+                key="sync-error",
+            )
+        )
+    out.append(section_title(t("sync.rejected_title")))
+    rejected = state.store.rejected() if state.store is not None else []
+    if not rejected:
+        out.append(
+            empty_state(t("sync.no_rejected"), icon=ft.Icons.VERIFIED_OUTLINED, key="no-rejected")
+        )
+    for item in rejected:
+        out.append(_rejected_card(state, item, fill))
+    return out
+
+
+def _error_words(t, error: Any) -> str:
+    text = str(error).lower()
+    if any(w in text for w in ("network", "connect", "timeout", "offline")):
+        return t("sync.err.network")
+    if any(w in text for w in ("server", "500", "502", "503")):
+        return t("sync.err.server")
+    return t("sync.err.other")
+
+
+def _summary(t, item: dict) -> str:
+    payload = item.get("payload") or {}
+    for key in ("description", "notes", "text", "name", "note"):
+        if payload.get(key):
+            return str(payload[key])[:80]
+    return ""
+
+
+def _rejected_card(state, item: dict, fill) -> ft.Control:
+    t = state.t
+    mtype = item.get("type", "")
+    code = item.get("code") or ""
+    kind = t(f"mutation.{mtype}") if t.has(f"mutation.{mtype}") else t("mutation.other")
+    reason = t(f"reject.{code}") if t.has(f"reject.{code}") else t("reject.other")
+
+    def discard(e=None) -> None:
+        def really(ev=None) -> None:
+            state.page.pop_dialog()
+            state.store.discard_rejected(item["id"])
+            state.refresh_counts()
+            state.toast(t("sync.discarded"))
+            fill()
+            state.push_status()
+
+        state.page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(t("sync.discard")),
+                content=ft.Text(t("sync.discard_confirm")),
+                actions=[
+                    ft.TextButton(t("common.cancel"), on_click=lambda ev: state.page.pop_dialog()),
+                    ft.FilledButton(t("sync.discard"), on_click=really, key="discard-confirm"),
+                ],
+                key="discard-dialog",
+            )
+        )
+
+    def edit(e=None) -> None:
+        open_editor(state, item, fill)
+
+    return ft.Container(
+        content=ft.Column(
+            [
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.ERROR),
+                        ft.Text(kind, weight=ft.FontWeight.W_600, expand=True),
+                        ft.Text(
+                            fmt.date_time(item.get("created_at")),
+                            size=13,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                        ),
+                    ]
+                ),
+                ft.Text(
+                    f"{reason}（{code}）",
+                    color=ft.Colors.ERROR,
+                    key=f"rejected-reason-{item['id']}",
+                ),
+                ft.Text(item.get("message") or "", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                ft.Text(_summary(t, item), size=14, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+                ft.Row(
+                    [
+                        ft.FilledTonalButton(
+                            t("sync.edit_resend"),
+                            icon=ft.Icons.EDIT,
+                            on_click=edit,
+                            height=48,
+                            key=f"resend-{item['id']}",
+                        ),
+                        ft.TextButton(
+                            t("sync.discard"),
+                            icon=ft.Icons.DELETE_OUTLINE,
+                            on_click=discard,
+                            height=48,
+                            key=f"discard-{item['id']}",
+                        ),
+                    ],
+                    wrap=True,
+                ),
+            ],
+            spacing=4,
+        ),
+        padding=12,
+        border_radius=12,
+        border=ft.Border.all(1, ft.Colors.ERROR),
+        key=f"rejected-{item['id']}",
+    )
+
+
+def open_editor(state, item: dict, fill) -> None:
+    """A dialog with the payload's editable fields; saving resends with the corrected payload."""
+    t = state.t
+    payload = dict(item.get("payload") or {})
+    fields: dict[str, ft.TextField] = {}
+    for name in EDITABLE_FIELDS.get(item.get("type", ""), ()):
+        value = payload.get(name)
+        label = t(f"field.{name}") if t.has(f"field.{name}") else name
+        fields[name] = ft.TextField(
+            label=label,
+            value=""
+            if value is None
+            else (value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)),
+            multiline=isinstance(value, str) and name != "name",
+            keyboard_type=ft.KeyboardType.NUMBER
+            if isinstance(value, int)
+            else ft.KeyboardType.TEXT,
+            key=f"edit-{name}",
+        )
+
+    def resend(e=None) -> None:
+        new_payload = dict(payload)
+        for name, field_control in fields.items():
+            raw = field_control.value or ""
+            if isinstance(payload.get(name), int) and not isinstance(payload.get(name), bool):
+                try:
+                    new_payload[name] = int(raw.strip())
+                except ValueError:
+                    field_control.error = t("sync.edit_invalid", field=field_control.label)
+                    state.page.update()
+                    return
+            else:
+                new_payload[name] = raw
+        state.page.pop_dialog()
+        try:
+            state.store.resend_rejected(item["id"], new_payload)
+        except Exception:
+            log.exception("resend failed")
+            state.toast(t("error.generic"), error=True)
+            return
+        state.after_write()
+        state.toast(t("sync.resent"))
+        fill()
+        state.page.update()
+
+    state.page.show_dialog(
+        ft.AlertDialog(
+            title=ft.Text(t("sync.edit_title")),
+            content=ft.Column(
+                list(fields.values()) or [ft.Text(item.get("message") or "")], tight=True, width=360
+            ),
+            actions=[
+                ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
+                ft.FilledButton(t("sync.edit_resend"), on_click=resend, key="resend-confirm"),
+            ],
+            key="edit-dialog",
+        )
+    )

@@ -1,0 +1,318 @@
+"""Record a visit: method, people reached, the current checklist (rendered from its version,
+never hard-coded), notes, concerns raised from any answer, follow-up date; saved locally in one
+tap, then back to the household with the visit shown as pending.
+
+From the household page to saved: tap "record visit", (optionally) answer, tap "save visit".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import flet as ft
+
+from app import fmt
+from app.chrome import screen, section_title
+from components.checklist_question import ChecklistQuestion, QuestionLabels
+from components.flag_chips import tag
+
+log = logging.getLogger(__name__)
+
+CATEGORIES = (
+    "housing",
+    "environment",
+    "safety",
+    "elderly",
+    "health",
+    "neighbours",
+    "services",
+    "other",
+)
+FOLLOW_UPS = (("none", None), ("7", 7), ("14", 14), ("30", 30))
+
+
+def build(state, household_id: str) -> ft.View:
+    t = state.t
+    store = state.store
+    house = store.household(household_id) or {}
+    checklist = store.checklist()
+    members = store.members(household_id)
+    answers: dict[str, Any] = {}
+    concerns: list[dict] = []  # raised in this visit, saved with it
+
+    method = ft.SegmentedButton(
+        segments=[
+            ft.Segment(
+                value="in_person",
+                label=ft.Text(t("method.in_person")),
+                icon=ft.Icons.DOOR_FRONT_DOOR_OUTLINED,
+            ),
+            ft.Segment(
+                value="phone", label=ft.Text(t("method.phone")), icon=ft.Icons.PHONE_OUTLINED
+            ),
+        ],
+        selected=["in_person"],
+        show_selected_icon=False,
+        key="visit-method",
+    )
+    people = ft.TextField(
+        label=t("visit.people_reached"),
+        value=str(min(max(len(members), 1), 1)),
+        keyboard_type=ft.KeyboardType.NUMBER,
+        width=140,
+        key="visit-people",
+    )
+
+    def bump(delta: int):
+        def handler(e) -> None:
+            try:
+                n = int(people.value or 0)
+            except ValueError:
+                n = 0
+            people.value = str(min(99, max(0, n + delta)))
+            people.error = None
+
+        return handler
+
+    people_row = ft.Row(
+        [
+            ft.IconButton(ft.Icons.REMOVE, on_click=bump(-1), key="people-minus"),
+            people,
+            ft.IconButton(ft.Icons.ADD, on_click=bump(1), key="people-plus"),
+        ],
+        vertical_alignment=ft.CrossAxisAlignment.CENTER,
+    )
+
+    # ---- concerns raised during the visit ---------------------------------------------------
+    concern_list = ft.Column(spacing=6, key="visit-concerns")
+
+    def show_concerns() -> None:
+        concern_list.controls = [
+            ft.Container(
+                content=ft.Row(
+                    [
+                        tag(t(f"kind.{c['kind']}"), warm=True),
+                        ft.Text(
+                            c["description"],
+                            expand=True,
+                            max_lines=2,
+                            overflow=ft.TextOverflow.ELLIPSIS,
+                        ),
+                        ft.IconButton(
+                            ft.Icons.CLOSE,
+                            on_click=lambda e, i=i: remove_concern(i),
+                            tooltip=t("common.cancel"),
+                        ),
+                    ]
+                ),
+                padding=ft.Padding.only(left=8),
+                border_radius=8,
+                bgcolor=ft.Colors.TERTIARY_CONTAINER,
+            )
+            for i, c in enumerate(concerns)
+        ]
+
+    def remove_concern(i: int) -> None:
+        concerns.pop(i)
+        show_concerns()
+        state.page.update()
+
+    def open_concern_dialog(key: str | None, label: str, answer_text: str) -> None:
+        kind = ft.SegmentedButton(
+            segments=[
+                ft.Segment(value=k, label=ft.Text(t(f"kind.{k}")))
+                for k in ("request", "complaint", "suggestion")
+            ],
+            selected=["request"],
+            show_selected_icon=False,
+            key="concern-kind",
+        )
+        category = ft.Dropdown(
+            label=t("concern.category"),
+            value="other",
+            options=[ft.DropdownOption(key=c, text=t(f"concern.cat.{c}")) for c in CATEGORIES],
+            key="concern-category",
+        )
+        prefill = f"{label}：{answer_text}" if label and answer_text else (label or "")
+        description = ft.TextField(
+            label=t("concern.description"),
+            value=prefill,
+            multiline=True,
+            min_lines=3,
+            key="concern-description",
+        )
+
+        def add(e) -> None:
+            text = (description.value or "").strip()
+            if not text:
+                description.error = t("concern.need_description")
+                state.page.update()
+                return
+            concerns.append(
+                {
+                    "kind": (kind.selected or ["request"])[0],
+                    "category": category.value or "other",
+                    "description": text,
+                    "question": key,
+                }
+            )
+            state.page.pop_dialog()
+            show_concerns()
+            state.page.update()
+
+        dialog = ft.AlertDialog(
+            title=ft.Text(t("concern.raise")),
+            content=ft.Column([kind, category, description], tight=True, spacing=12, width=360),
+            actions=[
+                ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
+                ft.FilledButton(t("concern.add"), on_click=add, key="concern-add"),
+            ],
+            key="concern-dialog",
+        )
+        state.page.show_dialog(dialog)
+
+    # ---- checklist --------------------------------------------------------------------------
+    labels = QuestionLabels(
+        yes=t("visit.answer_yes"),
+        no=t("visit.answer_no"),
+        raise_concern=t("visit.raise_from_answer"),
+        number_invalid=t("visit.number_invalid"),
+    )
+
+    def on_answer(key: str, value: Any) -> None:
+        if value is None:
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+
+    questions: list[ChecklistQuestion] = []
+    if checklist:
+        for q in checklist.get("questions", []):
+            questions.append(
+                ChecklistQuestion(
+                    q,
+                    lang=state.lang,
+                    labels=labels,
+                    on_change=on_answer,
+                    on_raise_concern=open_concern_dialog,
+                )
+            )
+
+    notes = ft.TextField(
+        label=t("visit.notes"),
+        hint_text=t("visit.notes_hint"),
+        multiline=True,
+        min_lines=3,
+        max_lines=8,
+        key="visit-notes",
+    )
+    follow = ft.SegmentedButton(
+        segments=[
+            ft.Segment(
+                value=code,
+                label=ft.Text(t("visit.follow_none" if days is None else f"visit.follow_{code}")),
+            )
+            for code, days in FOLLOW_UPS
+        ],
+        selected=["none"],
+        show_selected_icon=False,
+        key="visit-follow",
+    )
+    message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="visit-message")
+
+    async def save(e=None) -> None:
+        try:
+            reached = int((people.value or "0").strip())
+            if not 0 <= reached <= 99:
+                raise ValueError
+        except ValueError:
+            people.error = t("visit.invalid_people")
+            message.value, message.visible = t("visit.invalid_people"), True
+            state.page.update()
+            return
+        for q in questions:
+            if q.question.get("required") and q.qkey not in answers:
+                message.value, message.visible = t("visit.required_missing", label=q.label), True
+                state.page.update()
+                return
+            if q.error:
+                message.value, message.visible = f"{q.label}：{q.error}", True
+                state.page.update()
+                return
+        days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
+        follow_up = state.today() + dt.timedelta(days=days) if days else None
+        try:
+            visit_id = store.record_visit(
+                household_id,
+                method=(method.selected or ["in_person"])[0],
+                people_reached=reached,
+                answers=dict(answers),
+                notes=(notes.value or "").strip(),
+                follow_up_date=follow_up,
+            )
+            for c in concerns:
+                store.raise_concern(
+                    household_id,
+                    kind=c["kind"],
+                    category=c["category"],
+                    description=c["description"],
+                    visit_id=visit_id,
+                )
+        except Exception as err:  # the store refuses bad input with a readable error
+            log.exception("saving a visit failed")
+            reason = str(err) if isinstance(err, ValueError) else t("error.generic")
+            message.value, message.visible = t("visit.save_failed", reason=reason), True
+            state.page.update()
+            return
+        state.after_write()
+        state.nav.back()
+        state.toast(t("visit.saved"))
+
+    save_button = ft.FilledButton(
+        t("visit.save"), icon=ft.Icons.SAVE, height=56, expand=True, on_click=save, key="visit-save"
+    )
+    body: list[ft.Control] = [
+        ft.Text(
+            f"{house.get('estate_name', '')} {fmt.address(house)}",
+            size=16,
+            color=ft.Colors.ON_SURFACE_VARIANT,
+        ),
+        section_title(t("visit.method")),
+        method,
+        section_title(t("visit.people_reached")),
+        people_row,
+        section_title(t("visit.checklist")),
+        *(questions or [ft.Text(t("visit.no_checklist"), color=ft.Colors.ON_SURFACE_VARIANT)]),
+        concern_list,
+        ft.OutlinedButton(
+            t("concern.raise"),
+            icon=ft.Icons.REPORT_OUTLINED,
+            height=48,
+            on_click=lambda e: open_concern_dialog(None, "", ""),
+            key="visit-raise",
+        ),
+        section_title(t("visit.notes")),
+        notes,
+        section_title(t("visit.follow_up")),
+        follow,
+        message,
+        ft.Row([save_button]),
+        ft.Container(height=24),
+    ]
+    view = screen(
+        state,
+        route=f"/household/{household_id}/visit",
+        title=t("visit.title"),
+        body=body,
+        actions=[
+            ft.IconButton(
+                ft.Icons.CHECK, tooltip=t("visit.save"), on_click=save, key="visit-save-top"
+            )
+        ],
+    )
+    view.data.update(
+        {"save": save, "answers": answers, "concerns": concerns, "questions": questions}
+    )
+    return view

@@ -1,0 +1,224 @@
+"""The one app state object of a session: services, user, sync status, language, navigation.
+
+It is created per Flet session in ``app.main`` and passed to every screen builder; nothing
+imports it as a global. Screens read data through ``state.store`` and change it through the
+store's write methods, then call ``state.after_write()`` so the engine uploads in the background.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from app import prefs as P
+from app.i18n import DEFAULT_LANG, Translator
+from app.nav import Navigator
+from app.paths import store_path
+from components.sync_badge import BadgeState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncView:
+    """The engine's status, as the screens need it (also used before the engine exists)."""
+
+    online: bool = False
+    syncing: bool = False
+    pending: int = 0
+    rejected: int = 0
+    last_sync_at: Any = None
+    last_error: str | None = None
+    progress_done: int = 0
+    progress_total: int = 0
+    needs_login: bool = False
+
+    @classmethod
+    def from_status(cls, s: Any) -> SyncView:
+        return cls(**{f: getattr(s, f, getattr(cls, f, None)) for f in cls.__dataclass_fields__})
+
+
+@dataclass
+class AppState:
+    page: ft.Page
+    prefs: P.Prefs
+    vault: P.Prefs
+    data_dir: Path
+    secure_token: bool = False
+    default_server: str = ""
+    t: Translator = field(default_factory=Translator)
+    server_url: str = ""
+    user: dict | None = None
+    token: str | None = None
+    store: Any = None  # services.store.Store once signed in
+    engine: Any = None  # services.sync.SyncEngine once signed in
+    sync: SyncView = field(default_factory=SyncView)
+    nav: Navigator | None = None
+    pin_failures: int = 0
+    _unsubscribe: Callable | None = None
+
+    # ---- language --------------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    async def set_language(self, lang: str) -> None:
+        self.t = Translator(lang)
+        await self.prefs.set(P.KEY_LANG, self.t.lang)
+        if self.nav:
+            self.nav.rebuild_all()
+
+    # ---- messages --------------------------------------------------------------------------
+    def toast(self, text: str, *, error: bool = False) -> None:
+        """A short message at the bottom of the screen."""
+        self.page.show_dialog(
+            ft.SnackBar(
+                ft.Text(text, color=ft.Colors.ON_ERROR if error else None),
+                bgcolor=ft.Colors.ERROR if error else None,
+                duration=ft.Duration(seconds=4),
+            )
+        )
+
+    # ---- session ---------------------------------------------------------------------------
+    async def restore(self) -> None:
+        """Read language, server address and the remembered user from the device."""
+        self.t = Translator(await self.prefs.get(P.KEY_LANG) or DEFAULT_LANG)
+        self.server_url = await self.prefs.get(P.KEY_SERVER) or self.default_server
+        raw_user = await self.prefs.get(P.KEY_USER)
+        self.token = await self.vault.get(P.KEY_TOKEN)
+        try:
+            self.user = json.loads(raw_user) if raw_user else None
+        except ValueError:
+            self.user = None
+        if not self.token:
+            self.user = None
+
+    async def has_pin(self) -> bool:
+        return bool(await self.prefs.get(P.KEY_PIN))
+
+    async def sign_in(self, server_url: str, token: str, user: dict) -> None:
+        """Remember a fresh login and open this user's store and engine."""
+        self.server_url, self.token, self.user = server_url, token, user
+        await self.prefs.set(P.KEY_SERVER, server_url)
+        await self.prefs.set(P.KEY_USER, json.dumps(user, ensure_ascii=False))
+        await self.vault.set(P.KEY_TOKEN, token)
+        await self.open_workspace()
+
+    async def open_workspace(self) -> None:
+        """Open the signed-in user's store and start the background sync engine."""
+        from services.store import Store
+        from services.sync import SyncEngine
+
+        assert self.user and self.token
+        await self.close_workspace()
+        self.store = Store(store_path(self.data_dir, self.user["id"]))
+        self.store.set_user(self.user)
+        self.pin_failures = 0
+        self.engine = SyncEngine(self.store, self.server_url, self.token)
+        self._unsubscribe = self.engine.subscribe(self._on_status)
+        self.refresh_counts()
+        await self.engine.start()
+        self.engine.request_sync()
+
+    async def close_workspace(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self.engine is not None:
+            try:
+                await self.engine.stop()
+            except Exception:  # stopping must never block signing out
+                log.exception("sync engine did not stop cleanly")
+            self.engine = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    async def sign_out(self) -> None:
+        """Forget the token and user on this device; the store file and its outbox stay."""
+        await self.close_workspace()
+        await self.vault.remove(P.KEY_TOKEN)
+        await self.prefs.remove(P.KEY_USER)
+        await self.prefs.remove(P.KEY_PIN)
+        self.token = None
+        self.user = None
+        self.sync = SyncView()
+
+    # ---- sync ------------------------------------------------------------------------------
+    def after_write(self) -> None:
+        """Call after every local write: refresh counts and let the engine upload."""
+        self.refresh_counts()
+        if self.engine is not None:
+            self.engine.request_sync()
+        self.push_status()
+
+    def refresh_counts(self) -> None:
+        if self.store is not None:
+            counts = self.store.outbox_counts()
+            self.sync.pending = counts.get("pending", 0)
+            self.sync.rejected = counts.get("rejected", 0)
+
+    def _on_status(self, status: Any) -> None:
+        was_syncing = self.sync.syncing
+        self.sync = SyncView.from_status(status)
+        if self.sync.needs_login and self.nav and self.nav.current not in ("login", "lock"):
+            self.page.run_task(self._session_expired)
+            return
+        finished = was_syncing and not self.sync.syncing
+        self.push_status(data_changed=finished)
+
+    async def _session_expired(self) -> None:
+        await self.close_workspace()
+        await self.vault.remove(P.KEY_TOKEN)
+        self.token = None
+        if self.nav:
+            self.nav.root("login", notice=self.t("login.session_expired"))
+
+    def push_status(self, *, data_changed: bool = False) -> None:
+        """Show the current sync status in every live view (badge, banner, hooks)."""
+        if self.nav is None:
+            return
+        for entry in self.nav.stack:
+            view = entry.view
+            hooks = getattr(view, "data", None)
+            if not isinstance(hooks, dict):
+                continue
+            if hooks.get("badge") is not None:
+                hooks["badge"].show(self.badge_state())
+            if hooks.get("banner") is not None:
+                hooks["banner"].visible = not self.sync.online
+            if entry is self.nav.stack[-1] and hooks.get("on_status"):
+                hooks["on_status"](data_changed)
+        try:
+            self.page.update()
+        except Exception:  # the session may be closing
+            log.debug("page update after status change failed", exc_info=True)
+
+    def badge_state(self) -> BadgeState:
+        s, t = self.sync, self.t
+        if s.syncing:
+            label = t("sync.syncing")
+        elif s.rejected:
+            label = t("sync.rejected_n", n=s.rejected)
+        elif s.pending:
+            label = t("sync.pending_n", n=s.pending)
+        elif s.online:
+            label = t("sync.online")
+        else:
+            label = t("sync.offline")
+        return BadgeState(s.online, s.syncing, s.pending, s.rejected, label)
+
+    # ---- helpers for screens ---------------------------------------------------------------
+    @property
+    def role(self) -> str:
+        return (self.user or {}).get("role", "head")
+
+    def today(self) -> dt.date:
+        return dt.date.today()
