@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from server.api.form_text import texts
+from server.domain.questionnaire_answers import text_limit
 from services.protocol import Question
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -57,6 +58,8 @@ def _label(text: Mapping[str, str] | Any, lang: str) -> str:
 
 def error_message(code: str, question: Question, lang: str) -> str:
     t = texts(lang)
+    if code == "too_long":
+        return t["err_too_long"].format(max=text_limit(question))
     return t[f"err_{code}"].format(min=_num_text(question.min), max=_num_text(question.max))
 
 
@@ -83,6 +86,9 @@ def question_views(questions: Sequence[Question], lang: str) -> list[dict[str, A
                 "hint": hint,
                 "required": q.required,
                 "options": options,
+                "maxlength": text_limit(q),
+                # short text questions (a name, a place) get one line, others a text area
+                "single_line": q.type == "text" and text_limit(q) <= 100,
                 "min": q.min,
                 "max": q.max,
                 "min_text": _num_text(q.min),

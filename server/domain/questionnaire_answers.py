@@ -60,6 +60,13 @@ def normalise_address(raw: str) -> str | None:
     return "-".join(part.upper() for part in m.groups())
 
 
+def text_limit(q: Question) -> int:
+    """Longest answer a question takes: a text question's ``max`` (characters) when given."""
+    if q.type == "text" and q.max is not None and 1 <= q.max < MAX_TEXT:
+        return int(q.max)
+    return MAX_TEXT
+
+
 def _number(q: Question, raw: str) -> tuple[Any, str | None]:
     text = _fold_width(raw).strip()
     try:
@@ -103,7 +110,7 @@ def check_answers(questions: Sequence[Question], form: Mapping[str, Sequence[str
             if q.required:
                 result.errors[q.key] = "required"
             continue
-        if len(raw) > MAX_TEXT:
+        if len(raw) > text_limit(q):
             result.errors[q.key] = "too_long"
             continue
         value: Any
