@@ -1,0 +1,290 @@
+"""The phone store: atomic writes with their outbox mutation, pending overlays that a pull
+never overwrites, acknowledgement, discard, 410 reset, queries, schema migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from services.schema import SCHEMA_VERSION
+from services.store import Store
+from tests.services.pages import change, tombstone
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    tables = [
+        "visits",
+        "concerns",
+        "concern_events",
+        "households",
+        "residents",
+        "outbox",
+        "pending_rows",
+    ]
+    return {t: store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_new_store_is_at_the_current_schema_version_and_wal(tmp_path):
+    s = Store(tmp_path / "a.db")
+    assert s.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    s.close()
+    again = Store(tmp_path / "a.db")  # reopening migrates nothing and keeps the data
+    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_store_from_a_newer_app_is_refused(tmp_path):
+    path = tmp_path / "newer.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        Store(path)
+
+
+def test_record_visit_writes_row_and_mutation_together(store, community):
+    vid = store.record_visit(
+        community.h1["id"], method="in_person", people_reached=2, answers={"household_size": 2}
+    )
+    visits = store.visits(community.h1["id"])
+    assert [v["id"] for v in visits] == [vid] and visits[0]["pending"] is True
+    [m] = store.outbox_batch(10)
+    assert m["type"] == "visit.record" and m["entity_id"] == vid
+    assert m["payload"]["household_id"] == community.h1["id"]
+    assert m["payload"]["checklist_version"] == 1
+    assert store.outbox_counts() == {"pending": 1, "rejected": 0}
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"method": "bicycle", "people_reached": 1, "answers": {}}, "method"),
+        ({"method": "phone", "people_reached": -1, "answers": {}}, "people_reached"),
+        ({"method": "phone", "people_reached": 1, "answers": {"x": {"nested": 1}}}, "answers"),
+        (
+            {"method": "phone", "people_reached": 1, "answers": {}, "visited_at": "yesterday"},
+            "visited_at",
+        ),
+    ],
+)
+def test_bad_visit_raises_value_error_and_writes_nothing(store, community, kwargs, field):
+    before = table_counts(store)
+    with pytest.raises(ValueError, match=field):
+        store.record_visit(community.h1["id"], **kwargs)
+    assert table_counts(store) == before
+
+
+def test_writes_for_unknown_rows_are_refused_and_write_nothing(store, community):
+    before = table_counts(store)
+    with pytest.raises(ValueError, match="unknown household"):
+        store.record_visit("no-such", method="phone", people_reached=1, answers={})
+    with pytest.raises(ValueError, match="unknown household"):
+        store.raise_concern("no-such", kind="request", category="c", description="d")
+    with pytest.raises(ValueError, match="unknown resident"):
+        store.update_resident("no-such", name="x")
+    with pytest.raises(ValueError, match="kind"):
+        store.raise_concern(community.h1["id"], kind="wish", category="c", description="d")
+    with pytest.raises(ValueError, match="description"):
+        store.raise_concern(community.h1["id"], kind="request", category="c", description="")
+    with pytest.raises(ValueError, match="people_count"):
+        store.update_household(community.h1["id"], people_count=-3)
+    with pytest.raises(ValueError, match="colour"):
+        store.update_household(community.h1["id"], colour="red")
+    with pytest.raises(ValueError, match="unknown resident flags"):
+        store.set_flags(community.zhangwei["id"], ["vip"])
+    assert table_counts(store) == before
+
+
+def test_head_may_not_resolve_a_concern(store, community):
+    cid = store.raise_concern(
+        community.h1["id"], kind="request", category="repair", description="漏水"
+    )
+    before = table_counts(store)
+    with pytest.raises(ValueError, match="may not"):
+        store.transition_concern(cid, "in_review")
+    assert table_counts(store) == before
+
+
+def test_comment_and_transition_events_show_pending(store, community):
+    cid = store.raise_concern(
+        community.h1["id"], kind="request", category="repair", description="漏水"
+    )
+    eid = store.comment_concern(cid, "已联系物业")
+    [ev] = store.concern_events(cid)
+    assert ev["id"] == eid and ev["pending"] and ev["text"] == "已联系物业"
+    assert store.concerns(mine=True)[0]["id"] == cid
+    assert store.concerns(status="open")[0]["address"] == "3-2-401"
+
+
+def test_pull_never_overwrites_a_pending_local_edit(store, community):
+    hid = community.h1["id"]
+    store.update_household(hid, people_count=5)
+    newer = dict(community.h1, people_count=3, note="server note", version=2)
+    store.apply_pull_page([change("household", newer, version=2)], "c2")
+    h = store.household(hid)
+    assert h["people_count"] == 5 and h["pending"] is True
+    # acknowledged: the row shows the newest server copy until the next pull merges
+    [m] = store.outbox_batch(10)
+    assert m["payload"] == {"base_version": 1, "fields": {"people_count": 5}}
+    store.mark_results([{"id": m["id"], "status": "applied"}])
+    h = store.household(hid)
+    assert h["pending"] is False and h["note"] == "server note" and h["version"] == 2
+    merged = dict(newer, people_count=5, version=3)
+    store.apply_pull_page([change("household", merged, version=3)], "c3")
+    assert store.household(hid)["people_count"] == 5
+
+
+def test_second_edit_keeps_the_first_edits_base_version(store, community):
+    rid = community.zhangwei["id"]
+    store.update_resident(rid, name="张伟伟")
+    store.apply_pull_page(
+        [change("resident", dict(community.zhangwei, version=4), version=4)], "c2"
+    )
+    store.set_flags(rid, ["lives_alone"])
+    payloads = [m["payload"] for m in store.outbox_batch(10)]
+    assert [p["base_version"] for p in payloads] == [1, 1]
+    r = store.resident(rid)
+    assert r["name"] == "张伟伟" and r["flags"] == ["lives_alone"] and r["pending"]
+
+
+def test_duplicate_result_counts_as_done(store, community):
+    store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    [m] = store.outbox_batch(10)
+    store.mark_results([{"id": m["id"], "status": "duplicate"}])
+    assert store.outbox_counts() == {"pending": 0, "rejected": 0}
+    assert store.visits(community.h1["id"])[0]["pending"] is False
+
+
+def test_rejected_is_kept_out_of_the_queue_and_visible(store, community):
+    v1 = store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    store.record_visit(community.h2["id"], method="phone", people_reached=1, answers={})
+    first, second = store.outbox_batch(10)
+    store.mark_results(
+        [
+            {
+                "id": first["id"],
+                "status": "rejected",
+                "error": {"code": "out_of_scope", "message": "not yours"},
+            }
+        ]
+    )
+    assert [m["id"] for m in store.outbox_batch(10)] == [second["id"]]
+    [rej] = store.rejected()
+    assert (rej["id"], rej["entity_id"], rej["code"], rej["message"]) == (
+        first["id"],
+        v1,
+        "out_of_scope",
+        "not yours",
+    )
+    assert store.outbox_counts() == {"pending": 1, "rejected": 1}
+
+
+def test_discarding_a_rejected_create_removes_the_local_row(store, community):
+    vid = store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    [m] = store.outbox_batch(10)
+    store.mark_results(
+        [{"id": m["id"], "status": "rejected", "error": {"code": "x", "message": "y"}}]
+    )
+    store.discard_rejected(m["id"])
+    assert store.visits(community.h1["id"]) == [] and store.outbox_counts()["rejected"] == 0
+    assert vid not in [v["id"] for v in store.visits(community.h1["id"])]
+
+
+def test_discarding_a_rejected_edit_restores_the_server_copy(store, community):
+    store.update_household(community.h1["id"], people_count=9)
+    [m] = store.outbox_batch(10)
+    store.mark_results(
+        [{"id": m["id"], "status": "rejected", "error": {"code": "x", "message": "y"}}]
+    )
+    assert store.household(community.h1["id"])["people_count"] == 9
+    store.discard_rejected(m["id"])
+    h = store.household(community.h1["id"])
+    assert h["people_count"] == 2 and h["pending"] is False
+
+
+def test_resend_rejected_validates_a_corrected_payload(store, community):
+    store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    [m] = store.outbox_batch(10)
+    store.mark_results(
+        [{"id": m["id"], "status": "rejected", "error": {"code": "x", "message": "y"}}]
+    )
+    with pytest.raises(ValueError, match="method"):
+        store.resend_rejected(m["id"], dict(m["payload"], method="walk"))
+    assert store.outbox_counts() == {"pending": 0, "rejected": 1}
+    store.resend_rejected(m["id"], dict(m["payload"], notes="corrected"))
+    [again] = store.outbox_batch(10)
+    assert again["id"] == m["id"] and again["payload"]["notes"] == "corrected"
+
+
+def test_tombstone_deletes_the_row(store, community):
+    store.apply_pull_page([tombstone("resident", community.wang["id"])], "c2")
+    assert community.wang["id"] not in [m["id"] for m in store.members(community.h4["id"])]
+    assert store.search_residents("王小微") == []
+
+
+def test_pull_page_and_cursor_are_one_transaction(store, community):
+    bad = [change("household", dict(community.h1, note="x"))] + [
+        {"entity": "resident", "id": "r", "op": "upsert"}
+    ]
+    bad[-1]["version"] = None  # int(None) fails half-way through the page
+    bad[-1]["data"] = {"id": "r", "name": object()}
+    with pytest.raises(TypeError):
+        store.apply_pull_page(bad, "c9")
+    assert store.cursor == "c1" and store.household(community.h1["id"])["note"] == ""
+
+
+def test_reset_scope_keeps_outbox_and_pending_rows(store, community):
+    vid = store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    store.update_resident(community.zhangwei["id"], name="张卫")
+    store.reset_scope()
+    assert store.cursor is None
+    assert store.outbox_counts()["pending"] == 2
+    assert store.estates() == []
+    assert store.resident(community.zhangwei["id"])["name"] == "张卫"
+    assert store.conn.execute("SELECT COUNT(*) FROM visits WHERE id = ?", (vid,)).fetchone()[0] == 1
+    assert store.conn.execute("SELECT COUNT(*) FROM residents").fetchone()[0] == 1
+
+
+def test_household_queries(store, community):
+    today = dt.date.today()
+    old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=45)).isoformat()
+    store.record_visit(community.h1["id"], method="phone", people_reached=1, answers={})
+    store.record_visit(
+        community.h3["id"], method="phone", people_reached=1, answers={}, visited_at=old
+    )
+    store.raise_concern(community.h1["id"], kind="request", category="repair", description="漏水")
+    rows = store.households(estate_id=community.estate_a["id"])
+    assert [r["address"] for r in rows] == ["3-2-401", "3-2-402", "10-1-101"]
+    assert (
+        rows[0]["open_concerns"] == 1 and rows[0]["member_count"] == 1 and rows[0]["last_visit_at"]
+    )
+    not_visited = store.households(not_visited_days=30)
+    assert {r["id"] for r in not_visited} == {
+        community.h2["id"],
+        community.h3["id"],
+        community.h4["id"],
+    }
+    assert store.count_households(not_visited_days=30) == 3
+    assert {r["id"] for r in store.households(aged_60=True)} == {
+        community.h1["id"],
+        community.h3["id"],
+    }
+    assert [r["id"] for r in store.households(lives_alone=True)] == [community.h3["id"]]
+    assert [r["id"] for r in store.households(query="张伟明")] == [community.h2["id"]]
+    assert store.buildings(community.estate_a["id"]) == ["3", "10"]
+    est = {e["name"]: e for e in store.estates(today)}
+    assert est["胡巷新村"]["household_count"] == 3 and est["胡巷新村"]["not_visited_30"] == 2
+    summary = store.home_summary(today)
+    assert summary["households"] == 4 and summary["visited_this_month"] >= 1
+    assert summary["my_open_concerns"] == 1 and summary["pending"] == 3
+    members = store.members(community.h4["id"])
+    assert {m["name"] for m in members} == {"单田芳", "王小微"}
+
+
+def test_add_resident_keeps_only_masked_numbers_locally(store, community):
+    rid = store.add_resident(community.h1["id"], name="赵敏", phone="13512349876", birth_year=1960)
+    r = store.resident(rid)
+    assert r["phone_masked"] == "135****9876" and "phone" not in r and r["pending"]
+    assert store.search_residents("9876")[0]["id"] == rid
