@@ -1,0 +1,375 @@
+"""import-register: formats, row-level errors, all-or-nothing, idempotence, updates, CLI."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from server.db.engine import migrate, open_engine
+from server.db.schema import changes, estates, households, residents
+from server.domain.idcard import make_id_number
+from server.domain.register import RegisterFileError, import_register
+from server.domain.seed import seed_demo
+from services.protocol import ENTITY_DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = [
+    "小区",
+    "楼栋",
+    "单元",
+    "房号",
+    "姓名",
+    "性别",
+    "出生年份",
+    "身份证号",
+    "手机号",
+    "与户主关系",
+    "标记",
+]
+
+
+def _id(year: int, serial: int, region: str = "320507") -> str:
+    return make_id_number(region, dt.date(year, 3, 4), serial)
+
+
+GOOD = [
+    ["观澜苑", "40", "1", "101", "顾建华", "男", "", _id(1958, 101), "13962100001", "户主", "党员"],
+    ["观澜苑", "40", "1", "101", "沈秀英", "女", "1960", "", "13962100002", "配偶", ""],
+    ["观澜苑", "40", "2", "302", "陆桂英", "女", "1938", "", "", "户主", "独居、需帮扶"],
+]
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    eng = open_engine(str(path))
+    migrate(eng)
+    seed_demo(eng, seed=7, scale=0.05)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(tmp_path, seeded_template):
+    """A fresh copy of a small seeded community (seeding once per module keeps tests fast)."""
+    path = tmp_path / "reg.db"
+    shutil.copyfile(seeded_template, path)
+    eng = open_engine(str(path))
+    yield eng
+    eng.dispose()
+
+
+def write_csv(path: Path, rows, header=HEADER, encoding="utf-8-sig") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows, header=HEADER) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def snapshot(engine):
+    with engine.connect() as conn:
+        return {
+            t.name: sorted(tuple(r) for r in conn.execute(select(t)))
+            for t in (households, residents, changes)
+        }
+
+
+def test_csv_import_creates_households_residents_and_change_log(engine, tmp_path):
+    before = snapshot(engine)
+    report = import_register(engine, write_csv(tmp_path / "r.csv", GOOD))
+    assert report.errors == [] and report.written
+    assert (report.households_created, report.residents_created) == (2, 3)
+    with engine.connect() as conn:
+        est = conn.execute(select(estates).where(estates.c.name == "观澜苑")).one()
+        rs = {
+            r.name: r
+            for r in conn.execute(
+                select(residents).where(residents.c.name.in_(["顾建华", "沈秀英", "陆桂英"]))
+            )
+        }
+        assert (
+            rs["顾建华"].birth_year == 1958 and rs["顾建华"].gender == "male"
+        )  # from the ID number
+        assert rs["顾建华"].flags == ["party_member"]
+        assert rs["陆桂英"].flags == ["lives_alone", "needs_help"]
+        house = conn.execute(
+            select(households).where(households.c.id == rs["顾建华"].household_id)
+        ).one()
+        assert (house.estate_id, house.building, house.unit, house.room) == (
+            est.id,
+            "40",
+            "1",
+            "101",
+        )
+        assert house.people_count == 2 and house.contact_phone == "13962100001"
+        log = {c.entity_id: c for c in conn.execute(select(changes))}
+    after = snapshot(engine)
+    assert len(after["changes"]) == len(before["changes"]) + 5
+    for r in rs.values():
+        c = log[r.id]
+        assert (c.entity, c.estate_id, c.district_id) == ("resident", est.id, est.district_id)
+        ENTITY_DATA["resident"].model_validate(c.data)
+    assert log[house.id].entity == "household"
+    ENTITY_DATA["household"].model_validate(log[house.id].data)
+
+
+@pytest.mark.parametrize("kind", ["csv-utf8", "csv-gbk", "xlsx"])
+def test_reimporting_the_same_file_changes_nothing(engine, tmp_path, kind):
+    if kind == "xlsx":
+        path = write_xlsx(tmp_path / "r.xlsx", GOOD)
+    else:
+        path = write_csv(tmp_path / "r.csv", GOOD, encoding="gbk" if kind == "csv-gbk" else "utf-8")
+    first = import_register(engine, path)
+    assert first.written and first.residents_created == 3
+    after_first = snapshot(engine)
+    second = import_register(engine, path)
+    assert not second.written and second.errors == []
+    assert (second.residents_created, second.residents_updated, second.residents_unchanged) == (
+        0,
+        0,
+        3,
+    )
+    assert snapshot(engine) == after_first
+
+
+def test_xlsx_numbers_are_read_as_text(engine, tmp_path):
+    rows = [["观澜苑", 41, 1, 1502, "钱志明", "男", 1975, "", 18962100006, "户主", ""]]
+    report = import_register(engine, write_xlsx(tmp_path / "n.xlsx", rows))
+    assert report.errors == []
+    with engine.connect() as conn:
+        r = conn.execute(select(residents).where(residents.c.phone == "18962100006")).one()
+        h = conn.execute(select(households).where(households.c.id == r.household_id)).one()
+    assert (h.building, h.unit, h.room, r.birth_year) == ("41", "1", "1502", 1975)
+
+
+def test_a_changed_row_bumps_version_field_versions_and_change_log(engine, tmp_path):
+    import_register(engine, write_csv(tmp_path / "a.csv", GOOD))
+    with engine.connect() as conn:
+        r = conn.execute(select(residents).where(residents.c.name == "沈秀英")).one()
+        seq_before = conn.execute(
+            select(changes.c.seq).where(changes.c.entity_id == r.id)
+        ).scalar_one()
+        others_before = {
+            c.entity_id: c.seq
+            for c in conn.execute(select(changes).where(changes.c.entity_id != r.id))
+        }
+    changed = [row[:] for row in GOOD]
+    changed[1][8] = "13962109999"
+    report = import_register(engine, write_csv(tmp_path / "b.csv", changed))
+    assert (report.residents_updated, report.residents_unchanged) == (1, 2)
+    with engine.connect() as conn:
+        r2 = conn.execute(select(residents).where(residents.c.id == r.id)).one()
+        c = conn.execute(select(changes).where(changes.c.entity_id == r.id)).one()
+        others_after = {
+            c.entity_id: c.seq
+            for c in conn.execute(select(changes).where(changes.c.entity_id != r.id))
+        }
+    assert r2.phone == "13962109999" and r2.version == r.version + 1
+    assert r2.field_versions == {"phone": r.version + 1}
+    assert c.seq > seq_before and c.version == r2.version and c.data["phone"] == "13962109999"
+    assert others_after == others_before
+
+
+def test_a_resident_is_matched_by_id_number_across_a_name_change(engine, tmp_path):
+    import_register(engine, write_csv(tmp_path / "a.csv", GOOD))
+    renamed = [row[:] for row in GOOD]
+    renamed[0][4] = "顾建铧"
+    report = import_register(engine, write_csv(tmp_path / "b.csv", renamed))
+    assert (report.residents_created, report.residents_updated) == (0, 1)
+    with engine.connect() as conn:
+        names = [
+            r.name
+            for r in conn.execute(select(residents).where(residents.c.id_number == GOOD[0][7]))
+        ]
+    assert names == ["顾建铧"]
+
+
+def test_seeded_residents_reimported_unchanged_write_nothing(engine, tmp_path):
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                residents,
+                households.c.building,
+                households.c.unit,
+                households.c.room,
+                estates.c.name.label("estate"),
+            )
+            .join(households, households.c.id == residents.c.household_id)
+            .join(estates, estates.c.id == households.c.estate_id)
+            .limit(30)
+        ).all()
+    flag_zh = {
+        "lives_alone": "独居",
+        "needs_help": "需帮扶",
+        "disabled": "残疾",
+        "low_income": "低保",
+        "party_member": "党员",
+    }
+    table = [
+        [r.estate, r.building, r.unit, r.room, r.name, "男" if r.gender == "male" else "女",
+         str(r.birth_year), r.id_number or "", r.phone or "", r.relation, "、".join(flag_zh[f] for f in r.flags)]
+        for r in rows
+    ]  # fmt: skip
+    before = snapshot(engine)
+    report = import_register(engine, write_csv(tmp_path / "seeded.csv", table))
+    assert report.errors == [] and not report.written
+    assert report.residents_unchanged == 30
+    assert snapshot(engine) == before
+
+
+BAD_CASES = [
+    (["不存在小区", "1", "1", "101", "张三", "", "", "", "", "", ""], "小区", "unknown estate"),
+    (["观澜苑", "1", "1", "101", "张三", "", "", "", "1381234", "", ""], "手机号", "invalid phone"),
+    (
+        [
+            "观澜苑",
+            "1",
+            "1",
+            "101",
+            "张三",
+            "",
+            "",
+            _id(1980, 11)[:-1] + ("0" if _id(1980, 11)[-1] != "0" else "1"),
+            "",
+            "",
+            "",
+        ],
+        "身份证号",
+        "check digit",
+    ),
+    (
+        ["观澜苑", "1", "1", "101", "张三", "", "1990", _id(1980, 11), "", "", ""],
+        "出生年份",
+        "does not match",
+    ),
+    (
+        ["观澜苑", "1", "1", "101", "张三", "女", "", _id(1980, 11), "", "", ""],
+        "性别",
+        "does not match",
+    ),
+    (["观澜苑", "1", "1", "101", "", "", "", "", "", "", ""], "姓名", "empty"),
+    (["观澜苑", "1", "1", "101", "张三", "X", "", "", "", "", ""], "性别", "男 or 女"),
+    (["观澜苑", "1", "1", "101", "张三", "", "18xx", "", "", "", ""], "出生年份", "year"),
+    (["观澜苑", "1", "1", "101", "张三", "", "", "", "", "", "富裕"], "标记", "unknown flag"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_CASES)
+def test_a_bad_row_is_reported_with_row_column_reason_and_nothing_is_written(
+    engine, tmp_path, row, column, reason
+):
+    before = snapshot(engine)
+    report = import_register(engine, write_csv(tmp_path / "bad.csv", [*GOOD, row]))
+    assert not report.written
+    assert [(e.row, e.column) for e in report.errors] == [(5, column)]
+    assert reason in report.errors[0].reason
+    assert snapshot(engine) == before
+
+
+def test_duplicate_rows_are_reported(engine, tmp_path):
+    rows = [*GOOD, GOOD[0][:], GOOD[2][:]]
+    report = import_register(engine, write_csv(tmp_path / "dup.csv", rows))
+    assert [(e.row, e.column) for e in report.errors] == [(5, "身份证号"), (6, "姓名")]
+    assert "duplicate of row 2" in report.errors[0].reason
+    assert "duplicate of row 4" in report.errors[1].reason
+
+
+def test_skip_bad_imports_the_good_rows_only(engine, tmp_path):
+    rows = [*GOOD, BAD_CASES[1][0]]
+    report = import_register(engine, write_csv(tmp_path / "mixed.csv", rows), skip_bad=True)
+    assert report.written and report.residents_created == 3 and report.bad_rows == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(residents).where(residents.c.name == "张三")).first() is None
+
+
+def test_dry_run_reports_and_writes_nothing(engine, tmp_path):
+    before = snapshot(engine)
+    report = import_register(engine, write_csv(tmp_path / "r.csv", GOOD), dry_run=True)
+    assert report.errors == [] and report.residents_created == 3 and not report.written
+    assert snapshot(engine) == before
+
+
+def test_missing_required_column_and_unreadable_files(engine, tmp_path):
+    report = import_register(
+        engine, write_csv(tmp_path / "h.csv", [["观澜苑", "1"]], header=["小区", "楼栋"])
+    )
+    assert {(e.row, e.column) for e in report.errors} == {(1, "房号"), (1, "姓名")}
+    (tmp_path / "x.txt").write_text("hi")
+    with pytest.raises(RegisterFileError):
+        import_register(engine, tmp_path / "x.txt")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(RegisterFileError):
+        import_register(engine, tmp_path / "broken.xlsx")
+
+
+def test_english_headers_and_unknown_columns(engine, tmp_path):
+    header = ["estate", "Building", "unit", "room", "name", "phone", "shoe size"]
+    rows = [["观澜苑", "42", "1", "101", "李四", "13962100011", "42"]]
+    report = import_register(engine, write_csv(tmp_path / "en.csv", rows, header=header))
+    assert report.errors == [] and report.written
+    assert [w.column for w in report.warnings] == ["shoe size"]
+
+
+def test_create_estates_adds_district_and_estate_to_the_change_log(engine, tmp_path):
+    header = ["片区", *HEADER]
+    rows = [["胡巷四片区", "新建小区", "1", "1", "101", "赵六", "男", "1970", "", "", "户主", ""]]
+    path = write_csv(tmp_path / "new.csv", rows, header=header)
+    refused = import_register(engine, path)
+    assert not refused.written and "unknown estate" in refused.errors[0].reason
+    report = import_register(engine, path, create_estates=True)
+    assert report.written and (report.districts_created, report.estates_created) == (1, 1)
+    with engine.connect() as conn:
+        e = conn.execute(select(estates).where(estates.c.name == "新建小区")).one()
+        kinds = {
+            c.entity: (c.estate_id, c.district_id)
+            for c in conn.execute(
+                select(changes).where(changes.c.entity.in_(["district", "estate"]))
+            )
+            if c.entity_id in (e.id, e.district_id)
+        }
+    assert kinds == {"district": (None, e.district_id), "estate": (e.id, e.district_id)}
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "server", "import-register", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_cli_exit_codes_and_sample_files(engine, tmp_path):
+    db = str(engine.url.database)
+    bad = write_csv(tmp_path / "bad.csv", [*GOOD, BAD_CASES[1][0]])
+    failed = _cli("--db", db, str(bad))
+    assert failed.returncode == 2
+    assert "row 5, 手机号: invalid phone number" in failed.stderr
+    assert "nothing written" in failed.stderr
+    assert "1381234" not in failed.stderr + failed.stdout  # no personal values echoed
+    ok = _cli("--db", db, str(ROOT / "assets" / "register-sample.xlsx"))
+    assert ok.returncode == 0, ok.stderr
+    assert "written" in ok.stdout
+    again = _cli("--db", db, str(ROOT / "assets" / "register-sample.csv"))
+    assert again.returncode == 0 and "nothing to change" in again.stdout
+    missing = _cli("--db", db, str(tmp_path / "nope.csv"))
+    assert missing.returncode == 1
