@@ -1,0 +1,132 @@
+"""Logins for real deployments: create a user, set a password, assign estates or a district.
+
+Used by the ``create-user`` / ``set-password`` / ``assign`` commands. Every function runs in
+one write transaction and raises ``AccountError`` (writing nothing) when asked for something
+that cannot be done. Users are not synced to phones, so nothing here touches the change log;
+a head's cursors become stale when their estates change (the pull answers 410 for a cursor
+taken under another scope) and their phones start again from no cursor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+from sqlalchemy import Connection, Engine, delete, func, or_, select, update
+
+from server.db.engine import write_tx
+from server.db.schema import districts, estates, tokens, user_estates, users
+from server.domain.passwords import hash_password
+from services.protocol import ROLES
+
+MIN_PASSWORD_LENGTH = 8
+_USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+
+
+class AccountError(ValueError):
+    """A user-management request that cannot be carried out (nothing was written)."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > 256:
+        raise AccountError("the password must have at most 256 characters")
+
+
+def _user(conn: Connection, username: str):
+    row = conn.execute(select(users).where(users.c.username == username)).first()
+    if row is None:
+        raise AccountError(f"no user named {username!r}")
+    return row
+
+
+def create_user(engine: Engine, *, username: str, name: str, role: str, password: str) -> str:
+    """Create an active login; returns its id. Estates/district come later with ``assign``."""
+    if not _USERNAME.match(username):
+        raise AccountError("the username may use letters, digits, '.', '_' and '-' (1-64)")
+    if not name.strip() or len(name) > 64:
+        raise AccountError("the name must have 1-64 characters")
+    if role not in ROLES:
+        raise AccountError(f"the role must be one of {', '.join(ROLES)}")
+    check_password(password)
+    password_hash = hash_password(password)
+    with write_tx(engine) as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == username)).first():
+            raise AccountError(f"a user named {username!r} already exists")
+        user_id = str(uuid.uuid4())
+        conn.execute(
+            users.insert().values(
+                id=user_id,
+                username=username,
+                name=name.strip(),
+                role=role,
+                district_id=None,
+                password_hash=password_hash,
+                active=True,
+                created_at=_now(),
+            )
+        )
+    return user_id
+
+
+def set_password(engine: Engine, *, username: str, password: str) -> int:
+    """Replace the user's password and revoke their live tokens; returns how many."""
+    check_password(password)
+    password_hash = hash_password(password)
+    with write_tx(engine) as conn:
+        user = _user(conn, username)
+        conn.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
+        return conn.execute(
+            update(tokens)
+            .where(tokens.c.user_id == user.id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=_now())
+        ).rowcount
+
+
+def _resolve(conn: Connection, table, ref: str, what: str) -> str:
+    rows = conn.execute(select(table.c.id).where(or_(table.c.id == ref, table.c.name == ref))).all()
+    if not rows:
+        raise AccountError(f"no {what} named or with id {ref!r}")
+    if len(rows) > 1:
+        raise AccountError(f"{len(rows)} {what}s are named {ref!r}; give its id instead")
+    return rows[0].id
+
+
+def assign(
+    engine: Engine,
+    *,
+    username: str,
+    estate_refs: list[str] | None = None,
+    district_ref: str | None = None,
+) -> list[str]:
+    """Give a head exactly the estates ``estate_refs`` (names or ids; replaces the old set),
+    or a district head the district ``district_ref``. Returns the assigned ids."""
+    if bool(estate_refs) == bool(district_ref):
+        raise AccountError("give either estates or a district")
+    with write_tx(engine) as conn:
+        user = _user(conn, username)
+        if estate_refs:
+            if user.role != "head":
+                raise AccountError(
+                    f"{username!r} is a {user.role}; only heads are assigned estates"
+                )
+            ids = sorted({_resolve(conn, estates, ref, "estate") for ref in estate_refs})
+            conn.execute(delete(user_estates).where(user_estates.c.user_id == user.id))
+            conn.execute(user_estates.insert(), [{"user_id": user.id, "estate_id": i} for i in ids])
+            return ids
+        if user.role != "district_head":
+            raise AccountError(f"{username!r} is a {user.role}; only district heads get a district")
+        district_id = _resolve(conn, districts, district_ref, "district")
+        conn.execute(update(users).where(users.c.id == user.id).values(district_id=district_id))
+        return [district_id]
+
+
+def user_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(users)).scalar_one()
