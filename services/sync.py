@@ -173,6 +173,24 @@ class SyncEngine:
             return
         self._kick = loop.create_task(self._serve_requests())
 
+    async def wait_idle(self) -> SyncStatus:
+        """Wait until no sync is running and no requested one is queued (ADDED; tests and
+        the app's "pull to refresh" use it). Does not start one."""
+        while True:
+            kick = self._kick
+            if kick is not None and not kick.done():
+                await asyncio.shield(kick)
+                continue
+            if self._lock.locked() or (
+                self._wanted.is_set()
+                and self._runner is not None
+                and not self._runner.done()
+                and not self._status.needs_login
+            ):
+                await asyncio.sleep(0.01)  # the runner owns these; look again shortly
+                continue
+            return self._status
+
     async def _serve_requests(self) -> None:
         while self._wanted.is_set() and not self._status.needs_login:
             await self.sync_now()
