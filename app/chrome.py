@@ -71,7 +71,7 @@ def screen(
         title=ft.Text(
             title, size=20, weight=ft.FontWeight.W_600, overflow=ft.TextOverflow.ELLIPSIS
         ),
-        actions=[*(actions or []), ft.Container(badge, padding=ft.Padding.only(right=8))],
+        actions=[*(actions or []), ft.Container(badge.control, padding=ft.Padding.only(right=8))],
         bgcolor=ft.Colors.SURFACE_CONTAINER,
     )
     view = ft.View(

@@ -39,6 +39,8 @@ class SyncView:
     progress_done: int = 0
     progress_total: int = 0
     needs_login: bool = False
+    phase: str | None = None
+    error_kind: str | None = None
 
     @classmethod
     def from_status(cls, s: Any) -> SyncView:
@@ -62,6 +64,7 @@ class AppState:
     sync: SyncView = field(default_factory=SyncView)
     nav: Navigator | None = None
     pin_failures: int = 0
+    pin_on: bool = False  # mirrors whether a PIN hash is stored
     _unsubscribe: Callable | None = None
 
     # ---- language --------------------------------------------------------------------------
@@ -101,7 +104,15 @@ class AppState:
             self.user = None
 
     async def has_pin(self) -> bool:
-        return bool(await self.prefs.get(P.KEY_PIN))
+        self.pin_on = bool(await self.prefs.get(P.KEY_PIN))
+        return self.pin_on
+
+    async def set_pin(self, pin_hash: str | None) -> None:
+        if pin_hash:
+            await self.prefs.set(P.KEY_PIN, pin_hash)
+        else:
+            await self.prefs.remove(P.KEY_PIN)
+        self.pin_on = bool(pin_hash)
 
     async def sign_in(self, server_url: str, token: str, user: dict) -> None:
         """Remember a fresh login and open this user's store and engine."""
@@ -142,11 +153,19 @@ class AppState:
             self.store = None
 
     async def sign_out(self) -> None:
-        """Forget the token and user on this device; the store file and its outbox stay."""
+        """Revoke the token on the server when reachable, then forget token and user on this
+        device; the store file and its outbox stay for the next sign-in of the same user."""
         await self.close_workspace()
+        if self.token and self.server_url:
+            from services.auth import logout
+
+            try:
+                await logout(self.server_url, self.token, timeout=5)
+            except Exception:  # offline or server trouble: the phone forgets the token anyway
+                log.info("server logout failed; token forgotten locally")
         await self.vault.remove(P.KEY_TOKEN)
         await self.prefs.remove(P.KEY_USER)
-        await self.prefs.remove(P.KEY_PIN)
+        await self.set_pin(None)
         self.token = None
         self.user = None
         self.sync = SyncView()

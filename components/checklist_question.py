@@ -28,8 +28,8 @@ def _pick(text: Any, lang: str) -> str:
     return str(text or "")
 
 
-class ChecklistQuestion(ft.Container):
-    """``value`` holds the answer (None until answered); ``on_change(key, value)`` fires on
+class ChecklistQuestion:
+    """A question as a control (``.control``). ``value`` holds the answer (None until answered); ``on_change(key, value)`` fires on
     every answer; ``on_raise_concern(key, label, answer_text)`` fires from the concern button."""
 
     def __init__(
@@ -77,7 +77,7 @@ class ChecklistQuestion(ft.Container):
             parts.append(ft.Text(help_text, size=13, color=ft.Colors.ON_SURFACE_VARIANT))
         self.input = self._build_input()
         parts.append(self.input)
-        super().__init__(
+        self.control = ft.Container(
             content=ft.Column(parts, spacing=6),
             padding=ft.Padding.only(left=12, right=4, top=4, bottom=12),
             border_radius=12,

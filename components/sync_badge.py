@@ -31,15 +31,16 @@ def _look(state: BadgeState) -> tuple[str, str, str]:
     return ft.Icons.CLOUD_DONE_OUTLINED, ft.Colors.PRIMARY, ft.Colors.SURFACE_CONTAINER_HIGH
 
 
-class SyncBadge(ft.Container):
-    """A tappable pill; ``show(state)`` changes it in place (the caller updates the page)."""
+class SyncBadge:
+    """A tappable pill (``.control``); ``show(state)`` changes it in place (the caller
+    updates the page)."""
 
     def __init__(
         self, state: BadgeState, on_click: Callable | None = None, key: str = "sync-badge"
     ):
-        self._icon = ft.Icon(size=18)
-        self._text = ft.Text(size=13, weight=ft.FontWeight.W_500, no_wrap=True)
-        super().__init__(
+        self._icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=18)
+        self._text = ft.Text("", size=13, weight=ft.FontWeight.W_500, no_wrap=True)
+        self.control = ft.Container(
             content=ft.Row([self._icon, self._text], spacing=6, tight=True),
             padding=ft.Padding.symmetric(horizontal=12, vertical=6),
             border_radius=24,
@@ -49,6 +50,7 @@ class SyncBadge(ft.Container):
             ink=True,
             key=key,
         )
+        self.state = state
         self.show(state)
 
     def show(self, state: BadgeState) -> None:
@@ -57,6 +59,6 @@ class SyncBadge(ft.Container):
         self._icon.color = fg
         self._text.value = state.label
         self._text.color = fg
-        self.bgcolor = bg
-        self.tooltip = state.label
-        self.badge_state = state
+        self.control.bgcolor = bg
+        self.control.tooltip = state.label
+        self.state = state

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import flet as ft
 
-from app import prefs as P
 from app.pin import hash_pin, is_valid_pin
 
 
@@ -37,7 +36,7 @@ def build(state, first_run: bool = False) -> ft.View:
         elif a != b:
             message.value, message.visible = t("pin.mismatch"), True
         else:
-            await state.prefs.set(P.KEY_PIN, hash_pin(a))
+            await state.set_pin(hash_pin(a))
             state.toast(t("pin.saved"))
             leave()
             return

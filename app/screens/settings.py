@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import flet as ft
 
-from app import prefs as P
 from app.chrome import screen, section_title
 from app.i18n import LANGUAGES
 from app.paths import store_path
@@ -38,13 +37,13 @@ def build(state) -> ft.View:
     pin_buttons = ft.Row(wrap=True, spacing=8)
 
     async def remove_pin(e) -> None:
-        await state.prefs.remove(P.KEY_PIN)
+        await state.set_pin(None)
         state.toast(t("pin.removed"))
-        await fill_pin()
+        fill_pin()
         state.page.update()
 
-    async def fill_pin() -> None:
-        has = await state.has_pin()
+    def fill_pin() -> None:
+        has = state.pin_on
         pin_status.value = t("settings.pin_on") if has else t("settings.pin_off")
         pin_buttons.controls = [
             ft.OutlinedButton(
@@ -64,7 +63,7 @@ def build(state) -> ft.View:
                 )
             )
 
-    state.page.run_task(_after_build, fill_pin, state)
+    fill_pin()
 
     async def logout(e=None) -> None:
         pending = state.sync.pending
@@ -140,8 +139,3 @@ def build(state) -> ft.View:
     view = screen(state, route="/settings", title=t("settings.title"), body=body, tab="settings")
     view.data.update({"fill_pin": fill_pin, "logout": logout})
     return view
-
-
-async def _after_build(fill, state) -> None:
-    await fill()
-    state.page.update()

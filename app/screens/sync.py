@@ -123,7 +123,7 @@ def _content(state, fill) -> list[ft.Control]:
     if s.last_error and not s.syncing:
         out.append(
             ft.Text(
-                t("sync.last_error", reason=_error_words(t, s.last_error)),
+                t("sync.last_error", reason=_error_words(t, s)),
                 color=ft.Colors.ERROR,
                 key="sync-error",
             )
@@ -139,8 +139,10 @@ def _content(state, fill) -> list[ft.Control]:
     return out
 
 
-def _error_words(t, error: Any) -> str:
-    text = str(error).lower()
+def _error_words(t, s: Any) -> str:
+    if s.error_kind and t.has(f"sync.err.{s.error_kind}"):
+        return t(f"sync.err.{s.error_kind}")
+    text = str(s.last_error).lower()
     if any(w in text for w in ("network", "connect", "timeout", "offline")):
         return t("sync.err.network")
     if any(w in text for w in ("server", "500", "502", "503")):

@@ -284,7 +284,10 @@ def build(state, household_id: str) -> ft.View:
         section_title(t("visit.people_reached")),
         people_row,
         section_title(t("visit.checklist")),
-        *(questions or [ft.Text(t("visit.no_checklist"), color=ft.Colors.ON_SURFACE_VARIANT)]),
+        *(
+            [q.control for q in questions]
+            or [ft.Text(t("visit.no_checklist"), color=ft.Colors.ON_SURFACE_VARIANT)]
+        ),
         concern_list,
         ft.OutlinedButton(
             t("concern.raise"),
