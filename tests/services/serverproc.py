@@ -42,8 +42,16 @@ def seed_small(db_path: Path, *, seed: int = 7, scale: float = 0.05) -> dict:
 
 
 class ServerProcess:
-    def __init__(self, db_path: Path, *, port: int | None = None, log_path: Path | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        port: int | None = None,
+        log_path: Path | None = None,
+        extra_args: list[str] | None = None,
+    ):
         self.db_path = Path(db_path)
+        self.extra_args = list(extra_args or [])
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or self.db_path.with_suffix(".server.log")
@@ -65,6 +73,7 @@ class ServerProcess:
                 str(self.port),
                 "--log-level",
                 "warning",
+                *self.extra_args,
             ],
             cwd=REPO,
             env=subprocess_env(),
