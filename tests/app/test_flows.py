@@ -1,0 +1,264 @@
+"""Interaction tests: events dispatched through the real Flet session, data in a real store."""
+
+from __future__ import annotations
+
+import json
+
+import flet as ft
+
+from app.paths import store_path
+from tests.app.conftest import click, find, one, outbox_rows, texts
+
+
+def _top(state) -> ft.View:
+    return state.page.views[-1]
+
+
+async def test_visit_form_saves_visit_and_outbox_row_then_shows_it_pending(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1)[0]
+    before_visits = len(store.visits(hh["id"]))
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+
+    # tap 1: record visit
+    await click(session, one(_top(head_state), "record-visit"))
+    form = _top(head_state)
+    assert form.route.endswith("/visit")
+    questions = form.data["questions"]
+    assert questions, "the checklist's questions are rendered from the pulled checklist"
+    checklist = store.checklist()
+    assert [q.qkey for q in questions] == [q["key"] for q in checklist["questions"]]
+
+    # answer the number question and a choice question, and type notes
+    number = next(q for q in questions if q.qtype == "number")
+    number.input.value = "3"
+    await click(session, number.input, "change")
+    choice = next(q for q in questions if q.qtype == "choice")
+    option = choice.question["options"][0]["value"]
+    chip_or_segment = find(choice.control, key=f"input-{choice.qkey}-{option}") or [choice.input]
+    if isinstance(chip_or_segment[0], ft.SegmentedButton):
+        chip_or_segment[0].selected = [option]
+        await click(session, chip_or_segment[0], "change")
+    else:
+        await click(session, chip_or_segment[0], "select", True)
+    notes = one(form, "visit-notes")
+    notes.value = "老人腿脚不便，希望加装扶手"
+    # tap 2: save
+    await click(session, one(form, "visit-save"))
+
+    back = _top(head_state)
+    assert back.route == f"/household/{hh['id']}", "back on the household page"
+    visits = store.visits(hh["id"])
+    assert len(visits) == before_visits + 1
+    new = visits[0]
+    assert new["pending"] is True
+    assert new["answers"][number.qkey] == 3
+    assert new["answers"][choice.qkey] == option
+    assert new["notes"] == "老人腿脚不便，希望加装扶手"
+    assert find(back, key=f"visit-pending-{new['id']}"), "the household page shows it pending"
+    rows = [
+        r
+        for r in outbox_rows(store_path(head_state.data_dir, head_state.user["id"]))
+        if r["entity_id"] == new["id"]
+    ]
+    assert len(rows) == 1 and rows[0]["type"] == "visit.record"
+    assert head_state.sync.pending >= 1
+
+
+async def test_concern_raised_from_an_answer_is_saved_with_the_visit(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1, offset=3)[0]
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    head_state.nav.push("visit", household_id=hh["id"])
+    form = _top(head_state)
+    await _answer_required(session, form)
+    q = form.data["questions"][-1]
+    await click(session, one(form, f"raise-{q.qkey}"))
+    dialog = session.page._dialogs.controls[-1]
+    one(dialog, "concern-description").value = "楼道灯坏了"
+    await click(session, one(dialog, "concern-add"))
+    assert len(form.data["concerns"]) == 1
+    await click(session, one(form, "visit-save"))
+    visit = store.visits(hh["id"])[0]
+    concerns = store.concerns(household_id=hh["id"], status="open")
+    mine = [c for c in concerns if c["description"] == "楼道灯坏了"]
+    assert mine and mine[0]["visit_id"] == visit["id"] and mine[0]["pending"]
+
+
+async def test_visit_with_bad_people_count_is_refused_and_nothing_saved(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1, offset=5)[0]
+    before = len(store.visits(hh["id"]))
+    pending_before = store.outbox_counts()["pending"]
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    head_state.nav.push("visit", household_id=hh["id"])
+    form = _top(head_state)
+    one(form, "visit-people").value = "abc"
+    await click(session, one(form, "visit-save"))
+    assert _top(head_state) is form, "stays on the form"
+    assert one(form, "visit-message").visible
+    assert head_state.t("visit.invalid_people") in texts(form)
+    assert len(store.visits(hh["id"])) == before
+    assert store.outbox_counts()["pending"] == pending_before
+
+
+async def test_search_narrows_the_household_list(session, staff_state):
+    staff_state.nav.root("households")
+    view = _top(staff_state)
+    pager = view.data["pager"]
+    total = pager.total
+    assert total > 50 and pager.loaded == 50, "first page only, not the whole scope"
+    some = staff_state.store.households(limit=1, offset=17)[0]
+    search = one(view, "hh-search")
+    search.value = some["address"]
+    await click(session, search, "change")
+    assert 0 < pager.total < total
+    assert find(view, key=f"hh-{some['id']}")
+    # a resident's name finds their household too
+    member = staff_state.store.members(some["id"])[0]
+    search.value = member["name"]
+    await click(session, search, "change")
+    assert find(view, key=f"hh-{some['id']}")
+    search.value = "不存在的名字乙乙乙"
+    await click(session, search, "change")
+    assert pager.total == 0 and find(view, key="hh-empty")
+
+
+async def test_filters_and_load_more(session, staff_state):
+    staff_state.nav.root("households")
+    view = _top(staff_state)
+    pager = view.data["pager"]
+    all_total = pager.total
+    await click(session, one(view, "hh-list-more"))
+    assert pager.loaded == 100
+    chip = one(view, "hh-chip-aged_60")
+    await click(session, chip, "select", True)
+    assert chip.selected and 0 < pager.total < all_total
+    estate = staff_state.store.estates()[0]
+    dd = one(view, "hh-estate")
+    dd.value = estate["id"]
+    await click(session, dd, "select", estate["id"])
+    assert pager.total == staff_state.store.count_households(estate_id=estate["id"], aged_60=True)
+    assert one(view, "hh-building").options, "buildings of the chosen estate offered"
+
+
+async def test_resident_search_mode_finds_by_name(session, head_state):
+    head_state.nav.root("households")
+    view = _top(head_state)
+    hh = head_state.store.households(limit=1)[0]
+    member = head_state.store.members(hh["id"])[0]
+    mode = one(view, "hh-mode")
+    mode.selected = ["residents"]
+    await click(session, mode, "change")
+    search = one(view, "hh-search")
+    search.value = member["name"]
+    await click(session, search, "change")
+    assert find(view, key=f"res-{member['id']}")
+
+
+async def _answer_required(session, form) -> None:
+    for q in form.data["questions"]:
+        if q.question.get("required") and q.qtype == "number":
+            q.input.value = "2"
+            await click(session, q.input, "change")
+
+
+async def test_required_question_blocks_saving_until_answered(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1, offset=2)[0]
+    before = len(store.visits(hh["id"]))
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    head_state.nav.push("visit", household_id=hh["id"])
+    form = _top(head_state)
+    await click(session, one(form, "visit-save"))
+    assert _top(head_state) is form and one(form, "visit-message").visible
+    assert len(store.visits(hh["id"])) == before
+    await _answer_required(session, form)
+    await click(session, one(form, "visit-save"))
+    assert len(store.visits(hh["id"])) == before + 1
+
+
+def _reject_first_pending(store, code="unknown_household", message="household not found"):
+    batch = store.outbox_batch(10)
+    assert batch
+    store.mark_results(
+        [{"id": batch[0]["id"], "status": "rejected", "error": {"code": code, "message": message}}]
+    )
+    return batch[0]
+
+
+async def test_rejected_item_edit_and_resend(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1)[0]
+    store.record_visit(hh["id"], method="phone", people_reached=1, answers={}, notes="旧备注")
+    item = _reject_first_pending(store)
+    head_state.refresh_counts()
+    head_state.nav.root("sync")
+    view = _top(head_state)
+    assert find(view, key=f"rejected-{item['id']}")
+    assert head_state.t("reject.unknown_household") + "（unknown_household）" in texts(view)
+    await click(session, one(view, f"resend-{item['id']}"))
+    dialog = session.page._dialogs.controls[-1]
+    one(dialog, "edit-notes").value = "改过的备注"
+    await click(session, one(dialog, "resend-confirm"))
+    assert store.rejected() == []
+    again = [m for m in store.outbox_batch(10) if m["id"] == item["id"]]
+    assert again and again[0]["payload"]["notes"] == "改过的备注"
+    assert not find(_top(head_state), key=f"rejected-{item['id']}")
+
+
+async def test_rejected_item_discard_after_confirm(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1)[0]
+    visit_id = store.record_visit(hh["id"], method="in_person", people_reached=2, answers={})
+    item = _reject_first_pending(store, code="out_of_scope", message="not yours")
+    head_state.refresh_counts()
+    head_state.nav.root("sync")
+    view = _top(head_state)
+    await click(session, one(view, f"discard-{item['id']}"))
+    assert store.rejected(), "nothing is discarded before the confirmation"
+    dialog = session.page._dialogs.controls[-1]
+    await click(session, one(dialog, "discard-confirm"))
+    assert store.rejected() == []
+    assert all(v["id"] != visit_id for v in store.visits(hh["id"])), "the local row goes too"
+    assert head_state.t("sync.no_rejected") in texts(_top(head_state))
+
+
+async def test_head_may_comment_but_not_review_a_concern(session, head_state):
+    store = head_state.store
+    c = store.concerns(limit=1)[0]
+    head_state.nav.root("concerns")
+    head_state.nav.push("concern", concern_id=c["id"])
+    view = _top(head_state)
+    # reviewing belongs to district heads and staff; a head may only reopen a finished one
+    expected = ["open"] if c["status"] in ("resolved", "referred", "closed") else []
+    assert view.data["allowed"] == expected
+    one(view, "concern-comment").value = "已电话联系物业"
+    await click(session, one(view, "concern-send"))
+    events = store.concern_events(c["id"])
+    assert events[-1]["text"] == "已电话联系物业" and events[-1]["pending"]
+
+
+async def test_staff_may_take_a_concern_into_review(session, staff_state):
+    store = staff_state.store
+    c = store.concerns(status="open", limit=1)[0]
+    staff_state.nav.root("concerns")
+    staff_state.nav.push("concern", concern_id=c["id"])
+    view = _top(staff_state)
+    assert view.data["allowed"] == ["in_review"]
+    await click(session, one(view, "move-in_review"))
+    assert store.concern(c["id"])["status"] == "in_review"
+
+
+async def test_language_switch_rebuilds_in_english(session, head_state):
+    head_state.nav.root("settings")
+    seg = one(_top(head_state), "settings-lang")
+    seg.selected = ["en"]
+    await click(session, seg, "change")
+    assert head_state.lang == "en"
+    assert "Settings" in texts(_top(head_state))
+    assert json.dumps(await head_state.prefs.get("xl.lang")) == '"en"'
