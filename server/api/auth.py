@@ -16,6 +16,7 @@ from server.db.engine import write_tx
 from server.db.schema import users
 from server.domain import ratelimit
 from server.domain.passwords import spend_verify, verify_password
+from server.domain.text_guard import nul_path
 from server.domain.tokens import issue_token, load_principal, revoke_token
 from services.protocol import ErrorBody, LoginRequest, LoginResponse, UserInfo
 
@@ -31,6 +32,11 @@ BAD_CREDENTIALS = "wrong username or password"
 )
 def login(body: LoginRequest, request: Request, engine: EngineDep) -> dict:
     settings = request.app.state.settings
+    bad = nul_path(body.model_dump())
+    if bad:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{bad}: contains a NUL character"
+        )
     user_key = ratelimit.user_key(body.username)
     client_key = ratelimit.client_key(request.client.host if request.client else "")
     limits = [

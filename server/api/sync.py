@@ -99,6 +99,8 @@ async def push(
         raise _unprocessable(
             err.errors(include_url=False, include_context=False, include_input=False)
         ) from None
+    if "\x00" in req.device_id:
+        raise _unprocessable("device_id: contains a NUL character")
     results = await run_in_threadpool(apply_push, engine, user, req.device_id, req.mutations)
     return JSONResponse({"results": results})
 

@@ -27,6 +27,7 @@ from server.db.engine import write_tx
 from server.db.schema import meta, mutations
 from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
+from server.domain.text_guard import nul_path
 from server.domain.timeutil import iso, now_iso
 from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation
 
@@ -70,13 +71,19 @@ def apply_push(
             if mid in known:
                 results.append(_result(m, "duplicate"))
                 continue
-            if m.type not in MUTATION_PAYLOADS:
+            if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
                 results.append(
                     _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}")
                 )
                 continue
             if m.type not in PHONE_MUTATION_TYPES:
                 results.append(_result(m, "rejected", "forbidden", f"{m.type} cannot be pushed"))
+                continue
+            bad = nul_path(m.payload)
+            if bad:
+                results.append(
+                    _result(m, "rejected", "invalid_payload", f"{bad}: contains a NUL character")
+                )
                 continue
             try:
                 payload = MUTATION_PAYLOADS[m.type].model_validate(m.payload)

@@ -181,3 +181,13 @@ async def test_resident_create_and_remove_make_upsert_then_tombstone(login, demo
         "resident.update", {"base_version": 1, "fields": {"note": "x"}}, create["entity_id"]
     )
     assert (await head.push(again))[0]["error"]["code"] == "unknown_resident"
+
+
+async def test_nul_characters_are_refused_with_the_field_named(login, demo, engine):
+    head = await login("head01")
+    before = _count(engine, visits)
+    [r] = await head.push(visit(demo.household_of("head01"), notes="a\x00b"))
+    assert r["error"]["code"] == "invalid_payload" and r["error"]["message"].startswith("notes")
+    r = await head.push_raw({"device_id": "d\x00", "mutations": []})
+    assert r.status_code == 422
+    assert _count(engine, visits) == before
