@@ -192,7 +192,9 @@ async def test_engine_killed_at_random_instants_and_restarted_from_its_file(serv
         child = _child(path, server.url, token, "normal")
         try:
             _wait(
-                lambda t=threshold: counts(server)[2] >= before[2] + t or child.poll() is not None
+                lambda t=threshold, c=child: (
+                    counts(server)[2] >= before[2] + t or c.poll() is not None
+                )
             )
             child.send_signal(signal.SIGKILL)
             killed += child.wait(10) == -signal.SIGKILL
