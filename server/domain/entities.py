@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from server.db.schema import districts, estates, households, users
 from services.protocol import mask_id_number, mask_phone
@@ -214,13 +214,16 @@ def change_row(
 # ---- where rows sit in scope ----------------------------------------------------------------
 
 
+_HOUSEHOLD_PLACE = (
+    select(households.c.estate_id, estates.c.district_id)
+    .join(estates, estates.c.id == households.c.estate_id)
+    .where(households.c.id == bindparam("household_id"))
+)
+
+
 def household_place(conn: Connection, household_id: str) -> tuple[str, str] | None:
     """(estate_id, district_id) of a household, or None if it does not exist."""
-    row = conn.execute(
-        select(households.c.estate_id, estates.c.district_id)
-        .join(estates, estates.c.id == households.c.estate_id)
-        .where(households.c.id == str(household_id))
-    ).first()
+    row = conn.execute(_HOUSEHOLD_PLACE, {"household_id": str(household_id)}).first()
     return (row[0], row[1]) if row else None
 
 

@@ -15,8 +15,10 @@ takes the write lock. So duplicate checks and state-machine checks see every ear
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
+import threading
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,10 +50,50 @@ def field_of(err: ValidationError) -> str:
     return f"{loc}: {first.get('msg', 'invalid')}"
 
 
+class _FifoLock:
+    """A lock granted in arrival order. SQLite lets one writer in at a time and makes the
+    others poll with growing sleeps (busy_timeout), which is unfair and leaves long tails;
+    queueing pushes here, in the one server process, hands the write lock over at once and
+    in turn."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Event] = collections.deque()
+        self._held = False
+
+    def __enter__(self) -> None:
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()  # ownership is handed over by __exit__
+
+    def __exit__(self, *exc) -> None:
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()
+            else:
+                self._held = False
+
+
+_sqlite_push_lock = _FifoLock()
+
+
 def apply_push(
     engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
 ) -> list[dict]:
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
+    if engine.dialect.name == "sqlite":
+        with _sqlite_push_lock:
+            return _apply(engine, principal, device_id, batch)
+    return _apply(engine, principal, device_id, batch)
+
+
+def _apply(
+    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
+) -> list[dict]:
     with write_tx(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(select(meta.c.int_value).where(meta.c.key == "seq").with_for_update())
@@ -65,6 +107,7 @@ def apply_push(
         push_sink = ChangeSink()
         ctx = Ctx(conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC))
         applied_rows: list[dict] = []
+        applied_at = now_iso()
         results = []
         for m in batch:
             mid = str(m.id)
@@ -96,17 +139,6 @@ def apply_push(
             savepoint = conn.begin_nested()
             try:
                 HANDLERS[m.type](ctx, m, payload)
-                conn.execute(
-                    mutations.insert().values(
-                        id=mid,
-                        user_id=principal.id,
-                        device_id=device_id,
-                        type=m.type,
-                        entity_id=str(m.entity_id),
-                        created_at=iso(m.created_at),
-                        applied_at=now_iso(),
-                    )
-                )
                 savepoint.commit()
             except Reject as rej:
                 savepoint.rollback()
@@ -125,7 +157,20 @@ def apply_push(
                 continue
             push_sink.take(ctx.sink)
             known.add(mid)
-            applied_rows.append(mid)
+            # remembered in the same transaction as the change itself (written below)
+            applied_rows.append(
+                {
+                    "id": mid,
+                    "user_id": principal.id,
+                    "device_id": device_id,
+                    "type": m.type,
+                    "entity_id": str(m.entity_id),
+                    "created_at": iso(m.created_at),
+                    "applied_at": applied_at,
+                }
+            )
             results.append(_result(m, "applied"))
+        if applied_rows:
+            conn.execute(mutations.insert(), applied_rows)
         push_sink.flush(conn)
     return results

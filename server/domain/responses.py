@@ -72,7 +72,7 @@ def apply_questionnaire_response(
         "outcome": None,
         "version": 1,
     }
-    conn.execute(questionnaire_responses.insert().values(**row))
+    conn.execute(questionnaire_responses.insert(), row)
     data = questionnaire_response_data(row)
     place = response_place(conn, row["estate_id"])
     record_change(

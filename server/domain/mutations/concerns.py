@@ -46,7 +46,7 @@ def _add_event(ctx: Ctx, event: dict, place) -> None:
         select(concern_events.c.id).where(concern_events.c.id == event["id"])
     ).first():
         raise Reject("entity_exists", f"concern event {event['id']} already exists")
-    ctx.conn.execute(concern_events.insert().values(**event))
+    ctx.conn.execute(concern_events.insert(), event)
     ctx.sink.add(
         "concern_event",
         event["id"],
@@ -84,7 +84,7 @@ def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
         "updated_at": ctx.created_iso,
         "version": 1,
     }
-    ctx.conn.execute(concerns.insert().values(**row))
+    ctx.conn.execute(concerns.insert(), row)
     ctx.sink.add(
         "concern",
         concern_id,

@@ -92,7 +92,7 @@ def _merge(
             "resolution": None,
             "version": 1,
         }
-        ctx.conn.execute(conflicts.insert().values(**conflict))
+        ctx.conn.execute(conflicts.insert(), conflict)
         ctx.sink.add(
             "conflict",
             conflict["id"],
@@ -136,7 +136,7 @@ def create_resident(ctx: Ctx, m: Mutation, p: ResidentCreate) -> None:
         raise Reject("entity_exists", f"resident {resident_id} already exists")
     row = p.model_dump(mode="json")
     row.update(id=resident_id, version=1, field_versions={})
-    ctx.conn.execute(residents.insert().values(**row))
+    ctx.conn.execute(residents.insert(), row)
     stage_resident(ctx, row, place)
 
 

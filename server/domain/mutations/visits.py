@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.db.schema import visits
 from server.domain.entities import visit_data
 from server.domain.mutations.context import Ctx, Reject
 from server.domain.timeutil import iso
 from services.protocol import Mutation, VisitRecord
+
+_VISIT_EXISTS = select(visits.c.id).where(visits.c.id == bindparam("id"))
 
 
 def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
@@ -18,7 +20,7 @@ def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
         raise Reject(
             "unknown_checklist", f"checklist_version {p.checklist_version} was never published"
         )
-    if ctx.conn.execute(select(visits.c.id).where(visits.c.id == visit_id)).first():
+    if ctx.conn.execute(_VISIT_EXISTS, {"id": visit_id}).first():
         raise Reject("entity_exists", f"visit {visit_id} already exists")
     row = {
         "id": visit_id,
@@ -34,7 +36,7 @@ def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
         "reached_resident_ids": [str(r) for r in p.reached_resident_ids],
         "created_at": ctx.created_iso,
     }
-    ctx.conn.execute(visits.insert().values(**row))
+    ctx.conn.execute(visits.insert(), row)
     ctx.sink.add(
         "visit",
         visit_id,
