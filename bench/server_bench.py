@@ -137,13 +137,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (database, log)")
+    ap.add_argument(
+        "--server",
+        metavar="URL",
+        help="measure an already running server holding a fresh demo community (no seeding)",
+    )
     args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+    if args.server:
+        return measure(args.server, None, {})
     tmp = Path(tempfile.mkdtemp(prefix="xianglin-bench-"))
     db = tmp / "bench.db"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     server = None
     try:
-        print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; dir {tmp}")
         started = time.perf_counter()
         seeded = subprocess.run(
             [PY, "-m", "server", "seed-demo", "--db", str(db), "--seed", str(args.seed)],
@@ -156,7 +163,6 @@ def main() -> int:
         counts = dict(
             ln.split()[:2] for ln in seeded.stdout.splitlines() if ln.startswith("  ") and len(ln.split()) == 2
         )  # fmt: skip
-
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed with the process
@@ -165,92 +171,7 @@ def main() -> int:
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_healthy(base, server)
-
-        # 1. staff full pull
-        with httpx.Client(base_url=base, timeout=60) as staff:
-            login(staff, "staff")
-            pull_all(staff)  # warm-up: first-touch of pages and code paths
-            started = time.perf_counter()
-            changes, pages = pull_all(staff)
-            pull_s = time.perf_counter() - started
-        n_residents = sum(1 for c in changes if c["entity"] == "resident")
-
-        # 2. one head, 1,000 visits in batches of 100
-        with httpx.Client(base_url=base, timeout=60) as head:
-            login(head, "head01")
-            houses = households_of(head)
-            muts = [visit_mutation(houses[i % len(houses)], i) for i in range(1000)]
-            push(head, "head01", [visit_mutation(houses[0], 5000)])  # warm-up
-            started = time.perf_counter()
-            batch_lat = [push(head, "head01", muts[i : i + 100]) for i in range(0, 1000, 100)]
-            batch_s = time.perf_counter() - started
-
-        # 3. eleven heads at once, 200 visits each in pushes of 50
-        clients, plans = [], []
-        for username in HEADS:
-            c = httpx.Client(base_url=base, timeout=60)
-            login(c, username)
-            hs = households_of(c)
-            plans.append([visit_mutation(hs[i % len(hs)], i) for i in range(200)])
-            clients.append(c)
-        barrier = threading.Barrier(len(HEADS) + 1)
-        latencies: list[float] = []
-        errors: list[BaseException] = []
-        lock = threading.Lock()
-
-        def worker(i: int) -> None:
-            barrier.wait()
-            try:
-                for j in range(0, 200, 50):
-                    lat = push(clients[i], HEADS[i], plans[i][j : j + 50])
-                    with lock:
-                        latencies.append(lat)
-            except BaseException as exc:
-                errors.append(exc)
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(HEADS))]
-        for t in threads:
-            t.start()
-        barrier.wait()
-        started = time.perf_counter()
-        for t in threads:
-            t.join()
-        concurrent_s = time.perf_counter() - started
-        for c in clients:
-            c.close()
-        if errors:
-            raise errors[0]
-        total = 200 * len(HEADS)
-        rate = total / concurrent_s
-        lat_sorted = sorted(latencies)
-        p95 = lat_sorted[max(0, int(round(0.95 * len(lat_sorted))) - 1)]
-        p50 = statistics.median(lat_sorted)
-
-        print(
-            f"\ndemo: {counts.get('households')} households, {counts.get('residents')} residents, "
-            f"{counts.get('visits')} visits, {counts.get('concerns')} concerns"
-        )
-        print("figures:")
-        line("seed-demo (whole process)", f"{seed_s:.2f} s", "<= 60 s", seed_s <= 60)
-        line(
-            f"staff full pull ({len(changes)} changes, {n_residents} residents, {pages} pages)",
-            f"{pull_s:.3f} s", "<= 1.5 s", pull_s <= 1.5,
-        )  # fmt: skip
-        line("1,000 visits, 10 pushes of 100, one head", f"{batch_s:.3f} s", "<= 1 s", batch_s <= 1)
-        print(
-            f"    per push of 100: median {statistics.median(batch_lat) * 1000:.0f} ms, max {max(batch_lat) * 1000:.0f} ms"
-        )
-        line(
-            f"11 heads x 200 visits at once ({total} mutations)",
-            f"{rate:.0f} mut/s",
-            ">= 200/s",
-            rate >= 200,
-        )
-        line("  p95 latency per 50-mutation push", f"{p95 * 1000:.0f} ms", "<= 300 ms", p95 <= 0.3)
-        print(
-            f"    p50 {p50 * 1000:.0f} ms, max {lat_sorted[-1] * 1000:.0f} ms, wall {concurrent_s:.2f} s"
-        )
-        return 0
+        return measure(base, seed_s, counts, server.pid)
     finally:
         if server is not None:
             server.terminate()
@@ -262,6 +183,114 @@ def main() -> int:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User+system CPU time of a process (Linux /proc), or None if unknown."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base: str, seed_s: float | None, counts: dict, server_pid: int | None = None) -> int:
+    """The three HTTP measurements against ``base``; prints every figure."""
+    # 1. staff full pull
+    with httpx.Client(base_url=base, timeout=60) as staff:
+        login(staff, "staff")
+        pull_all(staff)  # warm-up: first-touch of pages and code paths
+        started = time.perf_counter()
+        changes, pages = pull_all(staff)
+        pull_s = time.perf_counter() - started
+    n_residents = sum(1 for c in changes if c["entity"] == "resident")
+
+    # 2. one head, 1,000 visits in batches of 100
+    with httpx.Client(base_url=base, timeout=60) as head:
+        login(head, "head01")
+        houses = households_of(head)
+        muts = [visit_mutation(houses[i % len(houses)], i) for i in range(1000)]
+        push(head, "head01", [visit_mutation(houses[0], 5000)])  # warm-up
+        started = time.perf_counter()
+        batch_lat = [push(head, "head01", muts[i : i + 100]) for i in range(0, 1000, 100)]
+        batch_s = time.perf_counter() - started
+
+    # 3. eleven heads at once, 200 visits each in pushes of 50
+    clients, plans = [], []
+    for username in HEADS:
+        c = httpx.Client(base_url=base, timeout=60)
+        login(c, username)
+        hs = households_of(c)
+        plans.append([visit_mutation(hs[i % len(hs)], i) for i in range(200)])
+        clients.append(c)
+    barrier = threading.Barrier(len(HEADS) + 1)
+    latencies: list[float] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        barrier.wait()
+        try:
+            for j in range(0, 200, 50):
+                lat = push(clients[i], HEADS[i], plans[i][j : j + 50])
+                with lock:
+                    latencies.append(lat)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(HEADS))]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    cpu_before = cpu_seconds(server_pid)
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    concurrent_s = time.perf_counter() - started
+    cpu_after = cpu_seconds(server_pid)
+    for c in clients:
+        c.close()
+    if errors:
+        raise errors[0]
+    total = 200 * len(HEADS)
+    rate = total / concurrent_s
+    lat_sorted = sorted(latencies)
+    p95 = lat_sorted[max(0, int(round(0.95 * len(lat_sorted))) - 1)]
+    p50 = statistics.median(lat_sorted)
+
+    print(
+        f"\ndemo: {counts.get('households')} households, {counts.get('residents')} residents, "
+        f"{counts.get('visits')} visits, {counts.get('concerns')} concerns"
+    )
+    print("figures:")
+    if seed_s is not None:
+        line("seed-demo (whole process)", f"{seed_s:.2f} s", "<= 60 s", seed_s <= 60)
+    line(
+        f"staff full pull ({len(changes)} changes, {n_residents} residents, {pages} pages)",
+        f"{pull_s:.3f} s", "<= 1.5 s", pull_s <= 1.5,
+    )  # fmt: skip
+    line("1,000 visits, 10 pushes of 100, one head", f"{batch_s:.3f} s", "<= 1 s", batch_s <= 1)
+    print(
+        f"    per push of 100: median {statistics.median(batch_lat) * 1000:.0f} ms, max {max(batch_lat) * 1000:.0f} ms"
+    )
+    line(
+        f"11 heads x 200 visits at once ({total} mutations)",
+        f"{rate:.0f} mut/s",
+        ">= 200/s",
+        rate >= 200,
+    )
+    line("  p95 latency per 50-mutation push", f"{p95 * 1000:.0f} ms", "<= 300 ms", p95 <= 0.3)
+    print(
+        f"    p50 {p50 * 1000:.0f} ms, max {lat_sorted[-1] * 1000:.0f} ms, wall {concurrent_s:.2f} s"
+    )
+    if cpu_before is not None and cpu_after is not None:
+        per = (cpu_after - cpu_before) / total * 1000
+        print(
+            f"    server CPU {per:.2f} ms per mutation ({cpu_after - cpu_before:.2f} s in {concurrent_s:.2f} s)"
+        )
+    return 0
 
 
 if __name__ == "__main__":
