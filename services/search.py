@@ -11,6 +11,7 @@ order (estate, building-unit-room, name).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ def _char_pinyin(ch: str) -> str:
     return py
 
 
+@functools.lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """``"张伟"`` -> ``("zhangwei", "zw")``: full pinyin and initials, lower-case, no spaces.
 
@@ -179,6 +181,16 @@ class ResidentIndex:
         self.ini = _Field.build([r.name_ini for r in residents])
         self.tail = _Field.build([r.phone_tail for r in residents])
         self.addr = _Field.build([r.address for r in residents])
+        self._by_estate: dict[str | None, ResidentIndex] = {}
+
+    def for_estate(self, estate_id: str | None) -> ResidentIndex:
+        """The index of one estate's residents (built once, on first use): an estate filter
+        then costs what the estate's size costs, not the community's."""
+        sub = self._by_estate.get(estate_id)
+        if sub is None:
+            sub = ResidentIndex([r for r in self.rows if r.estate_id == estate_id])
+            self._by_estate[estate_id] = sub
+        return sub
 
     def _fields_for(self, q: str) -> list[tuple[_Field, str, float]]:
         """Which fields a query can match, with the normalised query and a field weight."""
@@ -210,13 +222,22 @@ class ResidentIndex:
         substring. An empty query lists every resident that ``keep`` accepts."""
         want = offset + limit
         if not query.strip():
-            hits = [(r, 0.0) for r in self.rows if keep is None or keep(r)]
+            if keep is None:
+                return [(r, 0.0) for r in self.rows[offset:want]]
+            hits = []
+            for r in self.rows:
+                if keep(r):
+                    hits.append((r, 0.0))
+                    if len(hits) >= want:
+                        break
             return hits[offset:want]
-        fields = self._fields_for(query)
+        fields = sorted(self._fields_for(query), key=lambda f: -f[2])
         seen: set[int] = set()
         ranked: list[tuple[Resident, float]] = []
+        # Groups in falling score order: (exact, prefix, substring) x fields by weight. Each
+        # group yields rows in natural order, so appending group after group IS the ranking,
+        # and we can stop as soon as the page is full.
         for tier in (3.0, 2.0, 1.0):
-            best: dict[int, float] = {}
             for fld, q, weight in fields:
                 if tier == 3.0:
                     rows: Iterable[int] = fld.exact.get(q, ())
@@ -228,14 +249,10 @@ class ResidentIndex:
                 for i in rows:
                     if i in seen:
                         continue
-                    if best.get(i, 0.0) < score:
-                        best[i] = score
-            for i in sorted(best):
-                seen.add(i)
-                r = self.rows[i]
-                if keep is None or keep(r):
-                    ranked.append((r, best[i]))
-            if len(ranked) >= want:
-                break
-        ranked.sort(key=lambda t: -t[1])  # stable: keeps the natural order within a score
+                    seen.add(i)
+                    r = self.rows[i]
+                    if keep is None or keep(r):
+                        ranked.append((r, score))
+                        if len(ranked) >= want:
+                            return ranked[offset:want]
         return ranked[offset:want]

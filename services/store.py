@@ -406,16 +406,17 @@ class Store:
         year = dt.date.today().year
         old = year - 60
 
+        if estate_id is not None:
+            index = index.for_estate(estate_id)
+
         def keep(r: Resident) -> bool:
-            if estate_id is not None and r.estate_id != estate_id:
-                return False
             if aged_60 and (r.birth_year is None or r.birth_year > old):
                 return False
             if lives_alone and not r.lives_alone:
                 return False
             return not (flagged and not r.flagged)
 
-        filtering = estate_id is not None or aged_60 or lives_alone or flagged
+        filtering = aged_60 or lives_alone or flagged
         hits = index.search(query, keep=keep if filtering else None, offset=offset, limit=limit)
         return [
             {

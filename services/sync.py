@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import logging
 import random
 from collections.abc import Callable
@@ -40,7 +41,7 @@ from services.http import (
     error_for_status,
     make_client,
 )
-from services.protocol import DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS, PullResponse, PushResponse
+from services.protocol import DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS, PushResponse
 from services.store import Store
 
 log = logging.getLogger(__name__)
@@ -403,29 +404,76 @@ class SyncEngine:
             )
 
     # ---- pull ---------------------------------------------------------------------------
+    async def _fetch_page(self, cursor: str | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": self.pull_limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        resp = await self._send("GET", "/sync/pull", params=params)
+        # a full pull is ~16k rows: a plain parse and a shape check, not a pydantic model
+        # per row, keep the first download of a staff phone fast
+        try:
+            body = json.loads(resp.content)
+        except ValueError:
+            raise SyncError("protocol", MESSAGES["protocol"]) from None
+        if not _is_pull_page(body):
+            raise SyncError("protocol", MESSAGES["protocol"])
+        return body
+
     async def _pull_all(self) -> None:
+        """Pages after the stored cursor; while one page is being stored, the next one is
+        already on its way (each page and its cursor still go in one transaction, in order)."""
         cursor = self.store.cursor
         restarted = False
         pages = 0
         self._update(phase="pull", progress_done=0, progress_total=1)
-        while True:
-            params: dict[str, Any] = {"limit": self.pull_limit}
-            if cursor is not None:
-                params["cursor"] = cursor
-            try:
-                resp = await self._send("GET", "/sync/pull", params=params)
-            except SyncError as err:
-                if err.kind in ("gone", "bad_request") and cursor is not None and not restarted:
-                    await asyncio.to_thread(self.store.reset_scope)
-                    cursor, restarted = None, True
-                    continue
-                raise
-            page = self._json(resp, PullResponse)
-            changes = [c.model_dump(mode="json") for c in page.changes]
-            # the store is synchronous: keep the event loop (the UI) free while it writes
-            await asyncio.to_thread(self.store.apply_pull_page, changes, page.cursor)
-            cursor = page.cursor
-            pages += 1
-            self._update(progress_done=pages, progress_total=pages + (1 if page.has_more else 0))
-            if not page.has_more:
-                return
+        fetch = asyncio.ensure_future(self._fetch_page(cursor))
+        try:
+            while True:
+                try:
+                    page = await fetch
+                except SyncError as err:
+                    if err.kind in ("gone", "bad_request") and cursor is not None and not restarted:
+                        await asyncio.to_thread(self.store.reset_scope)
+                        cursor, restarted = None, True
+                        fetch = asyncio.ensure_future(self._fetch_page(None))
+                        continue
+                    raise
+                if page["has_more"]:
+                    fetch = asyncio.ensure_future(self._fetch_page(page["cursor"]))
+                # the store is synchronous: keep the event loop (the UI) free while it writes
+                await asyncio.to_thread(self.store.apply_pull_page, page["changes"], page["cursor"])
+                cursor = page["cursor"]
+                pages += 1
+                self._update(progress_done=pages, progress_total=pages + int(page["has_more"]))
+                if not page["has_more"]:
+                    return
+        finally:
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(BaseException):
+                    await fetch
+
+
+_OPS = frozenset({"upsert", "delete"})
+
+
+def _is_pull_page(body: Any) -> bool:
+    """The shape of ``services.protocol.PullResponse``, checked without building models."""
+    if not isinstance(body, dict):
+        return False
+    changes = body.get("changes")
+    if not isinstance(changes, list) or not isinstance(body.get("cursor"), str):
+        return False
+    if not isinstance(body.get("has_more"), bool):
+        return False
+    for ch in changes:
+        if not (
+            isinstance(ch, dict)
+            and isinstance(ch.get("entity"), str)
+            and isinstance(ch.get("id"), str)
+            and ch.get("op") in _OPS
+            and isinstance(ch.get("version"), int)
+            and (ch.get("data") is None or isinstance(ch["data"], dict))
+        ):
+            return False
+    return True
