@@ -373,3 +373,22 @@ def test_cli_exit_codes_and_sample_files(engine, tmp_path):
     assert again.returncode == 0 and "nothing to change" in again.stdout
     missing = _cli("--db", db, str(tmp_path / "nope.csv"))
     assert missing.returncode == 1
+
+
+@pytest.mark.postgres
+def test_import_and_reimport_on_postgres(pg_cluster, pg_template, tmp_path):
+    url = pg_cluster.create_database(template=pg_template)
+    eng = open_engine(url)
+    try:
+        path = write_xlsx(tmp_path / "r.xlsx", GOOD)
+        first = import_register(eng, path)
+        assert first.written and (first.households_created, first.residents_created) == (2, 3)
+        after_first = snapshot(eng)
+        second = import_register(eng, path)
+        assert not second.written and second.residents_unchanged == 3
+        assert snapshot(eng) == after_first
+        bad = import_register(eng, write_csv(tmp_path / "bad.csv", [*GOOD, BAD_CASES[1][0]]))
+        assert not bad.written and snapshot(eng) == after_first
+    finally:
+        eng.dispose()
+        pg_cluster.drop_database(url.rsplit("/", 1)[1])
