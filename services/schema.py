@@ -109,19 +109,23 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the file forward to ``SCHEMA_VERSION``, each step in its own transaction.
 
-    Raises RuntimeError for a file written by a newer app (never downgrade silently)."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"store schema version {current} is newer than this app's {SCHEMA_VERSION}"
-        )
-    for step in range(current, SCHEMA_VERSION):
+    The version is read inside the write transaction, so two processes opening a new file
+    at once never run a step twice. Raises RuntimeError for a file written by a newer app
+    (never downgrade silently)."""
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[step](conn)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"store schema version {current} is newer than this app's {SCHEMA_VERSION}"
+                )
+            if current == SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return SCHEMA_VERSION
+            MIGRATIONS[current](conn)
+            conn.execute(f"PRAGMA user_version = {current + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return SCHEMA_VERSION

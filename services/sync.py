@@ -383,6 +383,7 @@ class SyncEngine:
                             }
                         ]
                     )
+                    size = self.batch_size  # found it: back to full batches
                     continue
                 if err.kind == "bad_request" and size > 1:
                     size = 1  # find the one the server refuses

@@ -21,6 +21,7 @@ class FakeServer:
         self.pull_cursors: list[str | None] = []
         self.log: list[str] = []
         self.reject_entities: set[str] = set()
+        self.refuse_envelope: set[str] = set()  # a batch holding one of these entities: 422
         self.fail: dict[str, list[int]] = {"push": [], "pull": [], "health": []}
         self.health_ok = True
         self.gate: asyncio.Event | None = None  # if set, pulls wait for it
@@ -54,6 +55,8 @@ class FakeServer:
 
     def _push(self, request: httpx.Request) -> httpx.Response:
         body = PushRequest.model_validate(json.loads(request.content))
+        if any(str(m.entity_id) in self.refuse_envelope for m in body.mutations):
+            return httpx.Response(422, json={"detail": "bad envelope"})
         self.push_batches.append([str(m.id) for m in body.mutations])
         results = []
         for m in body.mutations:

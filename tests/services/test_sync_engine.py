@@ -70,6 +70,18 @@ async def test_rejected_mutation_is_kept_and_does_not_block_the_rest(
     assert sum(fake.push_batches, []).count(rej["id"]) == 1 and again.rejected == 1
 
 
+async def test_a_mutation_whose_envelope_the_server_refuses_is_set_aside(
+    store, community, fake, engine
+):
+    ids = record(store, community, 9)
+    fake.refuse_envelope = {ids[5]}
+    status = await engine.sync_now()
+    assert status.pending == 0 and status.rejected == 1 and status.last_error is None
+    assert {m["entity_id"] for m in fake.applied.values()} == set(ids) - {ids[5]}
+    [rej] = store.rejected()
+    assert rej["entity_id"] == ids[5] and rej["code"] == "http_422"
+
+
 async def test_server_error_retries_the_same_batch_later(store, community, fake, engine):
     record(store, community, 3)
     fake.fail["push"] = [503]
