@@ -509,9 +509,12 @@ class Store:
         visited_at: dt.datetime | str | None = None,
         reached_resident_ids: Iterable[str] = (),
         checklist_version: int | None = None,
+        concerns: Iterable[dict] = (),
     ) -> str:
         """Record a home visit (``visit.record``); returns the new visit id. ``visited_at``
-        defaults to now; ``checklist_version`` (ADDED, optional) to the active checklist's."""
+        defaults to now; ``checklist_version`` (ADDED, optional) to the active checklist's.
+        ``concerns`` (ADDED, optional): dicts of ``raise_concern``'s keyword arguments, raised
+        with ``visit_id`` = this visit IN THE SAME transaction (all saved, or none)."""
         user = self._signed_in()
         visit_id = new_id()
         try:
@@ -546,6 +549,11 @@ class Store:
                 **payload,
             }
             overlay(conn, "visit", visit_id, local, mid)
+            for c in concerns:
+                extra = set(c) - {"kind", "category", "description", "resident_id"}
+                if extra:
+                    raise ValueError(f"unknown concern fields {sorted(extra)}")
+                self._raise_concern_tx(conn, user, household_id, visit_id=visit_id, **c)
         return visit_id
 
     def raise_concern(
@@ -560,6 +568,30 @@ class Store:
     ) -> str:
         """Raise a concern (``concern.create``), status open; returns the new concern id."""
         user = self._signed_in()
+        with self._tx() as conn:
+            return self._raise_concern_tx(
+                conn,
+                user,
+                household_id,
+                kind=kind,
+                category=category,
+                description=description,
+                resident_id=resident_id,
+                visit_id=visit_id,
+            )
+
+    def _raise_concern_tx(
+        self,
+        conn: sqlite3.Connection,
+        user: dict,
+        household_id: str,
+        *,
+        kind: str,
+        category: str,
+        description: str,
+        resident_id: str | None = None,
+        visit_id: str | None = None,
+    ) -> str:
         concern_id = new_id()
         payload = {
             "household_id": str(household_id),
@@ -570,21 +602,20 @@ class Store:
             "visit_id": visit_id,
         }
         now = _now_iso()
-        with self._tx() as conn:
-            self._require(conn, "household", household_id)
-            if resident_id is not None:
-                self._require(conn, "resident", resident_id)
-            mid = self._mutate(conn, "concern.create", concern_id, payload)
-            local = {
-                "id": concern_id,
-                **payload,
-                "status": "open",
-                "created_by": user["id"],
-                "created_by_name": user.get("name", ""),
-                "created_at": now,
-                "updated_at": now,
-            }
-            overlay(conn, "concern", concern_id, local, mid)
+        self._require(conn, "household", household_id)
+        if resident_id is not None:
+            self._require(conn, "resident", resident_id)
+        mid = self._mutate(conn, "concern.create", concern_id, payload)
+        local = {
+            "id": concern_id,
+            **payload,
+            "status": "open",
+            "created_by": user["id"],
+            "created_by_name": user.get("name", ""),
+            "created_at": now,
+            "updated_at": now,
+        }
+        overlay(conn, "concern", concern_id, local, mid)
         return concern_id
 
     def _concern_event(

@@ -288,3 +288,24 @@ def test_add_resident_keeps_only_masked_numbers_locally(store, community):
     r = store.resident(rid)
     assert r["phone_masked"] == "135****9876" and "phone" not in r and r["pending"]
     assert store.search_residents("9876")[0]["id"] == rid
+
+
+def test_visit_with_concerns_is_saved_whole_or_not_at_all(store, community):
+    hid = community.h1["id"]
+    before = table_counts(store)
+    with pytest.raises(ValueError, match="kind"):
+        store.record_visit(
+            hid, method="phone", people_reached=1, answers={},
+            concerns=[
+                {"kind": "request", "category": "repair", "description": "漏水"},
+                {"kind": "wish", "category": "x", "description": "y"},
+            ],
+        )  # fmt: skip
+    assert table_counts(store) == before
+    vid = store.record_visit(
+        hid, method="phone", people_reached=1, answers={},
+        concerns=[{"kind": "complaint", "category": "noise", "description": "楼上噪音"}],
+    )  # fmt: skip
+    [c] = store.concerns(household_id=hid)
+    assert c["visit_id"] == vid and c["pending"]
+    assert [m["type"] for m in store.outbox_batch(10)] == ["visit.record", "concern.create"]
