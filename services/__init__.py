@@ -3,17 +3,20 @@
 Public surface (imported lazily so that the server, which only needs ``services.protocol``,
 never pays for the phone's modules)::
 
-    from services import Store, SyncEngine, SyncStatus
+    from services import Store, SyncEngine, SyncStatus, login, logout, LoginError
 """
 
 from importlib import import_module
 
-__all__ = ["Store", "SyncEngine", "SyncStatus", "protocol"]
+__all__ = ["Store", "SyncEngine", "SyncStatus", "login", "logout", "LoginError", "protocol"]
 
 _LAZY = {
     "Store": ("services.store", "Store"),
     "SyncEngine": ("services.sync", "SyncEngine"),
     "SyncStatus": ("services.sync", "SyncStatus"),
+    "login": ("services.auth", "login"),
+    "logout": ("services.auth", "logout"),
+    "LoginError": ("services.auth", "LoginError"),
 }
 
 
