@@ -243,3 +243,20 @@ async def test_login_errors_say_what_went_wrong():
     with pytest.raises(LoginError) as err:
         await login("http://x", "head01", "pw", "dev", transport=httpx.MockTransport(down))
     assert err.value.kind == "network"
+
+
+async def test_background_loop_syncs_periodically_and_stops_cleanly(store, community, fake):
+    store.set_cursor(None)
+    engine = SyncEngine(
+        store, "http://phone.test", fake.token, transport=fake.transport(), period=0.02
+    )
+    try:
+        await engine.start()
+        await asyncio.wait_for(_until(lambda: len(fake.pull_cursors) >= 8), 5)
+        record(store, community, 1)  # a later periodic sync uploads it without a trigger
+        await asyncio.wait_for(_until(lambda: len(fake.applied) == 1), 5)
+    finally:
+        await engine.stop()
+    n = len(fake.pull_cursors)
+    await asyncio.sleep(0.1)  # nothing runs after stop(): give a stray timer the chance to fire
+    assert len(fake.pull_cursors) == n
