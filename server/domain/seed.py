@@ -1,14 +1,16 @@
 """The demo community: a deterministic, plausible 胡巷社区 in one transaction.
 
 ``seed_demo(engine, seed=7, scale=1.0)`` fills an empty, migrated database with 3 districts,
-16 estates, ~4,000 households and 11,000+ residents, the 14 demo logins (password
-``demo1234``), the five-question checklist (version 1), ~800 past visits and ~98 concerns with
-their event histories. Every syncable row is stamped in the change log with its full pull data
-in the same transaction. The same seed gives the same rows (ids, names, numbers, dates); only
-the argon2 password hashes differ, because each carries a fresh random salt.
+16 estates, ~4,000 households and 11,000+ residents, the protocol page's demo logins (staff,
+district1-3, head01-11: 15 accounts, password ``demo1234``), the five-question checklist
+(version 1), ~800 past visits and ~98 concerns with their event histories, the built-in
+questionnaires and ~40 answers to them. Every syncable row is stamped in the change log with
+its full pull data in the same transaction. The same seed gives the same rows (ids, names,
+numbers, dates); the argon2 password hashes differ (fresh random salts), and so do the
+built-in questionnaires' ids, which their module makes.
 
-``scale`` shrinks the population (households, visits, concerns) for fast tests; logins,
-districts, estates and the checklist stay the same at any scale.
+``scale`` shrinks the population (households, visits, concerns, answers) for fast tests;
+logins, districts, estates and the checklist stay the same at any scale.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from server.domain.checklist_v1 import CHECKLIST_V1_QUESTIONS, CHECKLIST_V1_TITL
 from server.domain.idcard import make_id_number
 from server.domain.passwords import hash_password
 from server.domain.questionnaires import seed_builtin_questionnaires
+from server.domain.seed_responses import seed_responses
 
 DEMO_PASSWORD = "demo1234"
 #: The demo's "today": visit and concern dates lie before it; never the wall clock.
@@ -53,6 +56,7 @@ FULL_HOUSEHOLDS = 4000
 FULL_RESIDENTS_MIN = 11_050
 FULL_VISITS = 800
 FULL_CONCERNS = 98
+FULL_RESPONSES = 40
 
 
 class SeedError(RuntimeError):
@@ -653,6 +657,17 @@ def seed_demo(engine: Engine, *, seed: int = 7, scale: float = 1.0) -> dict[str,
                 conn.execute(table.insert(), rows)
         record_changes(conn, log)
         n_questionnaires = seed_builtin_questionnaires(conn)
+        members_of: dict[str, list[dict[str, Any]]] = {}
+        for r in plan["residents"]:
+            members_of.setdefault(r["household_id"], []).append(r)
+        n_responses = seed_responses(
+            conn,
+            seed=seed + 1,
+            count=max(3, round(FULL_RESPONSES * scale)),
+            households=plan["households"],
+            members_of=members_of,
+            base_date=BASE_DATE,
+        )
 
     aged = sum(1 for r in plan["residents"] if BASE_YEAR - r["birth_year"] >= 60)
     return {
@@ -670,5 +685,6 @@ def seed_demo(engine: Engine, *, seed: int = 7, scale: float = 1.0) -> dict[str,
         "concern_events": len(plan["concern_events"]),
         "checklists": len(plan["checklists"]),
         "questionnaires": int(n_questionnaires or 0),
+        "questionnaire_responses": n_responses,
         "changes": len(log),
     }

@@ -310,3 +310,31 @@ def test_cli_seeds_then_refuses_a_second_time(tmp_path):
     second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert second.returncode == 1
     assert "already" in second.stderr
+
+
+def test_demo_questionnaire_answers_are_form_shaped_and_scoped(small):
+    engine, counts = small
+    from server.db.changelog import STAFF_ONLY
+    from server.db.schema import questionnaire_responses, questionnaires
+
+    assert counts["questionnaire_responses"] >= 3
+    est = {e["id"]: e for e in _rows(engine, estates)}
+    qs = {q["id"]: q for q in _rows(engine, questionnaires)}
+    log = {
+        c["entity_id"]: c for c in _rows(engine, changes) if c["entity"] == "questionnaire_response"
+    }
+    responses = _rows(engine, questionnaire_responses)
+    assert len(responses) == counts["questionnaire_responses"] == len(log)
+    for r in responses:
+        keys = {q["key"] for q in qs[r["questionnaire_id"]]["questions"]}
+        assert set(r["answers"]) <= keys and r["status"] == "new"
+        c = log[r["id"]]
+        ENTITY_DATA["questionnaire_response"].model_validate(c["data"])
+        if r["estate_id"]:
+            assert (c["estate_id"], c["district_id"]) == (
+                r["estate_id"],
+                est[r["estate_id"]]["district_id"],
+            )
+        else:
+            assert (c["estate_id"], c["district_id"]) == (None, STAFF_ONLY)
+        assert r["submitted_at"] < "2026-11-02"
