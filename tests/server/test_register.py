@@ -392,3 +392,25 @@ def test_import_and_reimport_on_postgres(pg_cluster, pg_template, tmp_path):
     finally:
         eng.dispose()
         pg_cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+def test_a_new_resident_in_an_existing_household_raises_its_people_count(engine, tmp_path):
+    with engine.connect() as conn:
+        h = conn.execute(
+            select(households, estates.c.name.label("estate"))
+            .join(estates, estates.c.id == households.c.estate_id)
+            .order_by(households.c.id)
+            .limit(1)
+        ).one()
+        seq_before = conn.execute(
+            select(changes.c.seq).where(changes.c.entity_id == h.id)
+        ).scalar_one()
+    row = [h.estate, h.building, h.unit, h.room, "新来的", "女", "1999", "", "", "租客", ""]
+    report = import_register(engine, write_csv(tmp_path / "one.csv", [row]))
+    assert report.written and (report.households_created, report.residents_created) == (0, 1)
+    with engine.connect() as conn:
+        h2 = conn.execute(select(households).where(households.c.id == h.id)).one()
+        c = conn.execute(select(changes).where(changes.c.entity_id == h.id)).one()
+    assert h2.people_count == h.people_count + 1 and h2.version == h.version + 1
+    assert h2.field_versions == {"people_count": h2.version}
+    assert c.seq > seq_before and c.data["people_count"] == h2.people_count
