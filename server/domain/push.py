@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db.engine import write_tx
 from server.db.schema import meta, mutations
@@ -91,8 +91,43 @@ def apply_push(
     return _apply(engine, principal, device_id, batch)
 
 
+class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
+    """A fast-path mutation hit an unexpected database error: redo the push with savepoints."""
+
+
+#: handlers that check everything before their one and only write, so on the fast path they
+#: need no savepoint (a rejection cannot leave a half-written mutation behind)
+SINGLE_WRITE = frozenset({"visit.record", "concern.comment"})
+
+
 def _apply(
     engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
+) -> list[dict]:
+    try:
+        return _apply_once(engine, principal, device_id, batch, safe=False)
+    except _RetrySafely:
+        return _apply_once(engine, principal, device_id, batch, safe=True)
+
+
+def _validate(m: Mutation, known: set[str]) -> tuple[dict | None, object | None]:
+    """(result if decided without the handler, validated payload otherwise)."""
+    if str(m.id) in known:
+        return _result(m, "duplicate"), None
+    if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
+        return _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}"), None
+    if m.type not in PHONE_MUTATION_TYPES:
+        return _result(m, "rejected", "forbidden", f"{m.type} cannot be pushed"), None
+    bad = nul_path(m.payload)
+    if bad:
+        return _result(m, "rejected", "invalid_payload", f"{bad}: contains a NUL character"), None
+    try:
+        return None, MUTATION_PAYLOADS[m.type].model_validate(m.payload)
+    except ValidationError as err:
+        return _result(m, "rejected", "invalid_payload", field_of(err)), None
+
+
+def _apply_once(
+    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation], *, safe: bool
 ) -> list[dict]:
     with write_tx(engine) as conn:
         if conn.dialect.name == "postgresql":
@@ -106,45 +141,39 @@ def _apply(
             )
         push_sink = ChangeSink()
         ctx = Ctx(conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC))
+        checked = [_validate(m, known) for m in batch]
+        ctx.prefetch_households(
+            {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)}
+        )
         applied_rows: list[dict] = []
         applied_at = now_iso()
         results = []
-        for m in batch:
+        for m, (decided, payload) in zip(batch, checked, strict=True):
             mid = str(m.id)
-            if mid in known:
-                results.append(_result(m, "duplicate"))
-                continue
-            if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
-                results.append(
-                    _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}")
-                )
-                continue
-            if m.type not in PHONE_MUTATION_TYPES:
-                results.append(_result(m, "rejected", "forbidden", f"{m.type} cannot be pushed"))
-                continue
-            bad = nul_path(m.payload)
-            if bad:
-                results.append(
-                    _result(m, "rejected", "invalid_payload", f"{bad}: contains a NUL character")
-                )
-                continue
-            try:
-                payload = MUTATION_PAYLOADS[m.type].model_validate(m.payload)
-            except ValidationError as err:
-                results.append(_result(m, "rejected", "invalid_payload", field_of(err)))
+            if decided is None and mid in known:  # an earlier copy in this batch applied
+                decided = _result(m, "duplicate")
+            if decided is not None:
+                results.append(decided)
                 continue
             ctx.sink = ChangeSink()
             ctx.mutation_id = mid
             ctx.created_at = m.created_at
-            savepoint = conn.begin_nested()
+            fast = not safe and m.type in SINGLE_WRITE
+            savepoint = None if fast else conn.begin_nested()
             try:
                 HANDLERS[m.type](ctx, m, payload)
-                savepoint.commit()
+                if savepoint is not None:
+                    savepoint.commit()
             except Reject as rej:
-                savepoint.rollback()
+                if savepoint is not None:
+                    savepoint.rollback()
                 results.append(_result(m, "rejected", rej.code, rej.message))
                 continue
-            except IntegrityError as exc:
+            except DBAPIError as exc:
+                if savepoint is None:
+                    raise _RetrySafely from exc  # the transaction rolls back on the way out
+                if not isinstance(exc, IntegrityError):
+                    raise
                 # a constraint the handler did not foresee: refuse this one, keep the rest
                 savepoint.rollback()
                 log.warning(

@@ -191,3 +191,47 @@ async def test_nul_characters_are_refused_with_the_field_named(login, demo, engi
     r = await head.push_raw({"device_id": "d\x00", "mutations": []})
     assert r.status_code == 422
     assert _count(engine, visits) == before
+
+
+async def test_unexpected_database_error_on_the_fast_path_redoes_the_push_safely(
+    login, demo, engine, monkeypatch
+):
+    """visit.record runs without a savepoint; if the database still refuses its write (a
+    constraint no check foresaw, simulated by a handler writing a clashing row), the push is
+    redone with savepoints: the clashing mutation is rejected, the others apply once."""
+    from server.domain import mutations as handlers_pkg
+    from server.domain.mutations.visits import record_visit
+
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    first = visit(hh)
+    await head.push(first)
+
+    def clashing(ctx, m, p):
+        if p.notes == "clash":  # write a row whose id already exists, skipping the check
+            ctx.conn.execute(
+                visits.insert(),
+                {
+                    **{c.name: None for c in visits.c},
+                    "id": first["entity_id"],
+                    "household_id": hh,
+                    "user_id": ctx.principal.id,
+                    "visited_at": "x",
+                    "method": "phone",
+                    "people_reached": 0,
+                    "checklist_version": 1,
+                    "answers": {},
+                    "notes": "",
+                    "reached_resident_ids": [],
+                    "created_at": "x",
+                },
+            )
+        else:
+            record_visit(ctx, m, p)
+
+    monkeypatch.setitem(handlers_pkg.HANDLERS, "visit.record", clashing)
+    before = _count(engine, visits)
+    results = await head.push(visit(hh), visit(hh, notes="clash"), visit(hh))
+    assert ok(results) == ["applied", "rejected", "applied"]
+    assert results[1]["error"]["code"] == "entity_exists"
+    assert _count(engine, visits) == before + 2

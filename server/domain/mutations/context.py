@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from server.db.changelog import record_changes
-from server.db.schema import checklists
+from server.db.schema import checklists, estates, households
 from server.domain.entities import household_place
 from server.domain.principal import Principal
 from server.domain.scope import may_write
@@ -77,6 +77,9 @@ class Ctx:
     mutation_id: str
     created_at: dt.datetime
     _checklists: dict[int, bool] = dataclasses.field(default_factory=dict)
+    #: household id -> (estate, district) or None; households never move, so a push may
+    #: look them all up at once (``prefetch_households``)
+    _places: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)
 
     @property
     def created_iso(self) -> str:
@@ -84,11 +87,29 @@ class Ctx:
 
     def place_of_household(self, household_id: Any) -> tuple[str, str]:
         """(estate_id, district_id) of a household in the principal's write scope."""
-        place = household_place(self.conn, str(household_id))
+        key = str(household_id)
+        if key not in self._places:
+            self._places[key] = household_place(self.conn, key)
+        place = self._places[key]
         if place is None:
             raise Reject("unknown_household", f"household {household_id} does not exist")
         self.require_scope(*place)
         return place
+
+    def prefetch_households(self, household_ids: set[str]) -> None:
+        ids = sorted(household_ids - self._places.keys())
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found = dict(
+                (h, (e, d))
+                for h, e, d in self.conn.execute(
+                    select(households.c.id, households.c.estate_id, estates.c.district_id)
+                    .join(estates, estates.c.id == households.c.estate_id)
+                    .where(households.c.id.in_(chunk))
+                )
+            )
+            for h in chunk:
+                self._places[h] = found.get(h)
 
     def require_scope(self, estate_id: str | None, district_id: str | None) -> None:
         if not may_write(self.principal, estate_id, district_id):
