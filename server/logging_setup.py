@@ -11,9 +11,11 @@ import json
 import logging
 import sys
 import time
+import traceback
 from typing import Any
 
 access_log = logging.getLogger("xianglin.access")
+error_log = logging.getLogger("xianglin.error")
 
 _RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "color_message"}
 
@@ -31,8 +33,12 @@ class JsonFormatter(logging.Formatter):
             if key not in _RESERVED and not key.startswith("_"):
                 out[key] = value
         if record.exc_info and record.exc_info[0] is not None:
+            # the type and frames, never the message (it may hold SQL parameters or inputs)
             out["exc_type"] = record.exc_info[0].__name__
-            out["traceback"] = self.formatException(record.exc_info)
+            out["frames"] = [
+                f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+                for f in traceback.extract_tb(record.exc_info[2])[-8:]
+            ]
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
@@ -73,15 +79,41 @@ class RequestLogMiddleware:
             return
         started = time.perf_counter()
         status_code = 500
+        started_response = False
 
         async def send_wrapper(message):
-            nonlocal status_code
+            nonlocal status_code, started_response
             if message["type"] == "http.response.start":
-                status_code = message["status"]
+                status_code, started_response = message["status"], True
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:  # noqa: BLE001 - last line of defence, logged without values
+            # Exception messages may carry personal data (SQL parameters, inputs), so the log
+            # gets the type and the frames only, and the client a bare 500.
+            error_log.error(
+                "unhandled error",
+                extra={
+                    "exc_type": type(exc).__name__,
+                    "frames": [
+                        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+                        for f in traceback.extract_tb(exc.__traceback__)[-8:]
+                    ],
+                    "route": route_template(scope),
+                },
+            )
+            if not started_response:
+                await send_wrapper(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send(
+                    {"type": "http.response.body", "body": b'{"detail":"internal server error"}'}
+                )
         finally:
             route = route_template(scope)
             access_log.info(

@@ -56,3 +56,31 @@ async def test_one_json_line_per_request_without_personal_data(login, demo):
         "head01",
     ):
         assert secret not in text
+
+
+async def test_unhandled_error_is_a_bare_500_and_logs_no_values(login, monkeypatch):
+    from server.api import sync as sync_api
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("phone 13812345678 leaked into a message")
+
+    monkeypatch.setattr(sync_api, "pull_page", boom)
+    capture = _Capture()
+    logger = logging.getLogger("xianglin")
+    logger.addHandler(capture)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        head = await login("head01")
+        r = await head.pull()
+    finally:
+        logger.removeHandler(capture)
+        logger.setLevel(old_level)
+    assert r.status_code == 500 and r.json() == {"detail": "internal server error"}
+    records = [json.loads(line) for line in capture.lines]
+    [error] = [x for x in records if x["event"] == "unhandled error"]
+    assert error["exc_type"] == "RuntimeError" and error["route"] == "/api/v1/sync/pull"
+    assert ("GET", "/api/v1/sync/pull", 500) in [
+        (x.get("method"), x.get("route"), x.get("status")) for x in records
+    ]
+    assert "13812345678" not in "\n".join(capture.lines)
