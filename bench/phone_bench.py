@@ -55,9 +55,7 @@ async def bench(url: str, work: Path, runs: int) -> None:
     # first pull, staff scope (the whole community)
     times = []
     for i in range(runs):
-        elapsed, store, engine = await first_pull(
-            url, "staff", work / f"staff{i}.db", pull_limit=5000
-        )
+        elapsed, store, engine = await first_pull(url, "staff", work / f"staff{i}.db")
         times.append(elapsed)
         residents = store.conn.execute("SELECT COUNT(*) FROM residents").fetchone()[0]
         await engine.stop()
