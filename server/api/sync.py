@@ -117,7 +117,7 @@ async def push(
 def pull(
     user: UserDep,
     engine: EngineDep,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(description="opaque; absent = from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> JSONResponse:
     try:

@@ -22,6 +22,8 @@ def encode_cursor(seq: int, fingerprint: str) -> str:
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
     """(seq, scope fingerprint); raises MalformedCursor."""
+    if len(cursor) > 200:
+        raise MalformedCursor("malformed cursor")
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")

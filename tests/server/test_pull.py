@@ -133,6 +133,7 @@ async def test_malformed_cursors_get_400(login):
         base64.urlsafe_b64encode(b"1.x.abcdef").decode(),
         base64.urlsafe_b64encode(b"1.5").decode(),
         base64.urlsafe_b64encode("1.５.abc".encode()).decode(),
+        "A" * 5000,
     ]
     for cursor in bad:
         r = await head.pull(cursor)
