@@ -115,6 +115,7 @@ class SyncEngine:
         self._runner: asyncio.Task | None = None
         self._kick: asyncio.Task | None = None
         self._inner: asyncio.Task | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # ---- status -------------------------------------------------------------------------
     @property
@@ -162,17 +163,25 @@ class SyncEngine:
 
     def request_sync(self) -> None:
         """Ask for a sync soon; returns at once. Many requests during a sync -> one follow-up.
-        Without a running event loop the request waits for the next ``start``/sync."""
+        Safe to call from any thread (Flet runs plain handlers in worker threads): off the
+        engine's event loop the request is handed over to it."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is None or (self._loop is not None and running is not self._loop):
+            if self._loop is not None and not self._loop.is_closed():
+                self._loop.call_soon_threadsafe(self.request_sync)
+            else:
+                self._wanted.set()  # no loop yet: the first start()/sync picks it up
+            return
+        self._loop = running
         self._wanted.set()
         if self._runner is not None and not self._runner.done():
             return  # the background loop picks it up
         if self._kick is not None and not self._kick.done():
             return  # the running kick loops while requests keep coming
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        self._kick = loop.create_task(self._serve_requests())
+        self._kick = running.create_task(self._serve_requests())
 
     async def wait_idle(self) -> SyncStatus:
         """Wait until no sync is running and no requested one is queued (ADDED; tests and
@@ -198,6 +207,7 @@ class SyncEngine:
 
     async def start(self) -> None:
         """Start the background loop (periodic syncs, connectivity probes, triggers)."""
+        self._loop = asyncio.get_running_loop()
         if self._runner is None or self._runner.done():
             self._wanted.set()  # sync once at start
             self._runner = asyncio.get_running_loop().create_task(self._run())
@@ -281,6 +291,7 @@ class SyncEngine:
     async def sync_now(self) -> SyncStatus:
         """One full sync (push, then pull); waits for a running one first. Never raises for
         network or server trouble: the outcome is in the returned status."""
+        self._loop = asyncio.get_running_loop()
         async with self._lock:
             self._wanted.clear()
             if self._token is None:

@@ -260,3 +260,13 @@ async def test_background_loop_syncs_periodically_and_stops_cleanly(store, commu
     n = len(fake.pull_cursors)
     await asyncio.sleep(0.1)  # nothing runs after stop(): give a stray timer the chance to fire
     assert len(fake.pull_cursors) == n
+
+
+async def test_request_sync_from_a_worker_thread_reaches_the_loop(store, community, fake, engine):
+    await engine.sync_now()  # the engine now knows its loop
+    record(store, community, 2)
+    synced = asyncio.Event()
+    engine.subscribe(lambda s: synced.set() if s.pending == 0 and not s.syncing else None)
+    await asyncio.to_thread(engine.request_sync)  # like a Flet handler in its thread pool
+    await asyncio.wait_for(synced.wait(), 5)
+    assert len(fake.applied) == 2
