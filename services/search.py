@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
 
@@ -109,36 +110,32 @@ def _natural(s: str) -> tuple:
 
 @dataclass
 class _Field:
-    """All residents' values of one field, joined with NUL so one ``str.find`` scans them."""
+    """All residents' values of one field, joined with NUL so one ``str.find`` scans them:
+    ``"\0张伟\0张伟明\0"``. Exact match = find ``\0q\0``, prefix = ``\0q``, substring = ``q``."""
 
     text: str
     starts: list[int]
-    exact: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, values: Sequence[str]) -> _Field:
-        parts = ["\x00"]
-        starts: list[int] = []
-        exact: dict[str, list[int]] = {}
-        pos = 1
-        for i, v in enumerate(values):
-            v = v.replace("\x00", "")
-            starts.append(pos)
-            parts.append(v)
-            parts.append("\x00")
-            pos += len(v) + 1
-            if v:
-                exact.setdefault(v, []).append(i)
-        return cls("".join(parts), starts, exact)
+        # built in C (join, accumulate): a staff phone rebuilds 5 fields of 11,000 values
+        values = [v.replace("\x00", "") if "\x00" in v else v for v in values]
+        starts = [1 + p for p in itertools.accumulate((len(v) + 1 for v in values), initial=0)]
+        starts.pop()
+        return cls("\x00" + "\x00".join(values) + "\x00", starts)
 
-    def prefix(self, q: str) -> Iterable[int]:
-        needle = "\x00" + q
-        find, text, starts = self.text.find, self.text, self.starts
+    def _at_starts(self, needle: str) -> Iterable[int]:
+        find, starts = self.text.find, self.starts
         pos = find(needle)
         while pos != -1:
             yield bisect.bisect_left(starts, pos + 1)
             pos = find(needle, pos + 1)
-        del text
+
+    def exact(self, q: str) -> Iterable[int]:
+        return self._at_starts("\x00" + q + "\x00")
+
+    def prefix(self, q: str) -> Iterable[int]:
+        return self._at_starts("\x00" + q)
 
     def contains(self, q: str) -> Iterable[int]:
         find, starts = self.text.find, self.starts
@@ -240,7 +237,7 @@ class ResidentIndex:
         for tier in (3.0, 2.0, 1.0):
             for fld, q, weight in fields:
                 if tier == 3.0:
-                    rows: Iterable[int] = fld.exact.get(q, ())
+                    rows: Iterable[int] = fld.exact(q)
                 elif tier == 2.0:
                     rows = fld.prefix(q)
                 else:

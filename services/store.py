@@ -349,6 +349,11 @@ class Store:
                 params,
             )
 
+    def warm_search(self) -> None:
+        """Build the resident search index now if the data changed (ADDED: the sync engine
+        calls it in a worker thread after a pull, so the next search does not pay for it)."""
+        self._search_index()
+
     def _search_index(self) -> ResidentIndex:
         with self._lock:
             # data_version changes when another connection (another process) committed

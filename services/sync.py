@@ -436,7 +436,7 @@ class SyncEngine:
         already on its way (each page and its cursor still go in one transaction, in order)."""
         cursor = self.store.cursor
         restarted = False
-        pages = 0
+        pages = changed = 0
         self._update(phase="pull", progress_done=0, progress_total=1)
         fetch = asyncio.ensure_future(self._fetch_page(cursor))
         try:
@@ -457,7 +457,10 @@ class SyncEngine:
                 cursor = page["cursor"]
                 pages += 1
                 self._update(progress_done=pages, progress_total=pages + int(page["has_more"]))
+                changed += len(page["changes"])
                 if not page["has_more"]:
+                    if changed:
+                        await asyncio.to_thread(self.store.warm_search)
                     return
         finally:
             if not fetch.done():
