@@ -12,6 +12,7 @@ protocol's ``Question`` model before anything is written.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,9 @@ from sqlalchemy import Connection, select
 
 from server.db.changelog import record_change
 from server.db.schema import estates, households, questionnaires
-from services.protocol import LocalizedText, Question, new_id, utc_now
+from services.protocol import LocalizedText, Question, utc_now
+
+_ID_NAMESPACE = uuid.UUID("6f1c3f0e-8d2a-4b7e-9a55-2f0c6d1e7a10")
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "assets" / "questionnaires"
 
@@ -176,7 +179,8 @@ def upsert_questionnaire(
     ).first()
     now = utc_now().isoformat()
     if existing is None:
-        qid, version = new_id(), 1
+        # the id follows from the slug, so the same definitions give the same ids everywhere
+        qid, version = str(uuid.uuid5(_ID_NAMESPACE, f"questionnaire:{definition.slug}")), 1
         conn.execute(
             questionnaires.insert().values(
                 id=qid,
