@@ -82,6 +82,7 @@ def screen(
         floating_action_button=fab,
         scroll=ft.ScrollMode.AUTO if scroll else None,
         padding=ft.Padding.symmetric(horizontal=12, vertical=8),
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         spacing=12,
     )
     view.data = {"badge": badge, "banner": banner, "on_status": on_status}

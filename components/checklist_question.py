@@ -108,9 +108,10 @@ class ChecklistQuestion:
             return ft.TextField(
                 value="" if self.value is None else str(self.value),
                 keyboard_type=ft.KeyboardType.NUMBER,
+                hint_text=self.label,  # also the field's accessible name
                 on_change=self._number_changed,
                 key=key,
-                width=160,
+                width=240,
             )
         multiline = self.qtype == "text"
         kb = ft.KeyboardType.PHONE if self.qtype == "phone" else ft.KeyboardType.TEXT
@@ -120,6 +121,7 @@ class ChecklistQuestion:
             min_lines=2 if multiline else 1,
             max_lines=5 if multiline else 1,
             keyboard_type=kb,
+            hint_text=self.label,  # also the field's accessible name
             on_change=self._text_changed,
             key=key,
         )

@@ -101,12 +101,18 @@ def build(state, notice: str | None = None) -> ft.View:
     view = ft.View(
         route="/login",
         controls=[
-            ft.Container(height=24),
-            ft.Icon(ft.Icons.DIVERSITY_3, size=56, color=ft.Colors.PRIMARY),
-            ft.Text(t("app.name"), size=30, weight=ft.FontWeight.BOLD),
-            ft.Text(t("app.tagline"), color=ft.Colors.ON_SURFACE_VARIANT),
-            ft.Container(height=8),
-            ft.Text(t("login.title"), size=20, weight=ft.FontWeight.W_600),
+            ft.Column(
+                [
+                    ft.Container(height=24),
+                    ft.Icon(ft.Icons.DIVERSITY_3, size=56, color=ft.Colors.PRIMARY),
+                    ft.Text(t("app.name"), size=30, weight=ft.FontWeight.BOLD),
+                    ft.Text(t("app.tagline"), color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.Container(height=8),
+                    ft.Text(t("login.title"), size=20, weight=ft.FontWeight.W_600),
+                ],
+                horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                spacing=8,
+            ),
             server,
             username,
             password,
@@ -115,7 +121,7 @@ def build(state, notice: str | None = None) -> ft.View:
             ft.Row([submit]),
             lang_row,
         ],
-        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         scroll=ft.ScrollMode.AUTO,
         padding=ft.Padding.symmetric(horizontal=24, vertical=16),
         spacing=14,

@@ -66,6 +66,7 @@ def build(state, first_run: bool = False) -> ft.View:
         ),
         controls=controls,
         padding=ft.Padding.symmetric(horizontal=24, vertical=16),
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         spacing=14,
         scroll=ft.ScrollMode.AUTO,
     )

@@ -1,0 +1,167 @@
+"""Log in as head01 in headless Chromium, find a household, record a visit, see it pending,
+let it sync, and find it on the server; screenshots of each main screen at 412x915."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def _open(browser, url):
+    page = browser.new_context(viewport={"width": 412, "height": 915}).new_page()
+    page.goto(url)
+    page.wait_for_selector("flutter-view", timeout=30000)
+    # turn on Flutter's semantics tree so widgets become ARIA elements
+    page.locator("flt-semantics-placeholder").first.dispatch_event("click")
+    return page
+
+
+def _type(page, name: str, text: str) -> None:
+    """Tap the field like a finger, wait until Flutter has moved focus to its editing input
+    (a tap during a page transition can land before the field is ready), then type."""
+    box = page.get_by_role("textbox", name=name)
+    box.wait_for(timeout=15000)
+    # Focus is right when the active editing element sits over the field that was tapped.
+    focused = """([x, y]) => {
+        const a = document.activeElement;
+        if (!a || !['INPUT', 'TEXTAREA'].includes(a.tagName)) return false;
+        const r = a.getBoundingClientRect();
+        return x >= r.left - 2 && x <= r.right + 2 && y >= r.top - 30 && y <= r.bottom + 30;
+    }"""
+    for _ in range(10):
+        bb = box.bounding_box()
+        x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_function(focused, arg=[x, y], timeout=1000)
+            break
+        except Exception:
+            continue
+    else:
+        raise AssertionError(f"could not focus the field {name!r}")
+    page.keyboard.type(text, delay=20)
+
+
+def _shot(page, path) -> None:
+    page.wait_for_timeout(500)  # let the next frame paint before capturing
+    page.screenshot(path=str(path))
+
+
+def _poll(predicate, timeout: float, what: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _phone_store(data_dir):
+    files = list(data_dir.glob("store-*.sqlite"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
+    server, app = stack
+    page = _open(browser, app.url)
+    try:
+        page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
+        _shot(page, shots / "01-login.png")
+        _type(page, "用户名", "head01")
+        _type(page, "密码", "demo1234")
+        page.get_by_role("button", name="登录").click()
+
+        # first login offers a PIN; set one later
+        page.get_by_role("button", name="以后再说").wait_for(timeout=30000)
+        _shot(page, shots / "02-set-pin.png")
+        page.get_by_role("button", name="以后再说").click()
+        page.get_by_text("我的小区").wait_for(timeout=60000)  # home, after the first pull
+        _shot(page, shots / "03-home.png")
+
+        # pick a household from the phone's own copy, and find it by its address
+        store_file = _phone_store(app.data_dir)
+
+        def first_household():
+            with sqlite3.connect(store_file) as c:
+                return c.execute(
+                    "SELECT h.id, json_extract(h.data, '$.building'), json_extract(h.data, '$.unit'),"
+                    " json_extract(h.data, '$.room'), json_extract(e.data, '$.name')"
+                    " FROM households h JOIN estates e"
+                    " ON e.id = json_extract(h.data, '$.estate_id') ORDER BY 2, 3, 4 LIMIT 1 OFFSET 3"
+                ).fetchone()
+
+        hid, building, unit, room, estate_name = _poll(first_household, 60, "the first pull")
+        address = f"{building}-{unit}-{room}"
+        page.get_by_role("tab", name="住户").click()
+        page.get_by_role("textbox", name="姓名、拼音首字母、手机尾号或 3-2-401").wait_for(
+            timeout=15000
+        )
+        _shot(page, shots / "04-households.png")
+        _type(page, "姓名、拼音首字母、手机尾号或 3-2-401", address)
+        page.get_by_text("共 2 户").or_(page.get_by_text("共 1 户")).first.wait_for(timeout=15000)
+        tile = page.get_by_role("button", name=f"{address} {estate_name}").first
+        tile.wait_for(timeout=15000)
+        _shot(page, shots / "05-search.png")
+        tile.click()
+
+        # the household page, then record a visit
+        page.get_by_role("button", name="记录走访").first.wait_for(timeout=15000)
+        _shot(page, shots / "06-household.png")
+        page.get_by_role("button", name="记录走访").first.click()
+        page.get_by_role("button", name="保存走访").wait_for(timeout=15000)
+        _shot(page, shots / "07-visit-form.png")
+        marker = f"端到端测试 {uuid.uuid4().hex[:8]}"
+        _type(page, "你家有几口人？", "3")  # the checklist's required question
+        _type(page, "备注", marker)
+        # the signal drops (a stairwell): the server goes away before the save
+        server.stop()
+        page.get_by_role("button", name="保存走访").click()
+
+        # back on the household, the visit is there, pending: saved on the phone, not uploaded
+        page.get_by_role("button", name="记录走访").first.wait_for(timeout=15000)
+        page.get_by_text("待上传").first.wait_for(timeout=15000)
+        _shot(page, shots / "08-household-visit-pending.png")
+        with sqlite3.connect(store_file) as c:
+            assert (
+                c.execute("SELECT count(*) FROM outbox WHERE type = 'visit.record'").fetchone()[0]
+                == 1
+            )
+
+        # signal back: the engine's connectivity probe notices and uploads in the background
+        server.start()
+
+        def on_server():
+            with sqlite3.connect(server.db_path, timeout=30) as c:
+                return c.execute(
+                    "SELECT id, household_id FROM visits WHERE notes = ?", (marker,)
+                ).fetchone()
+
+        row = _poll(on_server, 60, "the visit on the server")
+        assert row[1] == hid
+
+        def acknowledged():
+            with sqlite3.connect(store_file) as c:
+                return c.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+        _poll(acknowledged, 30, "the phone's outbox to empty")
+
+        # the other main screens
+        page.get_by_role("tab", name="诉求").click()
+        page.get_by_role("tab", name="诉求").wait_for(timeout=10000)
+        _shot(page, shots / "09-concerns.png")
+        page.get_by_role("tab", name="同步").click()
+        page.get_by_role("button", name="立即同步").wait_for(timeout=10000)
+        _shot(page, shots / "10-sync.png")
+        page.get_by_role("tab", name="设置").click()
+        page.get_by_role("button", name="退出登录").wait_for(timeout=10000)
+        _shot(page, shots / "11-settings.png")
+    except Exception:
+        _shot(page, shots / "failure.png")
+        raise
