@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "set-password": ("server.commands.users", "set a login's password"),
     "assign": ("server.commands.users", "assign estates or a district to a login"),
     "backup": ("server.commands.backup", "consistent online backup of the database"),
+    "restore": ("server.commands.restore", "restore a backup, fenced so phones download again"),
     "import-questionnaires": ("server.commands.questionnaires", "create/update questionnaires from JSON/YAML"),
     "posters": ("server.commands.posters", "render printable QR posters (PNG + PDF)"),
 }
