@@ -60,7 +60,7 @@ def screen(
     leading = None
     if tab is None:
         leading = ft.IconButton(
-            ft.Icons.ARROW_BACK,
+            ft.Icon(ft.Icons.ARROW_BACK, semantics_label=state.t("nav.back")),
             tooltip=state.t("nav.back"),
             on_click=lambda e: state.nav.back(),
             key="back",

@@ -62,7 +62,7 @@ class ChecklistQuestion:
                     expand=True,
                 ),
                 ft.IconButton(
-                    ft.Icons.REPORT_OUTLINED,
+                    ft.Icon(ft.Icons.REPORT_OUTLINED, semantics_label=labels.raise_concern),
                     tooltip=labels.raise_concern,
                     on_click=self._raise,
                     key=f"raise-{self.qkey}",
@@ -78,7 +78,7 @@ class ChecklistQuestion:
         self.input = self._build_input()
         parts.append(self.input)
         self.control = ft.Container(
-            content=ft.Column(parts, spacing=6),
+            content=ft.Column(parts, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             padding=ft.Padding.only(left=12, right=4, top=4, bottom=12),
             border_radius=12,
             border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
@@ -111,7 +111,6 @@ class ChecklistQuestion:
                 hint_text=self.label,  # also the field's accessible name
                 on_change=self._number_changed,
                 key=key,
-                width=240,
             )
         multiline = self.qtype == "text"
         kb = ft.KeyboardType.PHONE if self.qtype == "phone" else ft.KeyboardType.TEXT

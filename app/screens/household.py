@@ -196,11 +196,18 @@ def build(state, household_id: str) -> ft.View:
         *visit_rows,
         ft.Container(height=80),
     ]
+
+    def on_status(data_changed: bool) -> None:
+        # a finished sync may have uploaded this household's pending rows: show them settled
+        if data_changed:
+            state.nav.refresh()
+
     return screen(
         state,
         route=f"/household/{household_id}",
         title=fmt.address(house),
         body=body,
+        on_status=on_status,
         fab=ft.FloatingActionButton(
             icon=ft.Icons.ADD,
             tooltip=t("house.record_visit"),

@@ -21,30 +21,54 @@ def _open(browser, url):
     return page
 
 
-def _type(page, name: str, text: str) -> None:
-    """Tap the field like a finger, wait until Flutter has moved focus to its editing input
-    (a tap during a page transition can land before the field is ready), then type."""
-    box = page.get_by_role("textbox", name=name)
-    box.wait_for(timeout=15000)
-    # Focus is right when the active editing element sits over the field that was tapped.
+def _focus(page, box) -> None:
+    """Tap the field like a finger until the focused editing element sits over it (a tap
+    during a page transition can land before the field is ready)."""
     focused = """([x, y]) => {
         const a = document.activeElement;
         if (!a || !['INPUT', 'TEXTAREA'].includes(a.tagName)) return false;
         const r = a.getBoundingClientRect();
         return x >= r.left - 2 && x <= r.right + 2 && y >= r.top - 30 && y <= r.bottom + 30;
     }"""
-    for _ in range(10):
+    for _ in range(20):
         bb = box.bounding_box()
         x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
+        height = page.viewport_size["height"]
+        if not 60 < y < height - 100:  # off screen or under a bar: scroll like a thumb
+            page.mouse.move(206, height / 2)
+            page.mouse.wheel(0, y - height / 2)
+            page.wait_for_timeout(300)
+            continue
         page.mouse.click(x, y)
         try:
             page.wait_for_function(focused, arg=[x, y], timeout=1000)
-            break
+            return
         except Exception:
             continue
-    else:
-        raise AssertionError(f"could not focus the field {name!r}")
-    page.keyboard.type(text, delay=20)
+    raise AssertionError("could not focus the field")
+
+
+def _type(page, name: str, text: str) -> None:
+    """Focus the field, type, and check the text arrived whole (Flutter drops keystrokes
+    that come before its editing element is ready); retype if not."""
+    box = page.get_by_role("textbox", name=name)
+    box.wait_for(timeout=15000)
+    for _ in range(5):
+        _focus(page, box)
+        page.wait_for_timeout(200)  # the editing element settles over the next frames
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(text, delay=30)
+        try:
+            page.wait_for_function(
+                "t => document.activeElement && document.activeElement.value === t",
+                arg=text,
+                timeout=2000,
+            )
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"could not type into {name!r}")
 
 
 def _shot(page, path) -> None:
@@ -151,17 +175,21 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
                 return c.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
         _poll(acknowledged, 30, "the phone's outbox to empty")
+        # and the household page shows it settled, no longer pending
+        page.get_by_text("待上传").first.wait_for(state="detached", timeout=15000)
+        _shot(page, shots / "09-household-visit-synced.png")
 
-        # the other main screens
+        # the other main screens, from the list the household was opened from
+        page.get_by_role("button", name="返回").first.click()
         page.get_by_role("tab", name="诉求").click()
         page.get_by_role("tab", name="诉求").wait_for(timeout=10000)
-        _shot(page, shots / "09-concerns.png")
+        _shot(page, shots / "10-concerns.png")
         page.get_by_role("tab", name="同步").click()
         page.get_by_role("button", name="立即同步").wait_for(timeout=10000)
-        _shot(page, shots / "10-sync.png")
+        _shot(page, shots / "11-sync.png")
         page.get_by_role("tab", name="设置").click()
         page.get_by_role("button", name="退出登录").wait_for(timeout=10000)
-        _shot(page, shots / "11-settings.png")
+        _shot(page, shots / "12-settings.png")
     except Exception:
         _shot(page, shots / "failure.png")
         raise
