@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import flet as ft
+from flet.utils.platform_utils import is_embedded
 
 from app.main import main
 
@@ -14,6 +15,9 @@ ASSETS = str(Path(__file__).resolve().parent.parent / "assets")
 
 
 def run() -> None:
+    if is_embedded():  # a phone build (flet build apk): the packaged Flutter client hosts us
+        ft.run(main, assets_dir=ASSETS)
+        return
     headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     if headless:
         os.environ.setdefault("FLET_FORCE_WEB_SERVER", "true")
