@@ -95,4 +95,21 @@ async def main(page: ft.Page) -> None:
         await state.close_workspace()
 
     page.on_close = closed
+    _watch_connectivity(state)
     await start(state)
+
+
+def _watch_connectivity(state: AppState) -> None:
+    """Tell the engine when the platform says the network went or came back (it also probes
+    the server itself; this just makes "back online" sync at once)."""
+
+    def changed(e) -> None:
+        kinds = [getattr(k, "value", k) for k in (getattr(e, "connectivity", None) or [])]
+        online = any(k != "none" for k in kinds)
+        if state.engine is not None:
+            state.engine.set_online(online)
+
+    try:
+        ft.Connectivity(on_change=changed)
+    except Exception:  # a client without the service: the engine's own probe still works
+        log.info("connectivity service unavailable", exc_info=True)
