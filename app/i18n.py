@@ -215,6 +215,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Visit saved; it uploads when online.",
     },
     "visit.save_failed": {"zh": "保存失败：{reason}", "en": "Not saved: {reason}"},
+    "visit.invalid_entry": {
+        "zh": "有内容格式不对或太长，请检查后再保存。",
+        "en": "Something entered is not valid or too long; check it and save again.",
+    },
     "visit.invalid_people": {
         "zh": "见到人数应为 0–99 的整数。",
         "en": "People reached must be a whole number 0–99.",

@@ -141,6 +141,7 @@ def build(state, household_id: str) -> ft.View:
             value=prefill,
             multiline=True,
             min_lines=3,
+            max_length=4000,  # the protocol's limit
             key="concern-description",
         )
 
@@ -244,25 +245,20 @@ def build(state, household_id: str) -> ft.View:
         days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
         follow_up = state.today() + dt.timedelta(days=days) if days else None
         try:
-            visit_id = store.record_visit(
+            store.record_visit(
                 household_id,
                 method=(method.selected or ["in_person"])[0],
                 people_reached=reached,
                 answers=dict(answers),
                 notes=(notes.value or "").strip(),
                 follow_up_date=follow_up,
+                # one transaction: the visit and its concerns are all saved, or none
+                concerns=[{k: c[k] for k in ("kind", "category", "description")} for c in concerns],
             )
-            for c in concerns:
-                store.raise_concern(
-                    household_id,
-                    kind=c["kind"],
-                    category=c["category"],
-                    description=c["description"],
-                    visit_id=visit_id,
-                )
         except Exception as err:  # the store refuses bad input with a readable error
             log.exception("saving a visit failed")
-            reason = str(err) if isinstance(err, ValueError) else t("error.generic")
+            # the store's words are for developers; the person gets a sentence they can act on
+            reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
             message.value, message.visible = t("visit.save_failed", reason=reason), True
             state.page.update()
             return

@@ -85,6 +85,38 @@ async def test_concern_raised_from_an_answer_is_saved_with_the_visit(session, he
     concerns = store.concerns(household_id=hh["id"], status="open")
     mine = [c for c in concerns if c["description"] == "楼道灯坏了"]
     assert mine and mine[0]["visit_id"] == visit["id"] and mine[0]["pending"]
+    rows = outbox_rows(store_path(head_state.data_dir, head_state.user["id"]))
+    by_entity = {r["entity_id"]: r for r in rows}
+    assert by_entity[visit["id"]]["type"] == "visit.record"
+    concern_row = by_entity[mine[0]["id"]]
+    assert concern_row["type"] == "concern.create"
+    assert json.loads(concern_row["payload"])["visit_id"] == visit["id"]
+
+
+async def test_visit_whose_concern_is_refused_saves_nothing(session, head_state):
+    """The visit and its concerns are one transaction: a concern the store refuses (here a
+    description over the protocol's 4,000 characters) leaves neither visit nor outbox row."""
+    store = head_state.store
+    hh = store.households(limit=1, offset=4)[0]
+    visits_before = len(store.visits(hh["id"]))
+    outbox_before = len(outbox_rows(store_path(head_state.data_dir, head_state.user["id"])))
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    head_state.nav.push("visit", household_id=hh["id"])
+    form = _top(head_state)
+    await _answer_required(session, form)
+    await click(session, one(form, "visit-raise"))
+    dialog = session.page._dialogs.controls[-1]
+    one(dialog, "concern-description").value = "长" * 4001
+    await click(session, one(dialog, "concern-add"))
+    await click(session, one(form, "visit-save"))
+    assert _top(head_state) is form and one(form, "visit-message").visible
+    assert head_state.t("visit.save_failed", reason=head_state.t("visit.invalid_entry")) in texts(
+        form
+    )
+    assert len(store.visits(hh["id"])) == visits_before
+    rows = outbox_rows(store_path(head_state.data_dir, head_state.user["id"]))
+    assert len(rows) == outbox_before
 
 
 async def test_visit_with_bad_people_count_is_refused_and_nothing_saved(session, head_state):
