@@ -558,8 +558,13 @@ def _change(
     }
 
 
-def seed_demo(engine: Engine, *, seed: int = 7, scale: float = 1.0) -> dict[str, int]:
+def seed_demo(
+    engine: Engine, *, seed: int = 7, scale: float = 1.0, demo_responses: bool = True
+) -> dict[str, int]:
     """Create the demo community in an empty, migrated database; returns counts of what it made.
+
+    ``demo_responses=False`` leaves out the sample questionnaire answers (for tests that count
+    the answers they submit themselves).
 
     Raises SeedError (and writes nothing) if the database already holds districts or users.
     """
@@ -663,7 +668,7 @@ def seed_demo(engine: Engine, *, seed: int = 7, scale: float = 1.0) -> dict[str,
         n_responses = seed_responses(
             conn,
             seed=seed + 1,
-            count=max(3, round(FULL_RESPONSES * scale)),
+            count=max(3, round(FULL_RESPONSES * scale)) if demo_responses else 0,
             households=plan["households"],
             members_of=members_of,
             base_date=BASE_DATE,

@@ -38,7 +38,7 @@ def seeded_template(tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("qtemplate") / "demo.db"
     engine = open_engine(str(path))
     migrate(engine)
-    seed_demo(engine, seed=7, scale=0.05)
+    seed_demo(engine, seed=7, scale=0.05, demo_responses=False)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

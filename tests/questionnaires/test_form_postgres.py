@@ -20,7 +20,7 @@ def pg_engine():
     cluster = PgCluster().start()
     engine = open_engine(cluster.create_database())
     migrate(engine)
-    seed_demo(engine, seed=7, scale=0.05)
+    seed_demo(engine, seed=7, scale=0.05, demo_responses=False)
     yield engine
     engine.dispose()
     cluster.stop()
