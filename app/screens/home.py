@@ -105,8 +105,32 @@ def _content(state) -> list[ft.Control]:
             ],
             spacing=12,
         ),
-        section_title(t("home.my_estates")),
     ]
+    try:
+        to_review = len(state.store.responses_to_review(offset=0, limit=10_000))
+    except Exception:
+        log.exception("responses to review failed")
+        to_review = 0
+    if to_review:
+        out.append(
+            ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Icon(ft.Icons.QR_CODE_SCANNER, color=ft.Colors.TERTIARY),
+                        ft.Text(t("home.to_review", n=to_review), size=16, expand=True),
+                        ft.Icon(ft.Icons.CHEVRON_RIGHT, color=ft.Colors.OUTLINE),
+                    ],
+                    spacing=12,
+                ),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=14),
+                border_radius=12,
+                bgcolor=ft.Colors.TERTIARY_CONTAINER,
+                on_click=lambda e: state.nav.push("review"),
+                ink=True,
+                key="home-review",
+            )
+        )
+    out.append(section_title(t("home.my_estates")))
     for estate in estates:
         n = estate.get("household_count", 0) or 0
         v = estate.get("visited_this_month", 0) or 0

@@ -15,21 +15,12 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen, section_title
+from app.concern_dialog import open_concern_dialog
 from components.checklist_question import ChecklistQuestion, QuestionLabels
 from components.flag_chips import tag
 
 log = logging.getLogger(__name__)
 
-CATEGORIES = (
-    "housing",
-    "environment",
-    "safety",
-    "elderly",
-    "health",
-    "neighbours",
-    "services",
-    "other",
-)
 FOLLOW_UPS = (("none", None), ("7", 7), ("14", 14), ("30", 30))
 
 
@@ -119,60 +110,13 @@ def build(state, household_id: str) -> ft.View:
         show_concerns()
         state.page.update()
 
-    def open_concern_dialog(key: str | None, label: str, answer_text: str) -> None:
-        kind = ft.SegmentedButton(
-            segments=[
-                ft.Segment(value=k, label=ft.Text(t(f"kind.{k}")))
-                for k in ("request", "complaint", "suggestion")
-            ],
-            selected=["request"],
-            show_selected_icon=False,
-            key="concern-kind",
-        )
-        category = ft.Dropdown(
-            label=t("concern.category"),
-            value="other",
-            options=[ft.DropdownOption(key=c, text=t(f"concern.cat.{c}")) for c in CATEGORIES],
-            key="concern-category",
-        )
-        prefill = f"{label}：{answer_text}" if label and answer_text else (label or "")
-        description = ft.TextField(
-            label=t("concern.description"),
-            value=prefill,
-            multiline=True,
-            min_lines=3,
-            max_length=4000,  # the protocol's limit
-            key="concern-description",
-        )
-
-        def add(e) -> None:
-            text = (description.value or "").strip()
-            if not text:
-                description.error = t("concern.need_description")
-                state.page.update()
-                return
-            concerns.append(
-                {
-                    "kind": (kind.selected or ["request"])[0],
-                    "category": category.value or "other",
-                    "description": text,
-                    "question": key,
-                }
-            )
-            state.page.pop_dialog()
+    def open_concern(key: str | None, label: str, answer_text: str) -> None:
+        def add(c: dict) -> None:
+            concerns.append({**c, "question": key})
             show_concerns()
-            state.page.update()
 
-        dialog = ft.AlertDialog(
-            title=ft.Text(t("concern.raise")),
-            content=ft.Column([kind, category, description], tight=True, spacing=12, width=360),
-            actions=[
-                ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
-                ft.FilledButton(t("concern.add"), on_click=add, key="concern-add"),
-            ],
-            key="concern-dialog",
-        )
-        state.page.show_dialog(dialog)
+        prefill = f"{label}：{answer_text}" if label and answer_text else (label or "")
+        open_concern_dialog(state, prefill=prefill, on_add=add)
 
     # ---- checklist --------------------------------------------------------------------------
     labels = QuestionLabels(
@@ -197,7 +141,7 @@ def build(state, household_id: str) -> ft.View:
                     lang=state.lang,
                     labels=labels,
                     on_change=on_answer,
-                    on_raise_concern=open_concern_dialog,
+                    on_raise_concern=open_concern,
                 )
             )
 
@@ -289,7 +233,7 @@ def build(state, household_id: str) -> ft.View:
             t("concern.raise"),
             icon=ft.Icons.REPORT_OUTLINED,
             height=48,
-            on_click=lambda e: open_concern_dialog(None, "", ""),
+            on_click=lambda e: open_concern(None, "", ""),
             key="visit-raise",
         ),
         section_title(t("visit.notes")),

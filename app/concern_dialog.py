@@ -1,0 +1,96 @@
+"""The "raise a concern" dialog: kind, category and a description (prefilled by the caller),
+used by the visit form (the concern is saved with the visit) and by the review list (saved at
+once). It only collects; the caller decides what saving means."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import flet as ft
+
+CATEGORIES = (
+    "housing",
+    "environment",
+    "safety",
+    "elderly",
+    "health",
+    "neighbours",
+    "services",
+    "other",
+)
+KINDS = ("request", "complaint", "suggestion")
+#: The protocol's limit for a concern's description.
+MAX_DESCRIPTION = 4000
+
+
+def open_concern_dialog(
+    state,
+    *,
+    prefill: str,
+    on_add: Callable[[dict], bool | None],
+    kind: str = "request",
+    category: str = "other",
+    add_label: str | None = None,
+    extra: list[ft.Control] | None = None,
+) -> ft.AlertDialog:
+    """Show the dialog. ``on_add({"kind", "category", "description"})`` runs on confirm; the
+    dialog closes unless it returns False (the caller then shows why). ``kind`` and
+    ``category`` are preselected; ``extra`` controls go under the description (e.g. "also
+    mark the answer dealt with")."""
+    t = state.t
+    kind_picker = ft.SegmentedButton(
+        segments=[ft.Segment(value=k, label=ft.Text(t(f"kind.{k}"))) for k in KINDS],
+        selected=[kind if kind in KINDS else "request"],
+        show_selected_icon=False,
+        key="concern-kind",
+    )
+    category_picker = ft.Dropdown(
+        label=t("concern.category"),
+        value=category if category in CATEGORIES else "other",
+        options=[ft.DropdownOption(key=c, text=t(f"concern.cat.{c}")) for c in CATEGORIES],
+        key="concern-category",
+    )
+    description = ft.TextField(
+        label=t("concern.description"),
+        value=prefill,
+        multiline=True,
+        min_lines=3,
+        max_lines=8,
+        max_length=MAX_DESCRIPTION,
+        key="concern-description",
+    )
+
+    def add(e=None) -> None:
+        text = (description.value or "").strip()
+        if not text:
+            description.error = t("concern.need_description")
+            state.page.update()
+            return
+        ok = on_add(
+            {
+                "kind": (kind_picker.selected or ["request"])[0],
+                "category": category_picker.value or "other",
+                "description": text,
+            }
+        )
+        if ok is not False:
+            state.page.pop_dialog()
+        state.page.update()
+
+    dialog = ft.AlertDialog(
+        title=ft.Text(t("concern.raise")),
+        content=ft.Column(
+            [kind_picker, category_picker, description, *(extra or [])],
+            tight=True,
+            spacing=12,
+            width=360,
+            scroll=ft.ScrollMode.AUTO,
+        ),
+        actions=[
+            ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
+            ft.FilledButton(add_label or t("concern.add"), on_click=add, key="concern-add"),
+        ],
+        key="concern-dialog",
+    )
+    state.page.show_dialog(dialog)
+    return dialog
