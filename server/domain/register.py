@@ -328,7 +328,9 @@ class _Apply:
             self.districts[row.district] = d_id
             self.report.districts_created += 1
             data = ent.district_data({"id": d_id, "name": row.district})
-            self.log.append(_change("district", data, 1, None, d_id))
+            self.log.append(
+                ent.change_row("district", data, version=1, estate_id=None, district_id=d_id)
+            )
         e = {
             "id": _new_id(),
             "district_id": d_id,
@@ -339,7 +341,11 @@ class _Apply:
         self.conn.execute(estates.insert().values(**e))
         self.estates[e["id"]] = self.estates[e["name"]] = e
         self.report.estates_created += 1
-        self.log.append(_change("estate", ent.estate_data(e), 1, e["id"], d_id))
+        self.log.append(
+            ent.change_row(
+                "estate", ent.estate_data(e), version=1, estate_id=e["id"], district_id=d_id
+            )
+        )
         return e
 
     def run(self, rows: list[_Row]) -> None:
@@ -401,15 +407,15 @@ class _Apply:
                     house["contact_phone"] = house["contact_phone"] or resident["phone"]
                 else:
                     grown.add(house["id"])
-                self.log.append(_change("resident", ent.resident_data(resident), 1, *scope))
+                self.log.append(self._logged("resident", ent.resident_data(resident), 1, scope))
             else:
                 changed = self._update(resident, row, house["id"])
                 if changed:
                     self.report.residents_updated += 1
                     place = self._place(resident["household_id"])
                     self.log.append(
-                        _change(
-                            "resident", ent.resident_data(resident), resident["version"], *place
+                        self._logged(
+                            "resident", ent.resident_data(resident), resident["version"], place
                         )
                     )
                 else:
@@ -427,7 +433,7 @@ class _Apply:
             self.report.households_created += 1
             e = self.estates[house["estate_id"]]
             self.log.append(
-                _change("household", ent.household_data(house), 1, e["id"], e["district_id"])
+                self._logged("household", ent.household_data(house), 1, (e["id"], e["district_id"]))
             )
         for house_id in sorted(grown):
             self._grow(self.house_by_id[house_id])
@@ -437,6 +443,12 @@ class _Apply:
             key=lambda c: ["district", "estate", "household", "resident"].index(c["entity"])
         )
         record_changes(conn, self.log)
+
+    @staticmethod
+    def _logged(entity: str, data: dict[str, Any], version: int, place) -> dict[str, Any]:
+        return ent.change_row(
+            entity, data, version=version, estate_id=place[0], district_id=place[1]
+        )
 
     def _place(self, household_id: str) -> tuple[str, str]:
         e = self.estates[self.house_by_id[household_id]["estate_id"]]
@@ -457,7 +469,7 @@ class _Apply:
         self.conn.execute(update(households).where(households.c.id == house["id"]).values(**values))
         house.update(values)
         self.log.append(
-            _change("household", ent.household_data(house), version, *self._place(house["id"]))
+            self._logged("household", ent.household_data(house), version, self._place(house["id"]))
         )
 
     def _update(self, resident: dict[str, Any], row: _Row, household_id: str) -> bool:
@@ -485,20 +497,6 @@ def _same(field: str, stored: Any, new: Any) -> bool:
     if field == "flags":
         return set(stored or []) == set(new)
     return stored == new
-
-
-def _change(
-    entity: str, data: dict[str, Any], version: int, estate_id: str | None, district_id: str | None
-) -> dict[str, Any]:
-    return {
-        "entity": entity,
-        "entity_id": data["id"],
-        "op": "upsert",
-        "version": version,
-        "estate_id": estate_id,
-        "district_id": district_id,
-        "data": data,
-    }
 
 
 def _duplicates(rows: list[_Row]) -> list[RowError]:

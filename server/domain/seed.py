@@ -539,25 +539,6 @@ def _strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
 
 
-def _change(
-    entity: str,
-    data: dict[str, Any],
-    *,
-    version: int,
-    estate_id: str | None,
-    district_id: str | None,
-) -> dict[str, Any]:
-    return {
-        "entity": entity,
-        "entity_id": data["id"],
-        "op": "upsert",
-        "version": version,
-        "estate_id": estate_id,
-        "district_id": district_id,
-        "data": data,
-    }
-
-
 def seed_demo(
     engine: Engine, *, seed: int = 7, scale: float = 1.0, demo_responses: bool = True
 ) -> dict[str, int]:
@@ -586,13 +567,13 @@ def seed_demo(
     log: list[dict[str, Any]] = []
     for d in plan["districts"]:
         log.append(
-            _change(
+            ent.change_row(
                 "district", ent.district_data(d), version=1, estate_id=None, district_id=d["id"]
             )
         )
     for e in plan["estates"]:
         log.append(
-            _change(
+            ent.change_row(
                 "estate",
                 ent.estate_data(e),
                 version=1,
@@ -602,22 +583,28 @@ def seed_demo(
         )
     for c in plan["checklists"]:
         log.append(
-            _change("checklist", ent.checklist_data(c), version=1, estate_id=None, district_id=None)
+            ent.change_row(
+                "checklist", ent.checklist_data(c), version=1, estate_id=None, district_id=None
+            )
         )
     for h in plan["households"]:
         es, ds = house_scope[h["id"]]
         log.append(
-            _change("household", ent.household_data(h), version=1, estate_id=es, district_id=ds)
+            ent.change_row(
+                "household", ent.household_data(h), version=1, estate_id=es, district_id=ds
+            )
         )
     for r in plan["residents"]:
         es, ds = house_scope[r["household_id"]]
         log.append(
-            _change("resident", ent.resident_data(r), version=1, estate_id=es, district_id=ds)
+            ent.change_row(
+                "resident", ent.resident_data(r), version=1, estate_id=es, district_id=ds
+            )
         )
     for v in plan["visits"]:
         es, ds = house_scope[v["household_id"]]
         log.append(
-            _change(
+            ent.change_row(
                 "visit",
                 ent.visit_data(v, user_name[v["user_id"]]),
                 version=1,
@@ -628,7 +615,7 @@ def seed_demo(
     for c in plan["concerns"]:
         es, ds = concern_scope[c["id"]]
         log.append(
-            _change(
+            ent.change_row(
                 "concern",
                 ent.concern_data(c, c["_creator_name"]),
                 version=c["version"],
@@ -638,7 +625,7 @@ def seed_demo(
         )
     for ev in plan["concern_events"]:
         es, ds = concern_scope[ev["concern_id"]]
-        log.append(_change("concern_event", ent.concern_event_data(ev, ev["_user_name"]), version=1, estate_id=es, district_id=ds))  # fmt: skip
+        log.append(ent.change_row("concern_event", ent.concern_event_data(ev, ev["_user_name"]), version=1, estate_id=es, district_id=ds))  # fmt: skip
 
     with write_tx(engine) as conn:
         existing = conn.execute(select(func.count()).select_from(users)).scalar_one()
