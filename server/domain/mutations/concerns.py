@@ -7,8 +7,8 @@ import uuid
 
 from sqlalchemy import select, update
 
-from server.db.schema import concern_events, concerns, residents, users
-from server.domain.entities import concern_data, concern_event_data
+from server.db.schema import concern_events, concerns, residents
+from server.domain.entities import concern_data, concern_event_data, user_name
 from server.domain.mutations.context import Ctx, Reject
 from services.protocol import (
     CONCERN_TRANSITIONS,
@@ -28,14 +28,11 @@ def created_event_id(concern_id: str) -> str:
 
 
 def _stage_concern(ctx: Ctx, row, place) -> None:
-    creator = ctx.conn.execute(
-        select(users.c.name).where(users.c.id == row["created_by"])
-    ).scalar_one_or_none()
     ctx.sink.add(
         "concern",
         row["id"],
         version=row["version"],
-        data=concern_data(row, creator or ""),
+        data=concern_data(row, user_name(ctx.conn, row["created_by"])),
         estate_id=place[0],
         district_id=place[1],
     )

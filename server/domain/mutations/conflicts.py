@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from server.db.schema import changes, conflicts, households, residents, users
-from server.domain.entities import conflict_data
+from server.db.schema import changes, conflicts, households, residents
+from server.domain.entities import conflict_data, user_name
 from server.domain.mutations.context import Ctx, Reject
 from server.domain.mutations.records import stage_household, stage_resident
 from services.protocol import ConflictResolve, Mutation
@@ -53,14 +53,11 @@ def resolve_conflict(ctx: Ctx, m: Mutation, p: ConflictResolve) -> None:
     }
     conflict.update(resolved)
     ctx.conn.execute(update(conflicts).where(conflicts.c.id == conflict["id"]).values(resolved))
-    author = ctx.conn.execute(
-        select(users.c.name).where(users.c.id == conflict["user_id"])
-    ).scalar_one_or_none()
     ctx.sink.add(
         "conflict",
         conflict["id"],
         version=conflict["version"],
-        data=conflict_data(conflict, author or ""),
+        data=conflict_data(conflict, user_name(ctx.conn, conflict["user_id"])),
         estate_id=place[0],
         district_id=place[1],
     )
