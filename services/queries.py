@@ -1,6 +1,6 @@
 """Read queries of the phone store (the lists and summaries the app shows).
 
-Timestamps are compared as strings in the server's UTC format (see ``rows.utc_iso``); the
+Timestamps are compared as strings in the server's UTC format (see ``protocol.utc_iso``); the
 "month" and "N days" boundaries are the phone's local midnights.
 """
 
@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
-from services.rows import utc_iso
+from services.protocol import utc_iso
 
 OPEN_STATUSES = ("open", "in_review")
 

@@ -7,12 +7,12 @@ acknowledged (see services/schema.py). All functions here run inside the caller'
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from services.protocol import utc_iso
 from services.schema import COLUMNS, TABLES
 from services.search import address, phone_tail, pinyin_keys
 
@@ -22,18 +22,6 @@ SEARCH_TABLES = frozenset({"residents", "households", "estates"})
 
 #: one encoder for all rows (``json.dumps`` with options builds a new one per call)
 dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def utc_iso(value: dt.datetime | str | None) -> str | None:
-    """Any ISO-8601 timestamp -> UTC ``YYYY-MM-DDTHH:MM:SS.ffffff+00:00`` (the server's
-    format), so that timestamps compare as strings. Naive values are taken as local time."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def _columns(table: str, d: dict[str, Any]) -> tuple:

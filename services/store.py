@@ -33,9 +33,10 @@ from services.protocol import (
     mask_phone,
     new_id,
     transition_allowed,
+    utc_iso,
     utc_now,
 )
-from services.rows import SEARCH_TABLES, apply_changes, dumps, get_row, overlay, utc_iso
+from services.rows import SEARCH_TABLES, apply_changes, dumps, get_row, overlay
 from services.schema import TABLES, migrate
 from services.search import Resident, ResidentIndex
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.protocol import utc_iso
+
 
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
 def iso(t: dt.datetime) -> str:
-    """``2026-11-24T01:30:00.000000+00:00`` (always this shape, so text order = time order)."""
-    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    """``2026-11-24T01:30:00.000000+00:00`` (always this shape, so text order = time order;
+    the protocol's ``utc_iso``, which the phone uses too)."""
+    return utc_iso(t)
 
 
 def now_iso() -> str:
