@@ -4,59 +4,14 @@ real HTTP, logs JSON lines."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import inspect
 
 from server.db.engine import open_engine
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(db: str, port: int, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "wb")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "server",
-            "serve",
-            "--db",
-            db,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "server exited early"
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("server did not become healthy")
+from tests.services.serverproc import ServerProcess
 
 
 @pytest.fixture
@@ -65,16 +20,12 @@ def served(engine, tmp_path):
     url = engine.url.render_as_string(hide_password=False)
     db = url.replace("postgresql+psycopg://", "postgresql://").replace("sqlite:///", "")
     engine.dispose()
-    port = _free_port()
     log_path = tmp_path / "server.log"
-    proc = _start(db, port, log_path)
-    base = f"http://127.0.0.1:{port}"
+    server = ServerProcess(db, log_path=log_path, log_level="info").start(deadline=60)
     try:
-        _wait_healthy(base, proc)
-        yield base, log_path
+        yield server.url, log_path
     finally:
-        proc.terminate()
-        proc.wait(30)
+        server.stop()
 
 
 def test_serve_speaks_the_protocol_over_loopback(served):
@@ -102,13 +53,7 @@ def test_serve_speaks_the_protocol_over_loopback(served):
 
 def test_serve_migrates_an_empty_database_on_start(tmp_path):
     db = tmp_path / "fresh.db"
-    port = _free_port()
-    proc = _start(str(db), port, tmp_path / "log")
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", proc)
-    finally:
-        proc.terminate()
-        proc.wait(30)
+    ServerProcess(db, log_path=tmp_path / "log").start(deadline=60).stop()
     engine = open_engine(str(db))
     try:
         tables = set(inspect(engine).get_table_names())

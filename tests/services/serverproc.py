@@ -42,16 +42,25 @@ def seed_small(db_path: Path, *, seed: int = 7, scale: float = 0.05) -> dict:
 
 
 class ServerProcess:
+    """``python -m server serve --db DB`` on 127.0.0.1. ``db`` is a SQLite file path or a
+    ``postgresql://`` URL (then ``log_path`` is required); ``log_level`` is the server's."""
+
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | str,
         *,
         port: int | None = None,
         log_path: Path | None = None,
         extra_args: list[str] | None = None,
+        log_level: str = "warning",
     ):
-        self.db_path = Path(db_path)
+        self.db = str(db_path)
+        is_url = "://" in self.db
+        if is_url and log_path is None:
+            raise ValueError("a database URL needs an explicit log_path")
+        self.db_path = None if is_url else Path(db_path)
         self.extra_args = list(extra_args or [])
+        self.log_level = log_level
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or self.db_path.with_suffix(".server.log")
@@ -66,13 +75,13 @@ class ServerProcess:
                 "server",
                 "serve",
                 "--db",
-                str(self.db_path),
+                self.db,
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
+                self.log_level,
                 *self.extra_args,
             ],
             cwd=REPO,
