@@ -277,6 +277,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "{n} 份扫码问卷答复待处理",
         "en": "{n} questionnaire answers to review",
     },
+    "estate.coverage": {"zh": "本月走访覆盖 {pct}%", "en": "Visited this month: {pct}%"},
     "review.count": {"zh": "{n} 份答复待处理", "en": "{n} answers to review"},
     "review.open_household": {"zh": "打开住户", "en": "Open household"},
     "review.add_resident": {"zh": "登记为居民", "en": "Add resident"},

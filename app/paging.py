@@ -1,6 +1,10 @@
 """Paged lists built from Python a page at a time: Flet's ListView is lazy only in the
 Flutter client, so building 11,000 tiles at once would stall. A pager fetches ``page_size``
 rows, appends their tiles, and offers "load more" (also triggered by scrolling near the end).
+
+After a sync, ``refresh()`` re-reads as many rows as are shown and keeps the tile of every
+row that did not change, so the list neither jumps back to its first page nor loses the
+person's place.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Pager:
         self.page_size = page_size
         self.total = 0
         self.loaded = 0
+        self._shown: dict[object, tuple[dict, ft.Control]] = {}  # row id -> (row, tile)
         self.items = ft.Column(spacing=8, key=key)
         self.more = ft.OutlinedButton(
             more_label,
@@ -45,6 +50,7 @@ class Pager:
         self.total = self.count()
         self.loaded = 0
         self.items.controls = []
+        self._shown = {}
         if self.total == 0:
             self.items.controls.append(self.empty())
             self.more.visible = False
@@ -55,11 +61,38 @@ class Pager:
         if self.loaded >= self.total and self.loaded:
             return
         rows = self.fetch(self.loaded, self.page_size)
-        self.items.controls.extend(self.render(r) for r in rows)
+        for r in rows:
+            tile = self.render(r)
+            self._shown[_row_key(r)] = (r, tile)
+            self.items.controls.append(tile)
         self.loaded += len(rows)
         self.more.visible = bool(rows) and self.loaded < self.total
         if update and self.items.page:
             self.items.page.update()
+
+    def refresh(self) -> None:
+        """Re-read the rows shown (at least one page, never fewer than before, so the scroll
+        position holds) and rebuild only the tiles whose row changed; the caller updates the
+        page."""
+        self.total = self.count()
+        want = min(max(self.loaded, self.page_size), self.total)
+        rows = self.fetch(0, want) if want else []
+        shown: dict[object, tuple[dict, ft.Control]] = {}
+        controls: list[ft.Control] = []
+        for r in rows:
+            before = self._shown.get(_row_key(r))
+            tile = before[1] if before is not None and before[0] == r else self.render(r)
+            shown[_row_key(r)] = (r, tile)
+            controls.append(tile)
+        self._shown = shown
+        self.items.controls = controls or [self.empty()]
+        self.loaded = len(rows)
+        self.more.visible = bool(rows) and self.loaded < self.total
+
+    def tile_of(self, row_id: object) -> ft.Control | None:
+        """The tile shown for a row id, if it is loaded."""
+        entry = self._shown.get(row_id)
+        return entry[1] if entry else None
 
     @property
     def has_more(self) -> bool:
@@ -73,3 +106,7 @@ class Pager:
             return
         if near_end and self.has_more:
             self.load_more()
+
+
+def _row_key(row: dict) -> object:
+    return row.get("id") if isinstance(row, dict) and "id" in row else id(row)

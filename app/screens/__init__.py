@@ -3,6 +3,7 @@
 from app.screens import (
     concern,
     concerns,
+    estate,
     home,
     household,
     households,
@@ -21,6 +22,7 @@ BUILDERS = {
     "set_pin": set_pin.build,
     "home": home.build,
     "households": households.build,
+    "estate": estate.build,
     "household": household.build,
     "visit": visit.build,
     "concerns": concerns.build,

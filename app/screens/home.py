@@ -171,7 +171,7 @@ def _content(state) -> list[ft.Control]:
                 padding=12,
                 border_radius=12,
                 border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
-                on_click=lambda e, eid=estate["id"]: state.nav.root("households", estate_id=eid),
+                on_click=lambda e, eid=estate["id"]: state.nav.push("estate", estate_id=eid),
                 ink=True,
                 key=f"estate-{estate['id']}",
             )

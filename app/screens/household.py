@@ -9,6 +9,7 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen, section_title
+from app.qr_dialog import qr_button
 from components.empty_state import empty_state
 from components.flag_chips import flag_chips, tag
 
@@ -173,8 +174,10 @@ def build(state, household_id: str) -> ft.View:
         for c in concerns
     ] or [empty_state(t("house.no_concerns"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE)]
 
-    # The questionnaire QR (components/qr_card.py, by the questionnaire engineer).
-    qr_slot = ft.Container(key="qr-slot", content=_qr_action(state, house))
+    qr_slot = ft.Container(
+        key="qr-slot",
+        content=qr_button(state, estate_id=house.get("estate_id"), household_id=house.get("id")),
+    )
 
     record = ft.FilledButton(
         t("house.record_visit"),
@@ -214,73 +217,4 @@ def build(state, household_id: str) -> ft.View:
             on_click=lambda e: state.nav.push("visit", household_id=household_id),
             key="record-visit-fab",
         ),
-    )
-
-
-def _qr_action(state, house: dict) -> ft.Control:
-    """ "Show questionnaire QR": pick a questionnaire, then show its public form's URL for this
-    household as a big QR code (components.qr_card) for the resident to scan at the door."""
-    t = state.t
-
-    def show(q: dict) -> None:
-        from components.qr_card import qr_card
-        from services.qr import qr_png, questionnaire_url
-
-        url = questionnaire_url(
-            state.server_url, q["slug"], house.get("estate_id"), house.get("id")
-        )
-        state.page.pop_dialog()
-        state.page.show_dialog(
-            ft.AlertDialog(
-                content=qr_card(
-                    png=qr_png(url),
-                    title=t.text(q.get("title")),
-                    url=url,
-                    instruction=t("house.qr_instruction"),
-                    size=260,
-                ),
-                actions=[
-                    ft.TextButton(t("common.close"), on_click=lambda e: state.page.pop_dialog())
-                ],
-                key="qr-dialog",
-            )
-        )
-
-    def pick(e=None) -> None:
-        try:
-            items = [
-                q for q in state.store.questionnaires() if q.get("active", True) and q.get("slug")
-            ]
-        except Exception:
-            log.exception("questionnaires read failed")
-            items = []
-        options: list[ft.Control] = [
-            ft.ListTile(
-                title=ft.Text(t.text(q.get("title"))),
-                leading=ft.Icon(ft.Icons.QR_CODE_2),
-                on_click=lambda e, q=q: show(q),
-                min_height=56,
-                key=f"qr-pick-{q['slug']}",
-            )
-            for q in items
-        ] or [ft.Text(t("house.qr_none"))]
-        state.page.show_dialog(
-            ft.AlertDialog(
-                title=ft.Text(t("house.qr_pick")),
-                content=ft.Column(
-                    options,
-                    tight=True,
-                    scroll=ft.ScrollMode.AUTO,
-                    width=360,
-                    height=min(420, 60 * len(options)),
-                ),
-                actions=[
-                    ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog())
-                ],
-                key="qr-pick-dialog",
-            )
-        )
-
-    return ft.OutlinedButton(
-        t("house.show_qr"), icon=ft.Icons.QR_CODE_2, height=48, on_click=pick, key="show-qr"
     )

@@ -48,22 +48,7 @@ def build(
 
     # ---- list -------------------------------------------------------------------------------
     def tile(row: dict) -> ft.Control:
-        tags: list[tuple[str, bool]] = []
-        if row.get("pending"):
-            tags.append((t("common.pending"), True))
-        if row.get("open_concerns"):
-            tags.append((t("hh.open_concerns_n", n=row["open_concerns"]), True))
-        last = row.get("last_visit_at")
-        detail = t("hh.last_visit", date=fmt.date(last)) if last else t("hh.never_visited")
-        people = row.get("member_count") or row.get("people_count") or 0
-        return household_tile(
-            title=fmt.address(row),
-            subtitle=f"{row.get('estate_name', '')} · {t('hh.people', n=people)}",
-            detail=detail,
-            tags=tags,
-            on_click=lambda e, hid=row["id"]: state.nav.push("household", household_id=hid),
-            key=f"hh-{row['id']}",
-        )
+        return household_row_tile(state, row)
 
     def resident_tile(row: dict) -> ft.Control:
         age = row.get("age")
@@ -160,6 +145,18 @@ def build(
         summary.value = t(key, n=pager.total)
         if update:
             state.page.update()
+
+    def after_sync(data_changed: bool) -> None:
+        """A finished sync: show the new data in the rows already loaded, in place."""
+        if not data_changed:
+            return
+        try:
+            pager.refresh()
+        except Exception:
+            log.exception("household list refresh failed")
+            return
+        key = "hh.residents_count" if f.mode == "residents" else "hh.count"
+        summary.value = t(key, n=pager.total)
 
     # ---- search and filters -----------------------------------------------------------------
     search = ft.TextField(
@@ -272,8 +269,29 @@ def build(
             pager.control,
         ],
         tab="households",
-        on_status=lambda changed: refresh(update=False) if changed and not f.query else None,
+        on_status=after_sync,
     )
     view.on_scroll = pager.on_scroll
-    view.data.update({"filters": f, "pager": pager, "refresh": refresh})
+    view.data.update({"filters": f, "pager": pager, "refresh": refresh, "after_sync": after_sync})
     return view
+
+
+def household_row_tile(state, row: dict) -> ft.Control:
+    """A household of ``store.households()`` as a tile; tap opens its page."""
+    t = state.t
+    tags: list[tuple[str, bool]] = []
+    if row.get("pending"):
+        tags.append((t("common.pending"), True))
+    if row.get("open_concerns"):
+        tags.append((t("hh.open_concerns_n", n=row["open_concerns"]), True))
+    last = row.get("last_visit_at")
+    detail = t("hh.last_visit", date=fmt.date(last)) if last else t("hh.never_visited")
+    people = row.get("member_count") or row.get("people_count") or 0
+    return household_tile(
+        title=fmt.address(row),
+        subtitle=f"{row.get('estate_name', '')} · {t('hh.people', n=people)}",
+        detail=detail,
+        tags=tags,
+        on_click=lambda e, hid=row["id"]: state.nav.push("household", household_id=hid),
+        key=f"hh-{row['id']}",
+    )
