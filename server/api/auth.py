@@ -2,8 +2,8 @@
 
 Login answers the same 401 whether the username is unknown, the password wrong or the user
 inactive, and spends one password verification in every case so timing does not tell them
-apart. Failures are rate-limited per username and per client address
-(server.domain.ratelimit); over the limit: 429 with ``Retry-After``.
+apart. Failures are rate-limited per username and per client address, each attempt counted before
+its password is checked (server.domain.ratelimit); over the limit: 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ def login(body: LoginRequest, request: Request, engine: EngineDep) -> dict:
         ratelimit.Limit(user_key, settings.login_failures_per_user),
         ratelimit.Limit(client_key, settings.login_failures_per_client),
     ]
-    with engine.connect() as conn:
-        wait = ratelimit.retry_after(conn, limits, settings.login_window)
+    with write_tx(engine) as conn:
+        # counted as a failure before the password is checked (ratelimit.admit)
+        wait, attempt_ids = ratelimit.admit(conn, limits, settings.login_window)
         user = conn.execute(
             select(users.c.id, users.c.password_hash, users.c.active).where(
                 users.c.username == body.username.strip()
@@ -62,14 +63,14 @@ def login(body: LoginRequest, request: Request, engine: EngineDep) -> dict:
         ok = False
     else:
         ok = verify_password(user.password_hash, body.password) and bool(user.active)
-    with write_tx(engine) as conn:
-        if not ok:
-            ratelimit.record_failure(conn, [user_key, client_key], settings.login_window)
-        else:
-            ratelimit.clear(conn, user_key)
-            token, expires = issue_token(conn, user.id, body.device_id, settings.token_ttl)
+    principal = None
+    if ok:
+        with write_tx(engine) as conn:
             principal = load_principal(conn, user.id)
-    if not ok or principal is None:
+            if principal is not None:  # (else the attempt stays counted as a failure)
+                ratelimit.settle(conn, attempt_ids, user_key)
+                token, expires = issue_token(conn, user.id, body.device_id, settings.token_ttl)
+    if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=BAD_CREDENTIALS,

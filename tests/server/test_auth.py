@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -126,3 +127,16 @@ async def test_health_needs_no_token(http):
     r = await http.get("/api/v1/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
     dt.datetime.fromisoformat(r.json()["server_time"].replace("Z", "+00:00"))
+
+
+async def test_concurrent_wrong_passwords_cannot_outrun_the_username_limit(http):
+    # every attempt is counted before its (slow) password check, so a burst of parallel
+    # guesses gets no more tries than the same guesses one after another
+    answers = await asyncio.gather(
+        *(http.post("/api/v1/auth/login", json=_body("head06", f"bad{i}")) for i in range(12))
+    )
+    codes = sorted(r.status_code for r in answers)
+    assert codes.count(401) == 5 and codes.count(429) == 7, codes
+    # and the right password is refused too while the limit holds
+    r = await http.post("/api/v1/auth/login", json=_body("head06", "demo1234"))
+    assert r.status_code == 429
