@@ -13,7 +13,7 @@ from server.domain.responses import apply_questionnaire_response
 from tests.server.helpers import mutation, ok, uid
 
 
-def _store_response(engine, *, estate_id=None, household_id=None) -> str:
+def store_response(engine, *, estate_id=None, household_id=None) -> str:
     with engine.connect() as conn:
         qid = (
             conn.execute(select(questionnaires.c.id).where(questionnaires.c.active.is_(True)))
@@ -36,7 +36,7 @@ def _store_response(engine, *, estate_id=None, household_id=None) -> str:
 async def test_head_reviews_a_response_from_its_estate(login, demo, engine):
     head = await login("head01")
     hh = demo.household_of("head01")
-    rid = _store_response(engine, household_id=hh)
+    rid = store_response(engine, household_id=hh)
     state = await head.state()
     assert state[("questionnaire_response", rid)]["data"]["status"] == "new"
     review = mutation("questionnaire.review", {"outcome": "no_action", "note": "已核实"}, rid)
@@ -47,8 +47,8 @@ async def test_head_reviews_a_response_from_its_estate(login, demo, engine):
 
 async def test_responses_outside_scope_are_neither_pulled_nor_reviewable(login, demo, engine):
     head, staff = await login("head01"), await login("staff")
-    other = _store_response(engine, household_id=demo.household_outside("head01"))
-    nowhere = _store_response(engine)  # no estate: staff only
+    other = store_response(engine, household_id=demo.household_outside("head01"))
+    nowhere = store_response(engine)  # no estate: staff only
     head_state, staff_state = await head.state(), await staff.state()
     for rid in (other, nowhere):
         assert ("questionnaire_response", rid) not in head_state
@@ -66,7 +66,7 @@ async def test_apply_response_refuses_unknown_questionnaire_and_replays(engine, 
     with write_tx(engine) as conn, pytest.raises(Reject) as exc:
         apply_questionnaire_response(conn, response_id=uid(), questionnaire_id=uid(), answers={})
     assert exc.value.code == "unknown_questionnaire"
-    rid = _store_response(engine, household_id=demo.household_of("head01"))
+    rid = store_response(engine, household_id=demo.household_of("head01"))
     with engine.connect() as conn:
         qid = (
             conn.execute(select(questionnaires.c.id).where(questionnaires.c.active.is_(True)))

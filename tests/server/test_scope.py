@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.db.schema import concern_events, concerns, households, residents, visits
-from tests.server.helpers import concern, ok, visit
+from server.db.schema import (
+    concern_events,
+    concerns,
+    conflicts,
+    households,
+    questionnaire_responses,
+    residents,
+    visits,
+)
+from tests.server.helpers import concern, mutation, ok, visit
+from tests.server.test_review import store_response
 
 COMMUNITY_WIDE = {"checklist", "questionnaire"}
 
@@ -25,17 +34,58 @@ def _estate_of(engine) -> dict[tuple[str, str], str]:
             out[("concern", c)] = hh[h]
         for ev, c in conn.execute(select(concern_events.c.id, concern_events.c.concern_id)):
             out[("concern_event", ev)] = hh[concern_hh[c]]
+        res_hh = {r: h for (e, r), h in list(out.items()) if e == "resident"}
+        for c, entity, entity_id in conn.execute(
+            select(conflicts.c.id, conflicts.c.entity, conflicts.c.entity_id)
+        ):
+            out[("conflict", c)] = hh[entity_id] if entity == "household" else res_hh[entity_id]
+        for r, e in conn.execute(
+            select(questionnaire_responses.c.id, questionnaire_responses.c.estate_id)
+        ):
+            out[("questionnaire_response", r)] = e  # None: staff only
     return out
+
+
+async def _conflicts_in(staff, engine, household_ids: list[str]) -> None:
+    """A household conflict in each of ``household_ids`` (two staff edits on one base)."""
+    for hh in household_ids:
+        with engine.connect() as conn:
+            base = conn.execute(
+                select(households.c.version).where(households.c.id == hh)
+            ).scalar_one()
+        first = mutation("household.update", {"base_version": base, "fields": {"note": "A"}}, hh)
+        clash = mutation("household.update", {"base_version": base, "fields": {"note": "B"}}, hh)
+        assert ok(await staff.push(first, clash)) == ["applied", "applied"]
+    with engine.connect() as conn:
+        logged = set(conn.execute(select(conflicts.c.entity_id)).scalars())
+    assert logged == set(household_ids)
 
 
 async def test_head_pull_holds_only_its_estates(login, demo, engine):
     head = await login("head01")
     mine = demo.users["head01"]["estate_ids"]
     my_districts = {demo.estate_district[e] for e in mine}
+    await _conflicts_in(
+        await login("staff"),
+        engine,
+        [demo.household_of("head01"), demo.household_outside("head01")],
+    )
     state = await head.state()
     estate_of = _estate_of(engine)
     entities = {k[0] for k in state}
-    assert {"district", "estate", "household", "resident", "visit", "checklist"} <= entities
+    assert {
+        "district",
+        "estate",
+        "household",
+        "resident",
+        "visit",
+        "concern",
+        "concern_event",
+        "checklist",
+        "conflict",
+    } <= entities
+    # the demo has answers in and out of this head's estates, and staff-only ones
+    assert {e for (kind, _), e in estate_of.items() if kind == "questionnaire_response"} - mine
     for entity, id_ in state:
         if entity in COMMUNITY_WIDE:
             continue
@@ -48,11 +98,20 @@ async def test_head_pull_holds_only_its_estates(login, demo, engine):
     # and it holds ALL of its estates' households
     expected = {h for e in mine for h in demo.households_by_estate.get(e, [])}
     assert {i for (e, i) in state if e == "household"} == expected
+    for kind in ("conflict", "questionnaire_response"):
+        assert {i for (e, i) in state if e == kind} == {
+            i for (e, i), estate in estate_of.items() if e == kind and estate in mine
+        }
 
 
 async def test_district_head_pull_holds_only_its_district(login, demo, engine):
     dh = await login("district1")
     district = demo.users["district1"]["district_id"]
+    inside = demo.household_in_district(district)
+    outside = demo.household_in_district(district, inside=False)
+    await _conflicts_in(await login("staff"), engine, [inside, outside])
+    for hh in (inside, outside, None):
+        store_response(engine, household_id=hh)
     state = await dh.state()
     estate_of = _estate_of(engine)
     for (entity, id_), ch in state.items():
@@ -63,7 +122,9 @@ async def test_district_head_pull_holds_only_its_district(login, demo, engine):
         elif entity == "estate":
             assert ch["data"]["district_id"] == district
         else:
-            assert demo.estate_district[estate_of[(entity, id_)]] == district
+            estate = estate_of[(entity, id_)]
+            assert estate is not None and demo.estate_district[estate] == district
+    assert {"conflict", "questionnaire_response"} <= {e for e, _ in state}
     expected = {
         h
         for e, hs in demo.households_by_estate.items()
