@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import logging
 import random
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -140,8 +141,16 @@ class SyncEngine:
         for callback in list(self._subscribers):
             try:
                 callback(new)
-            except Exception:  # a broken listener must not stop syncing
-                log.exception("sync status subscriber failed")
+            except Exception as exc:  # a broken listener must not stop syncing
+                # type and frames only: the message may hold what the UI was showing
+                log.error(
+                    "sync status subscriber failed: %s at %s",
+                    type(exc).__name__,
+                    " < ".join(
+                        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
+                        for f in reversed(traceback.extract_tb(exc.__traceback__)[-5:])
+                    ),
+                )
 
     def _refresh_counts(self, **changes: Any) -> None:
         counts = self.store.outbox_counts()

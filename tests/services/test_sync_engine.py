@@ -5,6 +5,7 @@ backoff, 401, 410, one sync at a time with one follow-up, cancel, connectivity p
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 
 import httpx
@@ -257,8 +258,16 @@ async def test_background_loop_syncs_periodically_and_stops_cleanly(store, commu
         await asyncio.wait_for(_until(lambda: len(fake.applied) == 1), 5)
     finally:
         await engine.stop()
+    # nothing can run after stop(): no task of the engine is left alive to fire a timer
+    alive = [
+        t
+        for t in asyncio.all_tasks()
+        if not t.done() and "SyncEngine" in getattr(t.get_coro(), "__qualname__", "")
+    ]
+    assert alive == []
     n = len(fake.pull_cursors)
-    await asyncio.sleep(0.1)  # nothing runs after stop(): give a stray timer the chance to fire
+    for _ in range(20):  # a few turns of the loop: still nothing
+        await asyncio.sleep(0)
     assert len(fake.pull_cursors) == n
 
 
@@ -270,3 +279,19 @@ async def test_request_sync_from_a_worker_thread_reaches_the_loop(store, communi
     await asyncio.to_thread(engine.request_sync)  # like a Flet handler in its thread pool
     await asyncio.wait_for(synced.wait(), 5)
     assert len(fake.applied) == 2
+
+
+async def test_a_failing_status_listener_is_logged_without_its_message(engine, caplog):
+    # a UI listener's error text may hold what it was showing (a name, a phone number)
+    def listener(_status):
+        raise ValueError("王芳 13812345678")
+
+    engine.subscribe(listener)
+    with caplog.at_level(logging.DEBUG, logger="services.sync"):
+        await engine.sync_now()
+    failures = [r for r in caplog.records if r.name == "services.sync"]
+    assert failures, "the broken listener was not logged at all"
+    for record in failures:
+        text = logging.Formatter().format(record)
+        assert "ValueError" in text
+        assert "王芳" not in text and "13812345678" not in text
