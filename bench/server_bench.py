@@ -1,9 +1,10 @@
 """Server benchmark: one command, prints the figures of issue 2.
 
-    .venv/bin/python bench/server_bench.py [--seed 7] [--keep]
+    .venv/bin/python bench/server_bench.py [--seed 7] [--keep] [--db postgresql://.../EMPTY_DB]
 
-1. seeds the full demo community into a temp dir (``python -m server seed-demo``, timed as a
-   whole process: start-up, migrations, generation, argon2, inserts, commit);
+1. seeds the full demo community into a temp dir, or into the empty PostgreSQL database
+   ``--db`` names (``python -m server seed-demo``, timed as a whole process: start-up,
+   migrations, generation, argon2, inserts, commit);
 2. starts the real server (``python -m server serve``) on a free loopback port;
 3. measures over HTTP (httpx, keep-alive):
    - staff full pull of the whole community, all pages (limit = the protocol's maximum);
@@ -20,7 +21,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,31 +33,14 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.services.serverproc import ServerProcess  # noqa: E402
+
 PY = sys.executable
 API = "/api/v1"
 HEADS = [f"head{i:02d}" for i in range(1, 12)]
 PASSWORD = "demo1234"
 MAX_LIMIT = 5000
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            if httpx.get(base + API + "/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("server did not become healthy")
 
 
 def login(client: httpx.Client, username: str) -> dict:
@@ -142,12 +125,18 @@ def main() -> int:
         metavar="URL",
         help="measure an already running server holding a fresh demo community (no seeding)",
     )
+    ap.add_argument(
+        "--db",
+        metavar="URL",
+        help="seed and serve this EMPTY PostgreSQL database instead of a temp SQLite file",
+    )
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     if args.server:
         return measure(args.server, None, {})
     tmp = Path(tempfile.mkdtemp(prefix="xianglin-bench-"))
-    db = tmp / "bench.db"
+    db = args.db or str(tmp / "bench.db")
+    print(f"database: {'PostgreSQL' if args.db else 'SQLite'}")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     server = None
     try:
@@ -163,22 +152,11 @@ def main() -> int:
         counts = dict(
             ln.split()[:2] for ln in seeded.stdout.splitlines() if ln.startswith("  ") and len(ln.split()) == 2
         )  # fmt: skip
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed with the process
-        server = subprocess.Popen(
-            [PY, "-m", "server", "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_healthy(base, server)
-        return measure(base, seed_s, counts, server.pid)
+        server = ServerProcess(db, log_path=tmp / "server.log").start(deadline=60)
+        return measure(server.url, seed_s, counts, server.proc.pid)
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            server.stop()
         if args.keep:
             print(f"kept {tmp}")
         else:
