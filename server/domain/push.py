@@ -31,7 +31,7 @@ from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
 from server.domain.text_guard import nul_path
 from server.domain.timeutil import iso, now_iso
-from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation
+from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation, VisitRecord
 
 log = logging.getLogger("xianglin.push")
 
@@ -96,23 +96,24 @@ class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
 
 
 #: handlers that check everything before their one and only write, so on the fast path they
-#: need no savepoint (a rejection cannot leave a half-written mutation behind)
+#: need no savepoint (a rejection cannot leave a half-written mutation behind). On the fast
+#: path new visit rows are written together just before the push's bookkeeping
+#: (``Ctx.defer_visits``); a database error there, too, redoes the push with savepoints.
 SINGLE_WRITE = frozenset({"visit.record", "concern.comment"})
 
 
 def _apply(
     engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
 ) -> list[dict]:
+    checked = [_validate(m) for m in batch]  # pure: done before any lock is taken
     try:
-        return _apply_once(engine, principal, device_id, batch, safe=False)
+        return _apply_once(engine, principal, device_id, batch, checked, safe=False)
     except _RetrySafely:
-        return _apply_once(engine, principal, device_id, batch, safe=True)
+        return _apply_once(engine, principal, device_id, batch, checked, safe=True)
 
 
-def _validate(m: Mutation, known: set[str]) -> tuple[dict | None, object | None]:
-    """(result if decided without the handler, validated payload otherwise)."""
-    if str(m.id) in known:
-        return _result(m, "duplicate"), None
+def _validate(m: Mutation) -> tuple[dict | None, object | None]:
+    """(result if decided without the handler or the database, validated payload otherwise)."""
     if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
         return _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}"), None
     if m.type not in PHONE_MUTATION_TYPES:
@@ -127,7 +128,13 @@ def _validate(m: Mutation, known: set[str]) -> tuple[dict | None, object | None]
 
 
 def _apply_once(
-    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation], *, safe: bool
+    engine: Engine,
+    principal: Principal,
+    device_id: str,
+    batch: list[Mutation],
+    checked: list[tuple[dict | None, object | None]],
+    *,
+    safe: bool,
 ) -> list[dict]:
     with write_tx(engine) as conn:
         if conn.dialect.name == "postgresql":
@@ -141,16 +148,23 @@ def _apply_once(
             )
         push_sink = ChangeSink()
         ctx = Ctx(conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC))
-        checked = [_validate(m, known) for m in batch]
+        ctx.defer_visits = not safe
         ctx.prefetch_households(
             {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)}
+        )
+        ctx.prefetch_visits(
+            {
+                str(m.entity_id)
+                for m, (_, p) in zip(batch, checked, strict=True)
+                if isinstance(p, VisitRecord)
+            }
         )
         applied_rows: list[dict] = []
         applied_at = now_iso()
         results = []
         for m, (decided, payload) in zip(batch, checked, strict=True):
             mid = str(m.id)
-            if decided is None and mid in known:  # an earlier copy in this batch applied
+            if mid in known:  # applied before, or by an earlier copy in this batch
                 decided = _result(m, "duplicate")
             if decided is not None:
                 results.append(decided)
@@ -199,6 +213,10 @@ def _apply_once(
                 }
             )
             results.append(_result(m, "applied"))
+        try:
+            ctx.write_deferred()
+        except DBAPIError as exc:  # only the fast path defers
+            raise _RetrySafely from exc  # the transaction rolls back on the way out
         if applied_rows:
             conn.execute(mutations.insert(), applied_rows)
         push_sink.flush(conn)

@@ -235,3 +235,39 @@ async def test_unexpected_database_error_on_the_fast_path_redoes_the_push_safely
     assert ok(results) == ["applied", "rejected", "applied"]
     assert results[1]["error"]["code"] == "entity_exists"
     assert _count(engine, visits) == before + 2
+    assert _count(engine, mutations) == 1 + 2  # the first push, and this one's two
+
+
+async def test_a_refused_deferred_visit_write_redoes_the_push_safely(
+    login, demo, engine, monkeypatch
+):
+    """On the fast path new visits are written together at the push's end; if the database
+    refuses that write (a clashing id no check saw, simulated by staging one past the
+    check), nothing of the push stays: it is redone with savepoints, the clashing mutation is
+    rejected and the others apply exactly once, their change-log rows included."""
+    from server.domain import mutations as handlers_pkg
+    from server.domain.mutations.visits import record_visit
+
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    first = visit(hh)
+    await head.push(first)
+
+    def clashing(ctx, m, p):
+        if p.notes == "clash":
+            ctx._visit_ids.discard(first["entity_id"])  # the check does not see it
+            m = m.model_copy(update={"entity_id": first["entity_id"]})
+        record_visit(ctx, m, p)
+
+    monkeypatch.setitem(handlers_pkg.HANDLERS, "visit.record", clashing)
+    before = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
+    batch = [visit(hh), visit(hh, notes="clash"), visit(hh)]
+    results = await head.push(*batch)
+    assert ok(results) == ["applied", "rejected", "applied"]
+    assert results[1]["error"]["code"] == "entity_exists"
+    after = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
+    assert after == (before[0] + 2, before[1] + 2, before[2] + 2)
+    # and a re-push is all duplicates (for the applied) or rejected again, changing nothing
+    again = await head.push(*batch)
+    assert ok(again) == ["duplicate", "rejected", "duplicate"]
+    assert (_count(engine, visits), _count(engine, mutations), _count(engine, changes)) == after

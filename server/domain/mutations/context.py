@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from server.db.changelog import record_changes
-from server.db.schema import checklists, estates, households
+from server.db.schema import checklists, estates, households, visits
 from server.domain.entities import household_place
 from server.domain.principal import Principal
 from server.domain.scope import may_write
@@ -80,6 +80,14 @@ class Ctx:
     #: household id -> (estate, district) or None; households never move, so a push may
     #: look them all up at once (``prefetch_households``)
     _places: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)
+    #: visit ids known to exist: those found by ``prefetch_visits`` plus those written or
+    #: staged in this push
+    _visit_ids: set[str] = dataclasses.field(default_factory=set)
+    _visits_looked_up: set[str] = dataclasses.field(default_factory=set)
+    #: when set (a push's fast path, no savepoints), new visit rows wait here and are written
+    #: with one statement before the push commits (``write_deferred``)
+    defer_visits: bool = False
+    _deferred_visits: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @property
     def created_iso(self) -> str:
@@ -110,6 +118,37 @@ class Ctx:
             )
             for h in chunk:
                 self._places[h] = found.get(h)
+
+    def prefetch_visits(self, visit_ids: set[str]) -> None:
+        """Look up at once which of ``visit_ids`` already exist (``visit_exists``)."""
+        ids = sorted(visit_ids - self._visits_looked_up)
+        self._visits_looked_up.update(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self._visit_ids.update(
+                self.conn.execute(select(visits.c.id).where(visits.c.id.in_(chunk))).scalars()
+            )
+
+    def visit_exists(self, visit_id: str) -> bool:
+        """Whether a visit with this id exists or was written earlier in this push; ids not
+        prefetched are looked up."""
+        if visit_id not in self._visits_looked_up:
+            self.prefetch_visits({visit_id})
+        return visit_id in self._visit_ids
+
+    def add_visit(self, row: dict[str, Any]) -> None:
+        """Write a new visit row now, or stage it for ``write_deferred`` (``defer_visits``)."""
+        if self.defer_visits:
+            self._deferred_visits.append(row)
+        else:
+            self.conn.execute(visits.insert(), row)
+        self._visit_ids.add(row["id"])
+
+    def write_deferred(self) -> None:
+        """Write the staged visit rows (one statement); a database error propagates."""
+        if self._deferred_visits:
+            self.conn.execute(visits.insert(), self._deferred_visits)
+            self._deferred_visits = []
 
     def require_scope(self, estate_id: str | None, district_id: str | None) -> None:
         if not may_write(self.principal, estate_id, district_id):

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-
-from server.db.schema import visits
 from server.domain.entities import visit_data
 from server.domain.mutations.context import Ctx, Reject
 from server.domain.timeutil import iso
 from services.protocol import Mutation, VisitRecord
-
-_VISIT_EXISTS = select(visits.c.id).where(visits.c.id == bindparam("id"))
 
 
 def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
@@ -20,7 +15,7 @@ def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
         raise Reject(
             "unknown_checklist", f"checklist_version {p.checklist_version} was never published"
         )
-    if ctx.conn.execute(_VISIT_EXISTS, {"id": visit_id}).first():
+    if ctx.visit_exists(visit_id):
         raise Reject("entity_exists", f"visit {visit_id} already exists")
     row = {
         "id": visit_id,
@@ -36,7 +31,7 @@ def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
         "reached_resident_ids": [str(r) for r in p.reached_resident_ids],
         "created_at": ctx.created_iso,
     }
-    ctx.conn.execute(visits.insert(), row)
+    ctx.add_visit(row)  # the only write, so far or at the push's end (Ctx.defer_visits)
     ctx.sink.add(
         "visit",
         visit_id,
