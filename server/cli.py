@@ -7,6 +7,8 @@ import argparse
 import importlib
 import sys
 
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("server.commands.serve", "run the sync API (FastAPI on uvicorn)"),
     "seed-demo": ("server.commands.seed_demo", "create the demo community"),
@@ -34,7 +36,19 @@ def main(argv: list[str] | None = None) -> int:
             (getattr(mod, f"add_{key}_arguments", None) or mod.add_arguments)(p)
             p.set_defaults(_run=getattr(mod, f"run_{key}", None) or mod.run)
     args = parser.parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except SQLAlchemyError as exc:
+        # A database error's text carries the SQL and its parameters (residents' names and
+        # phones): say what failed, never with what.
+        cause = exc.orig if getattr(exc, "orig", None) is not None else exc
+        first_line = str(cause).splitlines()[0] if str(cause) else ""
+        if isinstance(exc, DBAPIError):
+            first_line = first_line.split(" [SQL:")[0]
+        print(f"error: database error ({type(cause).__name__}): {first_line}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
