@@ -67,3 +67,12 @@ def flag_labels(t, flags: list[str] | None, age: int | None) -> list[tuple[str, 
         if t.has(key):
             out.append((f, t(key)))
     return out
+
+
+def category(t, value: str | None) -> str:
+    """A concern's category in words: the app's own keys are translated; a category the
+    server or staff wrote as text is shown as written."""
+    if not value:
+        return ""
+    key = f"concern.cat.{value}"
+    return t(key) if t.has(key) else str(value)

@@ -21,12 +21,18 @@ def show_qr(state, questionnaire: dict, *, estate_id: str | None, household_id: 
     state.page.pop_dialog()
     state.page.show_dialog(
         ft.AlertDialog(
-            content=qr_card(
-                png=qr_png(url),
-                title=t.text(questionnaire.get("title")),
-                url=url,
-                instruction=t("house.qr_instruction"),
-                size=260,
+            # in a tight column the card is as tall as its content, not the whole screen
+            content=ft.Column(
+                [
+                    qr_card(
+                        png=qr_png(url),
+                        title=t.text(questionnaire.get("title")),
+                        url=url,
+                        instruction=t("house.qr_instruction"),
+                        size=260,
+                    )
+                ],
+                tight=True,
             ),
             content_padding=ft.Padding.all(8),
             actions=[ft.TextButton(t("common.close"), on_click=lambda e: state.page.pop_dialog())],

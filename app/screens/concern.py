@@ -39,21 +39,25 @@ def build(state, concern_id: str) -> ft.View:
             spacing=6,
         ),
         ft.Text(c.get("description", ""), size=18, selectable=True, key="concern-description-text"),
-        ft.Text(c.get("category", ""), color=ft.Colors.ON_SURFACE_VARIANT),
+        ft.Text(fmt.category(t, c.get("category")), color=ft.Colors.ON_SURFACE_VARIANT),
     ]
     house_id = c.get("household_id")
     if house_id:
         house = store.household(house_id)
         if house:
             header.append(
-                ft.TextButton(
-                    t(
-                        "concern.household",
-                        address=f"{house.get('estate_name', '')} {fmt.address(house)}",
-                    ),
-                    icon=ft.Icons.HOME_OUTLINED,
-                    on_click=lambda e: state.nav.push("household", household_id=house_id),
-                    key="concern-household",
+                ft.Row(
+                    [
+                        ft.TextButton(
+                            t(
+                                "concern.household",
+                                address=f"{house.get('estate_name', '')} {fmt.address(house)}",
+                            ),
+                            icon=ft.Icons.HOME_OUTLINED,
+                            on_click=lambda e: state.nav.push("household", household_id=house_id),
+                            key="concern-household",
+                        )
+                    ]
                 )
             )
     if c.get("created_by_name"):
@@ -80,11 +84,12 @@ def build(state, concern_id: str) -> ft.View:
             ft.Row(
                 [
                     ft.Text(what, weight=ft.FontWeight.W_600),
+                    # no expand here: an expanding child inside a wrapping row cannot be laid
+                    # out and paints as a grey box
                     ft.Text(
                         f"{ev.get('user_name', '')} · {fmt.date_time(ev.get('created_at'))}",
                         size=13,
                         color=ft.Colors.ON_SURFACE_VARIANT,
-                        expand=True,
                     ),
                     *([tag(t("common.pending"), warm=True)] if ev.get("pending") else []),
                 ],

@@ -41,7 +41,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
                                 warm=c.get("kind") == "complaint",
                             ),
                             ft.Text(
-                                c.get("category", ""),
+                                fmt.category(t, c.get("category")),
                                 size=13,
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                                 expand=True,

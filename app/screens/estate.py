@@ -39,7 +39,7 @@ def build(state, estate_id: str) -> ft.View:
     pager = Pager(
         fetch=lambda offset, limit: store.households(**filters(), offset=offset, limit=limit),
         count=lambda: store.count_households(**filters()),
-        render=lambda row: household_row_tile(state, row),
+        render=lambda row: household_row_tile(state, row, show_estate=False),
         empty=lambda: empty_state(t("hh.empty"), icon=ft.Icons.SEARCH_OFF, key="estate-empty"),
         more_label=t("common.load_more"),
         key="estate-list",

@@ -154,7 +154,12 @@ def _content(state) -> list[ft.Control]:
                                 ),
                             ]
                         ),
-                        ft.ProgressBar(value=share, bar_height=6, border_radius=3),
+                        # the bar's own progressbar role would swallow the card's button
+                        # role for screen readers; the percentage is in the text already
+                        ft.Semantics(
+                            ft.ProgressBar(value=share, bar_height=6, border_radius=3),
+                            exclude_semantics=True,
+                        ),
                         ft.Text(
                             t(
                                 "home.estate_line",

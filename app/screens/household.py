@@ -165,7 +165,9 @@ def build(state, household_id: str) -> ft.View:
         ft.ListTile(
             leading=ft.Icon(ft.Icons.ASSIGNMENT_LATE_OUTLINED, color=ft.Colors.TERTIARY),
             title=ft.Text(c.get("description", ""), max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
-            subtitle=ft.Text(f"{t('status.' + c['status'])} · {c.get('category', '')}"),
+            subtitle=ft.Text(
+                f"{t('status.' + c['status'])} · {fmt.category(t, c.get('category'))}"
+            ),
             trailing=tag(t("common.pending"), warm=True) if c.get("pending") else None,
             on_click=lambda e, cid=c["id"]: state.nav.push("concern", concern_id=cid),
             min_height=56,

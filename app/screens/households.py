@@ -276,8 +276,9 @@ def build(
     return view
 
 
-def household_row_tile(state, row: dict) -> ft.Control:
-    """A household of ``store.households()`` as a tile; tap opens its page."""
+def household_row_tile(state, row: dict, *, show_estate: bool = True) -> ft.Control:
+    """A household of ``store.households()`` as a tile; tap opens its page. On an estate's
+    own page the estate's name would repeat on every tile (``show_estate=False``)."""
     t = state.t
     tags: list[tuple[str, bool]] = []
     if row.get("pending"):
@@ -289,7 +290,11 @@ def household_row_tile(state, row: dict) -> ft.Control:
     people = row.get("member_count") or row.get("people_count") or 0
     return household_tile(
         title=fmt.address(row),
-        subtitle=f"{row.get('estate_name', '')} · {t('hh.people', n=people)}",
+        subtitle=" · ".join(
+            x
+            for x in (row.get("estate_name", "") if show_estate else "", t("hh.people", n=people))
+            if x
+        ),
         detail=detail,
         tags=tags,
         on_click=lambda e, hid=row["id"]: state.nav.push("household", household_id=hid),

@@ -161,13 +161,18 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
     lines: list[ft.Control] = []
     for key in answer_order(q, answers):
         label, words = describe_answers(q, {key: shown[key]}, lang)[0]
-        value: ft.Control = ft.Text(words, size=15, selectable=key not in phones)
+        value: ft.Control = ft.Text(words, size=15)
         if key in phones and answers.get(key):
             value = _phone_value(state, rid, key, str(answers[key]), words)
+        # label and answer side by side: a dozen answers still fit on one phone screen
         lines.append(
-            ft.Column(
-                [ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT), value],
-                spacing=0,
+            ft.Row(
+                [
+                    ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, width=120),
+                    ft.Container(value, expand=True),
+                ],
+                spacing=8,
+                vertical_alignment=ft.CrossAxisAlignment.START,
                 key=f"answer-{rid}-{key}",
             )
         )

@@ -150,12 +150,38 @@ def _error_words(t, s: Any) -> str:
     return t("sync.err.other")
 
 
-def _summary(t, item: dict) -> str:
+def _summary(state, item: dict) -> str:
+    """What the refused entry was about, in the person's words: the household, the concern,
+    the move or the text they wrote (the local rows are still there until discarded)."""
+    t, store = state.t, state.store
+    mtype = item.get("type", "")
     payload = item.get("payload") or {}
+    parts: list[str] = []
+    try:
+        house_id = payload.get("household_id") or (
+            item.get("entity_id") if mtype == "household.update" else None
+        )
+        concern_id = payload.get("concern_id")
+        if mtype == "concern.transition" and payload.get("to_status"):
+            parts.append(t("concern.move_to", status=t(f"status.{payload['to_status']}")))
+        if concern_id and store is not None:
+            concern = store.concern(concern_id) or {}
+            parts.append(str(concern.get("description") or ""))
+            house_id = house_id or concern.get("household_id")
+        if house_id and store is not None and not concern_id:
+            house = store.household(house_id) or {}
+            parts.append(f"{house.get('estate_name') or ''} {fmt.address(house)}".strip())
+        if mtype == "resident.update" and store is not None:
+            parts.append(str((store.resident(item.get("entity_id")) or {}).get("name") or ""))
+        if mtype == "questionnaire.review" and t.has(f"review.outcome.{payload.get('outcome')}"):
+            parts.append(t(f"review.outcome.{payload['outcome']}"))
+    except Exception:  # a summary must never break the sync screen
+        log.exception("rejected item summary failed")
     for key in ("description", "notes", "text", "name", "note"):
         if payload.get(key):
-            return str(payload[key])[:80]
-    return ""
+            parts.append(str(payload[key]))
+            break
+    return " · ".join(p[:80] for p in parts if p)
 
 
 def _rejected_card(state, item: dict, fill) -> ft.Control:
@@ -208,8 +234,13 @@ def _rejected_card(state, item: dict, fill) -> ft.Control:
                     color=ft.Colors.ERROR,
                     key=f"rejected-reason-{item['id']}",
                 ),
-                ft.Text(item.get("message") or "", size=13, color=ft.Colors.ON_SURFACE_VARIANT),
-                ft.Text(_summary(t, item), size=14, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+                ft.Text(
+                    _summary(state, item),
+                    size=14,
+                    max_lines=3,
+                    overflow=ft.TextOverflow.ELLIPSIS,
+                    key=f"rejected-summary-{item['id']}",
+                ),
                 ft.Row(
                     [
                         ft.FilledTonalButton(

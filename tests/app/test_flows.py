@@ -233,6 +233,9 @@ async def test_rejected_item_edit_and_resend(session, head_state):
     view = _top(head_state)
     assert find(view, key=f"rejected-{item['id']}")
     assert head_state.t("reject.unknown_household") + "（unknown_household）" in texts(view)
+    summary = one(view, f"rejected-summary-{item['id']}").value
+    assert hh["address"] in summary and "旧备注" in summary, "says what the entry was about"
+    assert "household not found" not in texts(view), "the server's developer words stay out"
     await click(session, one(view, f"resend-{item['id']}"))
     dialog = session.page._dialogs.controls[-1]
     one(dialog, "edit-notes").value = "改过的备注"

@@ -1,5 +1,8 @@
 """Log in as head01 in headless Chromium, find a household, record a visit, see it pending,
-let it sync, and find it on the server; screenshots of each main screen at 412x915."""
+let it sync, and find it on the server; then a concern's history, a move the server refuses
+(shown on the sync screen), an estate's questionnaire QR, a resident's answer arriving in the
+review list, and settings in English. Screenshots of each at 412x915 under
+test-output/screenshots/."""
 
 from __future__ import annotations
 
@@ -74,6 +77,19 @@ def _type(page, name: str, text: str) -> None:
 def _shot(page, path) -> None:
     page.wait_for_timeout(500)  # let the next frame paint before capturing
     page.screenshot(path=str(path))
+
+
+def _dump_semantics(page, path) -> None:
+    """The accessibility tree as the test sees it (role, name, text), to see why a locator
+    found nothing."""
+    import json
+
+    nodes = page.eval_on_selector_all(
+        "flt-semantics",
+        "els => els.map(e => [e.getAttribute('role'), e.getAttribute('aria-label'),"
+        " e.innerText.slice(0, 80)])",
+    )
+    path.write_text(json.dumps(nodes, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
 def _poll(predicate, timeout: float, what: str):
@@ -190,6 +206,151 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
         page.get_by_role("tab", name="设置").click()
         page.get_by_role("button", name="退出登录").wait_for(timeout=10000)
         _shot(page, shots / "12-settings.png")
+        _refused_reopen(page, server, store_file, shots)
+        _estate_qr_and_an_answer_to_review(page, server, store_file, shots)
+
+        # English, chosen in settings
+        page.get_by_role("tab", name="设置").click()
+        page.get_by_role("button", name="English").click()
+        page.get_by_role("button", name="Sign out").wait_for(timeout=10000)
+        _shot(page, shots / "19-settings-en.png")
     except Exception:
         _shot(page, shots / "failure.png")
+        _dump_semantics(page, shots / "failure-semantics.json")
         raise
+
+
+def _staff_reopens_at_the_desk(db_path, concern_id: str) -> None:
+    """Staff reopen a concern through the server's own push code while the server process is
+    down (so the phone cannot get in first): the order of the two edits is then certain."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from server.db.engine import open_engine
+    from server.domain.push import apply_push
+    from server.domain.tokens import load_principal
+    from services.protocol import Mutation
+
+    engine = open_engine(str(db_path))
+    try:
+        with engine.connect() as conn:
+            staff_id = conn.execute(text("SELECT id FROM users WHERE username = 'staff'")).scalar()
+            principal = load_principal(conn, staff_id)
+        mutation = Mutation(
+            id=uuid.uuid4(),
+            type="concern.transition",
+            entity_id=uuid.uuid4(),
+            payload={"concern_id": concern_id, "to_status": "open", "note": "重新跟进"},
+            created_at=dt.datetime.now(dt.UTC),
+        )
+        (result,) = apply_push(engine, principal, "e2e-staff-desk", [mutation])
+        assert result["status"] == "applied", result
+    finally:
+        engine.dispose()
+
+
+def _refused_reopen(page, server, store_file, shots) -> None:
+    """A concern's detail with its history; the head reopens a resolved concern offline while
+    staff already reopened it: the server refuses the head's move, and the sync screen says
+    so."""
+    with sqlite3.connect(store_file) as c:
+        concern_id, status = c.execute(
+            "SELECT id, status FROM concerns WHERE status IN ('resolved', 'referred', 'closed')"
+            " ORDER BY created_at DESC LIMIT 1"
+        ).fetchone()
+    labels = {"resolved": "已解决", "referred": "已转办", "closed": "已关闭"}
+    page.get_by_role("tab", name="诉求").click()
+    page.get_by_role("button", name=labels[status]).first.click()
+    page.locator("flt-semantics[role=button]").filter(has_text="住户").or_(
+        page.get_by_role("button").filter(has_text=" · ")
+    ).first.wait_for(timeout=10000)
+    _shot(page, shots / "13-concerns-finished.png")
+    page.get_by_role("button").filter(has_text=" · ").first.click()
+    page.get_by_text("处理经过").wait_for(timeout=10000)
+    _shot(page, shots / "14-concern-detail.png")
+
+    server.stop()
+    _staff_reopens_at_the_desk(server.db_path, concern_id)
+    page.get_by_role("button", name="改为：待处理").click()
+    page.get_by_text("待上传").first.wait_for(timeout=10000)
+    server.start()
+    page.get_by_role("button", name="返回").first.click()
+    page.get_by_role("tab", name="同步").click()
+    page.get_by_role("button", name="立即同步").click()
+
+    def refused():
+        with sqlite3.connect(store_file) as c:
+            return c.execute(
+                "SELECT count(*) FROM outbox WHERE type = 'concern.transition'"
+                " AND state = 'rejected'"
+            ).fetchone()[0]
+
+    _poll(refused, 30, "the server to refuse the reopen")
+    page.get_by_text("修改后重发").first.wait_for(timeout=15000)
+    _shot(page, shots / "15-sync-rejected.png")
+
+
+def _submit_form(url: str, answers: dict[str, str]) -> None:
+    """A resident fills the public form the QR leads to (plain HTML form, no JavaScript)."""
+    import re
+
+    import httpx
+
+    with httpx.Client(timeout=10, follow_redirects=False) as http:
+        form = http.get(url)
+        assert form.status_code == 200, form.status_code
+        token = re.search(r'name="_token" value="([^"]+)"', form.text).group(1)
+        sent = http.post(url, data={"_token": token, **answers})
+        assert sent.status_code == 303, sent.text[:500]
+
+
+def _estate_qr_and_an_answer_to_review(page, server, store_file, shots) -> None:
+    """From the home screen's estate card to the estate page and its questionnaire QR; a
+    resident answers that form; after a sync the answer waits in the review list."""
+    from services.qr import questionnaire_url
+
+    with sqlite3.connect(store_file) as c:
+        estate_id, estate_name = c.execute(
+            "SELECT id, json_extract(data, '$.name') FROM estates ORDER BY 2 LIMIT 1"
+        ).fetchone()
+        address = c.execute(
+            "SELECT address FROM households WHERE estate_id = ? ORDER BY address LIMIT 1",
+            (estate_id,),
+        ).fetchone()[0]
+    page.get_by_role("tab", name="首页").click()
+    page.get_by_role("button", name=estate_name).first.click()
+    page.get_by_role("button", name="出示问卷二维码").wait_for(timeout=10000)
+    _shot(page, shots / "16-estate.png")
+    page.get_by_role("button", name="出示问卷二维码").click()
+    page.get_by_role("button", name="老年人关爱需求").first.click()
+    page.get_by_text("关闭").first.wait_for(timeout=10000)
+    _shot(page, shots / "17-qr.png")
+    page.get_by_role("button", name="关闭").click()
+    page.get_by_role("button", name="返回").first.click()
+
+    _submit_form(
+        questionnaire_url(server.url, "elderly-care", estate_id),
+        {
+            "address": address,
+            "name": "钱秀英",
+            "age": "78",
+            "lives_alone": "yes",
+            "health": "fair",
+            "needs": "meals",
+            "phone": "13912345678",
+        },
+    )
+    page.get_by_role("tab", name="同步").click()
+    page.get_by_role("button", name="立即同步").click()
+
+    def arrived():
+        with sqlite3.connect(store_file) as c:
+            return c.execute("SELECT count(*) FROM questionnaire_responses").fetchone()[0]
+
+    _poll(arrived, 30, "the answer to reach the phone")
+    page.get_by_role("tab", name="首页").click()
+    page.get_by_role("button", name="份扫码问卷答复待处理").first.click()
+    page.get_by_role("button", name="登记为居民").first.wait_for(timeout=10000)
+    _shot(page, shots / "18-review.png")
+    page.get_by_role("button", name="返回").first.click()
