@@ -367,6 +367,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mutation.resident.update": {"zh": "居民信息修改", "en": "Resident change"},
     "mutation.resident.remove": {"zh": "移除居民", "en": "Resident removal"},
     "mutation.questionnaire.review": {"zh": "问卷答复处理", "en": "Answer review"},
+    "mutation.conflict.resolve": {"zh": "冲突处理", "en": "Conflict decision"},
     "mutation.other": {"zh": "其他记录", "en": "Other entry"},
     "reject.invalid_payload": {"zh": "内容格式不正确", "en": "The entry is not valid"},
     "reject.unknown_type": {
@@ -388,6 +389,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reject.unknown_concern": {
         "zh": "服务器上找不到这项诉求",
         "en": "The server does not know this concern",
+    },
+    "reject.unknown_conflict": {
+        "zh": "服务器上找不到这条冲突记录",
+        "en": "The server does not know this conflict",
+    },
+    "reject.unknown_questionnaire": {
+        "zh": "服务器上找不到这份问卷",
+        "en": "The server does not know this questionnaire",
+    },
+    "reject.unknown_response": {
+        "zh": "服务器上找不到这份问卷答复",
+        "en": "The server does not know this answer",
     },
     "reject.unknown_checklist": {"zh": "走访问题清单版本无效", "en": "Unknown checklist version"},
     "reject.invalid_transition": {

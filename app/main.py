@@ -32,7 +32,6 @@ def make_state(
 ) -> AppState:
     """Build the session's state and navigator (``app.main`` and tests both use this)."""
     theme.apply(page)
-    page.title = "巷邻长"
     state = AppState(
         page=page,
         prefs=prefs,
@@ -43,6 +42,7 @@ def make_state(
         if default_server is None
         else default_server,
     )
+    page.title = state.t("app.name")  # again in start(), once the saved language is known
     state.nav = Navigator(page, BUILDERS, state)
     return state
 
@@ -51,6 +51,7 @@ async def start(state: AppState) -> None:
     """Show the first screen: login on first run, the PIN lock for a remembered session with
     a PIN, else home (the store opens and the engine starts syncing in the background)."""
     await state.restore()
+    state.page.title = state.t("app.name")
     if not (state.token and state.user):
         state.nav.root("login")
     elif await state.has_pin():

@@ -74,6 +74,7 @@ class AppState:
 
     async def set_language(self, lang: str) -> None:
         self.t = Translator(lang)
+        self.page.title = self.t("app.name")
         await self.prefs.set(P.KEY_LANG, self.t.lang)
         if self.nav:
             self.nav.rebuild_all()

@@ -6,6 +6,8 @@ import logging
 
 import flet as ft
 
+from app.i18n import LANGUAGES
+
 log = logging.getLogger(__name__)
 
 
@@ -94,7 +96,7 @@ def build(state, notice: str | None = None) -> ft.View:
                 on_click=lambda e, code=code: state.page.run_task(state.set_language, code),
                 key=f"lang-{code}",
             )
-            for code, label in (("zh", "简体中文"), ("en", "English"))
+            for code, label in LANGUAGES.items()
         ],
         alignment=ft.MainAxisAlignment.CENTER,
     )

@@ -150,6 +150,13 @@ def _error_words(t, s: Any) -> str:
     return t("sync.err.other")
 
 
+def _reason(t, item: dict) -> str:
+    """Why the server refused an entry, in the catalogue's words (its own message is for
+    developers and stays out of the screen)."""
+    code = item.get("code") or ""
+    return t(f"reject.{code}") if t.has(f"reject.{code}") else t("reject.other")
+
+
 def _summary(state, item: dict) -> str:
     """What the refused entry was about, in the person's words: the household, the concern,
     the move or the text they wrote (the local rows are still there until discarded)."""
@@ -189,7 +196,7 @@ def _rejected_card(state, item: dict, fill) -> ft.Control:
     mtype = item.get("type", "")
     code = item.get("code") or ""
     kind = t(f"mutation.{mtype}") if t.has(f"mutation.{mtype}") else t("mutation.other")
-    reason = t(f"reject.{code}") if t.has(f"reject.{code}") else t("reject.other")
+    reason = _reason(t, item)
 
     def discard(e=None) -> None:
         def really(ev=None) -> None:
@@ -319,7 +326,7 @@ def open_editor(state, item: dict, fill) -> None:
         ft.AlertDialog(
             title=ft.Text(t("sync.edit_title")),
             content=ft.Column(
-                list(fields.values()) or [ft.Text(item.get("message") or "")], tight=True, width=360
+                list(fields.values()) or [ft.Text(_reason(t, item))], tight=True, width=360
             ),
             actions=[
                 ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
