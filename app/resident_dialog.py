@@ -159,8 +159,10 @@ def open_resident_dialog(
             tight=True,
             spacing=12,
             width=360,
-            scroll=ft.ScrollMode.AUTO,
         ),
+        # the dialog scrolls as a whole (small screens, keyboard up) and is only as tall as
+        # its fields; a scrolling column inside would take the whole screen height
+        scrollable=True,
         actions=[
             ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
             ft.FilledButton(t("common.save"), on_click=save, key="resident-save"),

@@ -132,7 +132,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         body=[ft.Row([tabs], scroll=ft.ScrollMode.AUTO), only_mine, pager.control],
         tab="concerns",
         actions=actions,
-        on_status=lambda changed: reload(update=False) if changed else None,
+        on_status=lambda changed: pager.refresh() if changed else None,
     )
     view.on_scroll = pager.on_scroll
     view.data.update({"pager": pager, "current": current})

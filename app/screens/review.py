@@ -125,13 +125,24 @@ def build(state) -> ft.View:
             pager.total = 0
         summary.value = t("review.count", n=pager.total)
 
+    def after_sync(data_changed: bool) -> None:
+        """New answers pulled: show them without losing the place in the list."""
+        if not data_changed:
+            return
+        try:
+            pager.refresh()
+        except Exception:
+            log.exception("responses to review refresh failed")
+            return
+        summary.value = t("review.count", n=pager.total)
+
     reload()
     view = screen(
         state,
         route="/review",
         title=t("review.title"),
         body=[summary, pager.control],
-        on_status=lambda changed: reload() if changed else None,
+        on_status=after_sync,
     )
     view.on_scroll = pager.on_scroll
     view.data.update({"pager": pager, "done": done})

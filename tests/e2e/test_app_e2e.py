@@ -291,6 +291,11 @@ def _refused_reopen(page, server, store_file, shots) -> None:
     _shot(page, shots / "15-sync-rejected.png")
 
 
+def _on_server_resident(server) -> bool:
+    with sqlite3.connect(server.db_path, timeout=30) as c:
+        return bool(c.execute("SELECT count(*) FROM residents WHERE name = '钱秀英'").fetchone()[0])
+
+
 def _submit_form(url: str, answers: dict[str, str]) -> None:
     """A resident fills the public form the QR leads to (plain HTML form, no JavaScript)."""
     import re
@@ -353,4 +358,13 @@ def _estate_qr_and_an_answer_to_review(page, server, store_file, shots) -> None:
     page.get_by_role("button", name="份扫码问卷答复待处理").first.click()
     page.get_by_role("button", name="登记为居民").first.wait_for(timeout=10000)
     _shot(page, shots / "18-review.png")
+
+    # one tap: the answer becomes a resident of that household, and leaves the list
+    page.get_by_role("button", name="登记为居民").first.click()
+    page.get_by_role("button", name="保存").wait_for(timeout=10000)
+    _shot(page, shots / "18b-review-resident.png")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("没有待处理的问卷答复。").wait_for(timeout=10000)
+
+    _poll(lambda: _on_server_resident(server), 30, "the new resident on the server")
     page.get_by_role("button", name="返回").first.click()
