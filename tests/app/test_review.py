@@ -241,3 +241,19 @@ async def test_home_leads_to_the_answers_waiting(session, head_state):
     head_state.nav.root("home")
     await click(session, one(_top(head_state), "home-review"))
     assert _top(head_state).route == "/review"
+
+
+async def test_answers_in_english_use_the_questionnaires_english_labels(session, head_state):
+    from app.i18n import Translator
+
+    store = head_state.store
+    hh = store.households(limit=1)[0]
+    rid = _elderly_answer(store, hh)
+    q = _questionnaire(store, "elderly-care")
+    head_state.t = Translator("en")
+    card = one(_open_review(head_state), f"response-{rid}")
+    shown = texts(card)
+    assert q["title"]["en"] in shown
+    label = next(x for x in q["questions"] if x["key"] == "lives_alone")["label"]["en"]
+    assert label in shown and "Yes" in shown
+    assert one(card, f"review-done-{rid}").content == "Mark dealt with"
