@@ -255,18 +255,17 @@ def _refused_reopen(page, server, store_file, shots) -> None:
     staff already reopened it: the server refuses the head's move, and the sync screen says
     so."""
     with sqlite3.connect(store_file) as c:
-        concern_id, status = c.execute(
-            "SELECT id, status FROM concerns WHERE status IN ('resolved', 'referred', 'closed')"
-            " ORDER BY created_at DESC LIMIT 1"
+        concern_id, status, description = c.execute(
+            "SELECT id, status, json_extract(data, '$.description') FROM concerns"
+            " WHERE status IN ('resolved', 'referred', 'closed') ORDER BY created_at DESC LIMIT 1"
         ).fetchone()
     labels = {"resolved": "已解决", "referred": "已转办", "closed": "已关闭"}
     page.get_by_role("tab", name="诉求").click()
     page.get_by_role("button", name=labels[status]).first.click()
-    page.locator("flt-semantics[role=button]").filter(has_text="住户").or_(
-        page.get_by_role("button").filter(has_text=" · ")
-    ).first.wait_for(timeout=10000)
+    tile = page.get_by_role("button", name=description).first  # this concern, not another
+    tile.wait_for(timeout=10000)
     _shot(page, shots / "13-concerns-finished.png")
-    page.get_by_role("button").filter(has_text=" · ").first.click()
+    tile.click()
     page.get_by_text("处理经过").wait_for(timeout=10000)
     _shot(page, shots / "14-concern-detail.png")
 
