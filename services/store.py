@@ -778,6 +778,26 @@ class Store:
             overlay(conn, "questionnaire_response", str(response_id), data, mid)
         return str(response_id)
 
+    def resolve_conflict(self, conflict_id: str, keep: str) -> str:
+        """Decide an open field conflict (``conflict.resolve``): ``keep`` is ``"server"`` or
+        ``"client"``. Only staff and district heads may; the conflict reads back resolved and
+        pending at once. The record itself is not patched here: keeping the client's value
+        makes the server write a new version, which the next pull brings. Returns the
+        conflict id; raises ValueError (writing nothing) on a bad ``keep``, an unknown or
+        already resolved conflict, or a role that may not resolve."""
+        user = self._signed_in()
+        role = user.get("role")
+        if role not in ("staff", "district_head"):
+            raise ValueError(f"a {role} may not resolve conflicts (staff and district heads do)")
+        with self._tx() as conn:
+            row = self._require(conn, "conflict", conflict_id)
+            if row["data"].get("status") != "open":
+                raise ValueError(f"conflict {conflict_id} is already resolved")
+            mid = self._mutate(conn, "conflict.resolve", str(conflict_id), {"keep": keep})
+            data = dict(row["data"], status="resolved", resolution=keep)
+            overlay(conn, "conflict", str(conflict_id), data, mid)
+        return str(conflict_id)
+
     def discard_rejected(self, mutation_id: str) -> None:
         """Drop a rejected mutation; its rows show the server's copy again (a row created
         only on this phone disappears)."""

@@ -10,7 +10,7 @@ import pytest
 
 from services.schema import SCHEMA_VERSION
 from services.store import Store
-from tests.services.pages import change, tombstone
+from tests.services.pages import USER, change, tombstone, uid
 
 
 def table_counts(store: Store) -> dict[str, int]:
@@ -309,3 +309,85 @@ def test_visit_with_concerns_is_saved_whole_or_not_at_all(store, community):
     [c] = store.concerns(household_id=hid)
     assert c["visit_id"] == vid and c["pending"]
     assert [m["type"] for m in store.outbox_batch(10)] == ["visit.record", "concern.create"]
+
+
+def _conflict(community, **extra) -> dict:
+    return {
+        "id": uid(),
+        "entity": "household",
+        "entity_id": community.h1["id"],
+        "field": "people_count",
+        "server_value": 3,
+        "client_value": 5,
+        "user_id": uid(),
+        "user_name": "王芳",
+        "created_at": "2026-11-24T01:30:00Z",
+        "status": "open",
+        **extra,
+    }
+
+
+@pytest.fixture
+def staff_store(store, community):
+    """The small community on a staff phone, with one open conflict pulled."""
+    store.set_user(dict(USER, role="staff"))
+    store.apply_pull_page([change("conflict", _conflict(community))], "c2")
+    return store
+
+
+def test_resolve_conflict_marks_it_resolved_and_queues_the_mutation(staff_store, community):
+    [open_one] = staff_store.conflicts()
+    assert staff_store.resolve_conflict(open_one["id"], "client") == open_one["id"]
+    assert staff_store.conflicts() == []
+    [done] = staff_store.conflicts(status="resolved")
+    assert done["resolution"] == "client" and done["pending"] is True
+    [m] = staff_store.outbox_batch(10)
+    assert (m["type"], m["entity_id"], m["payload"]) == (
+        "conflict.resolve",
+        open_one["id"],
+        {"keep": "client"},
+    )
+    # the household is not patched locally: the server's merged version comes with a pull
+    assert staff_store.household(community.h1["id"])["people_count"] == 2
+    # acknowledged, then the server's resolved copy arrives with the pull after the push
+    staff_store.mark_results([{"id": m["id"], "status": "applied"}])
+    resolved = _conflict(community, id=open_one["id"], status="resolved", resolution="client")
+    staff_store.apply_pull_page([change("conflict", resolved, version=2)], "c3")
+    [done] = staff_store.conflicts(status="resolved")
+    assert done["pending"] is False and staff_store.conflicts() == []
+
+
+def test_district_head_may_resolve_a_conflict(staff_store):
+    staff_store.set_user(dict(USER, role="district_head"))
+    [c] = staff_store.conflicts()
+    staff_store.resolve_conflict(c["id"], "server")
+    assert staff_store.outbox_batch(10)[0]["payload"] == {"keep": "server"}
+
+
+@pytest.mark.parametrize(
+    "role, keep, conflict, match",
+    [
+        ("head", "server", None, "head may not resolve conflicts"),
+        ("staff", "both", None, "keep"),
+        ("staff", "server", "no-such", "unknown conflict"),
+    ],
+)
+def test_bad_resolve_raises_value_error_and_writes_nothing(
+    staff_store, role, keep, conflict, match
+):
+    staff_store.set_user(dict(USER, role=role))
+    conflict = conflict or staff_store.conflicts()[0]["id"]
+    before = table_counts(staff_store)
+    with pytest.raises(ValueError, match=match):
+        staff_store.resolve_conflict(conflict, keep)
+    assert table_counts(staff_store) == before
+    assert [c["status"] for c in staff_store.conflicts(status=None)] == ["open"]
+
+
+def test_a_resolved_conflict_cannot_be_resolved_again(staff_store):
+    [c] = staff_store.conflicts()
+    staff_store.resolve_conflict(c["id"], "server")
+    before = table_counts(staff_store)
+    with pytest.raises(ValueError, match="already resolved"):
+        staff_store.resolve_conflict(c["id"], "client")
+    assert table_counts(staff_store) == before
