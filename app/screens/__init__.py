@@ -3,6 +3,7 @@
 from app.screens import (
     concern,
     concerns,
+    conflicts,
     estate,
     home,
     household,
@@ -27,6 +28,7 @@ BUILDERS = {
     "visit": visit.build,
     "concerns": concerns.build,
     "concern": concern.build,
+    "conflicts": conflicts.build,
     "review": review.build,
     "sync": sync.build,
     "settings": settings.build,

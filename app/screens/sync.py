@@ -12,6 +12,7 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen, section_title
+from app.screens.conflicts import open_count
 from components.empty_state import empty_state
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,17 @@ def _content(state, fill) -> list[ft.Control]:
             ]
         ),
     ]
+    conflicts = open_count(state)
+    if conflicts:
+        out.append(
+            ft.ListTile(
+                leading=ft.Icon(ft.Icons.CALL_SPLIT, color=ft.Colors.TERTIARY),
+                title=ft.Text(t("conflict.open_n", n=conflicts), size=16),
+                trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT),
+                on_click=lambda e: state.nav.push("conflicts"),
+                key="sync-conflicts",
+            )
+        )
     if s.last_error and not s.syncing:
         out.append(
             ft.Text(
