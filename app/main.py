@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 
 import flet as ft
 
@@ -13,7 +14,7 @@ from app.nav import Navigator
 from app.paths import data_dir
 from app.prefs import ClientPrefs, Prefs, token_vault
 from app.screens import BUILDERS
-from app.state import AppState
+from app.state import AppState, preload_services
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def make_state(
 async def start(state: AppState) -> None:
     """Show the first screen: login on first run, the PIN lock for a remembered session with
     a PIN, else home (the store opens and the engine starts syncing in the background)."""
+    _preload_in_background()
     await state.restore()
     state.page.title = state.t("app.name")
     if not (state.token and state.user):
@@ -59,6 +61,18 @@ async def start(state: AppState) -> None:
     else:
         await state.open_workspace()
         state.nav.root("home")
+
+
+def _preload_in_background() -> None:
+    """Import the store and sync modules in a worker thread while the first screen shows."""
+
+    def run() -> None:
+        try:
+            preload_services()
+        except Exception:  # open_workspace imports again and reports a real failure there
+            log.exception("preloading the services failed")
+
+    threading.Thread(target=run, name="preload-services", daemon=True).start()
 
 
 def _lifecycle(state: AppState):

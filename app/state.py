@@ -7,6 +7,7 @@ store's write methods, then call ``state.after_write()`` so the engine uploads i
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -24,6 +25,28 @@ from app.paths import store_path
 from components.sync_badge import BadgeState
 
 log = logging.getLogger(__name__)
+
+
+def preload_services() -> None:
+    """Import the store and the sync engine (pypinyin loads its dictionary on import, ~0.3 s).
+    ``app.main`` runs this in a worker thread while the first screen shows, so signing in
+    does not pay for it on the event loop."""
+    import services.store  # noqa: F401
+    import services.sync  # noqa: F401
+
+
+def _open_store(path: Path, user: dict) -> Any:
+    """Open (create, migrate) a user's store and remember the user: blocking, for a thread."""
+    preload_services()
+    from services.store import Store
+
+    store = Store(path)
+    try:
+        store.set_user(user)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 @dataclass
@@ -124,14 +147,16 @@ class AppState:
         await self.open_workspace()
 
     async def open_workspace(self) -> None:
-        """Open the signed-in user's store and start the background sync engine."""
-        from services.store import Store
-        from services.sync import SyncEngine
-
+        """Open the signed-in user's store and start the background sync engine. The store's
+        first import (the pinyin dictionary, ~0.3 s) and its file open run in a worker
+        thread, so the event loop (the UI) never waits for them."""
         assert self.user and self.token
         await self.close_workspace()
-        self.store = Store(store_path(self.data_dir, self.user["id"]))
-        self.store.set_user(self.user)
+        self.store = await asyncio.to_thread(
+            _open_store, store_path(self.data_dir, self.user["id"]), self.user
+        )
+        from services.sync import SyncEngine  # already imported by _open_store
+
         self.pin_failures = 0
         self.engine = SyncEngine(self.store, self.server_url, self.token)
         self._unsubscribe = self.engine.subscribe(self._on_status)

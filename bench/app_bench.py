@@ -27,7 +27,9 @@ from tests.services.serverproc import ServerProcess, seed_small  # noqa: E402
 
 
 def _pull_finished(phone: Path, page, timeout: float = 600.0) -> None:
-    """Wait until the phone's store stops growing and the badge says online, not syncing."""
+    """Check that the pull is over: the phone's store stops growing for 2 s and the badge
+    says online. A check only: the figure is taken when home shows the pulled estates (the
+    old figure included these 2 s of watching, ~2.3 s of the 3.9 s reported)."""
     import sqlite3
 
     end = time.monotonic() + timeout
@@ -50,10 +52,13 @@ def _pull_finished(phone: Path, page, timeout: float = 600.0) -> None:
     raise TimeoutError("the first pull did not finish")
 
 
-def browser_figures(app_url: str, phone: Path, runs: int) -> tuple[list[float], float, float]:
+def browser_figures(
+    app_url: str, phone: Path, runs: int
+) -> tuple[list[float], dict[str, float], float]:
     from playwright.sync_api import sync_playwright
 
     first_screen: list[float] = []
+    pull: dict[str, float] = {}
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
         for _ in range(runs):
@@ -76,10 +81,16 @@ def browser_figures(app_url: str, phone: Path, runs: int) -> tuple[list[float], 
         _type(page, "密码", "demo1234")
         t0 = time.perf_counter()
         page.get_by_role("button", name="登录").click()
-        page.get_by_role("button", name="以后再说").click(timeout=60000)
-        page.get_by_text("我的小区").wait_for(timeout=600000)  # home after the first pull
-        _pull_finished(phone, page)
-        first_pull = time.perf_counter() - t0
+        skip = page.get_by_role("button", name="以后再说")
+        skip.wait_for(timeout=60000)
+        pull["signed_in"] = time.perf_counter() - t0  # login answered, PIN offer painted
+        skip.click()
+        page.get_by_text("我的小区").wait_for(timeout=600000)  # home refilled after the pull
+        pull["home"] = time.perf_counter() - t0
+        # the badge says "online" only once the first sync (push, pull, search warm-up) ended
+        page.get_by_role("button", name="在线").wait_for(timeout=600000)
+        pull["online"] = time.perf_counter() - t0
+        _pull_finished(phone, page)  # a check that nothing more arrives, not timed
         page.get_by_role("tab", name="首页").wait_for()
         t0 = time.perf_counter()
         page.get_by_role("tab", name="住户").click()
@@ -88,7 +99,7 @@ def browser_figures(app_url: str, phone: Path, runs: int) -> tuple[list[float], 
         list_first_page = time.perf_counter() - t0
         ctx.close()
         b.close()
-    return first_screen, first_pull, list_first_page
+    return first_screen, pull, list_first_page
 
 
 def keystroke_figures(store_file: Path, user: dict) -> dict[str, list[float]]:
@@ -159,7 +170,7 @@ def main() -> int:
     server = ServerProcess(db).start()
     app = AppProcess(server.url, phone, args.dir / "app.log").wait_ready()
     try:
-        first_screen, first_pull, list_first = browser_figures(app.url, phone, args.runs)
+        first_screen, pull, list_first = browser_figures(app.url, phone, args.runs)
     finally:
         app.stop()
         server.stop()
@@ -180,7 +191,9 @@ def main() -> int:
         f"median {statistics.median(first_screen):.2f} s, max {max(first_screen):.2f} s  (target <= 3 s)"
     )
     print(
-        f"first sign-in as staff, full pull until home: {first_pull:.1f} s (background, not a target)"
+        f"first sign-in as staff, full pull until home: {pull['home']:.2f} s "
+        f"(sign-in until the PIN offer {pull['signed_in']:.2f} s; badge online "
+        f"{pull['online']:.2f} s; background, not a target)"
     )
     print(f"household list first page after tapping the tab: {list_first:.2f} s  (target <= 1 s)")
     every = [t for ts in keys.values() for t in ts]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import flet as ft
@@ -18,11 +19,24 @@ def build(state) -> ft.View:
     body = ft.Column(spacing=12, key="home-body")
 
     def fill() -> None:
-        body.controls = _content(state)
+        body.controls = _content(state, _load(state))
+
+    async def refill() -> None:
+        # after a sync the store may still be busy (search warm-up, a follow-up sync holding
+        # its lock): query in a worker thread so the event loop (the UI) never waits on it
+        data = await asyncio.to_thread(_load, state)
+        body.controls = _content(state, data)
+        try:
+            state.page.update()
+        except Exception:  # the session may be closing
+            log.debug("home refresh failed", exc_info=True)
 
     def on_status(data_changed: bool) -> None:
-        if data_changed:
-            fill()
+        if data_changed and state.store is not None:
+            try:
+                state.page.run_task(refill)
+            except RuntimeError:  # no event loop bound to the session (view tests)
+                fill()
 
     fill()
     return screen(
@@ -41,14 +55,30 @@ def build(state) -> ft.View:
     )
 
 
-def _content(state) -> list[ft.Control]:
-    t = state.t
+def _load(state) -> dict | None:
+    """The home screen's figures from the store (blocking; None when the store failed)."""
+    store = state.store
     try:
-        summary = state.store.home_summary(state.today())
-        estates = state.store.estates(state.today())
+        data = {
+            "summary": store.home_summary(state.today()),
+            "estates": store.estates(state.today()),
+        }
     except Exception:
         log.exception("home summary failed")
+        return None
+    try:
+        data["to_review"] = len(store.responses_to_review(offset=0, limit=10_000))
+    except Exception:
+        log.exception("responses to review failed")
+        data["to_review"] = 0
+    return data
+
+
+def _content(state, data: dict | None) -> list[ft.Control]:
+    t = state.t
+    if data is None:
         return [empty_state(t("error.generic"), icon=ft.Icons.ERROR_OUTLINE)]
+    summary, estates = data["summary"], data["estates"]
     name = (state.user or {}).get("name", "")
     out: list[ft.Control] = [
         ft.Text(t("home.greeting", name=name), size=22, weight=ft.FontWeight.W_600)
@@ -106,11 +136,7 @@ def _content(state) -> list[ft.Control]:
             spacing=12,
         ),
     ]
-    try:
-        to_review = len(state.store.responses_to_review(offset=0, limit=10_000))
-    except Exception:
-        log.exception("responses to review failed")
-        to_review = 0
+    to_review = data["to_review"]
     if to_review:
         out.append(
             ft.Container(
