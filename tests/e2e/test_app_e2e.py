@@ -24,15 +24,12 @@ def _open(browser, url):
     return page
 
 
-def _focus(page, box) -> None:
+def _focus(page, box):
     """Tap the field like a finger until the focused editing element sits over it (a tap
     during a page transition can land before the field is ready)."""
-    focused = """([x, y]) => {
-        const a = document.activeElement;
-        if (!a || !['INPUT', 'TEXTAREA'].includes(a.tagName)) return false;
-        const r = a.getBoundingClientRect();
-        return x >= r.left - 2 && x <= r.right + 2 && y >= r.top - 30 && y <= r.bottom + 30;
-    }"""
+    # the field's own semantics <input> must be the focused element: a check by position
+    # alone once let the previous field keep the focus, and select-all + backspace emptied it
+    focused = "e => e === document.activeElement"
     for _ in range(20):
         bb = box.bounding_box()
         x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
@@ -42,12 +39,14 @@ def _focus(page, box) -> None:
             page.mouse.wheel(0, y - height / 2)
             page.wait_for_timeout(300)
             continue
+        # the element itself, not the locator: a search box's name (its hint) goes once typed
+        field = box.element_handle(timeout=5000)
         page.mouse.click(x, y)
-        try:
-            page.wait_for_function(focused, arg=[x, y], timeout=1000)
-            return
-        except Exception:
-            continue
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            if field.evaluate(focused):
+                return field
+            page.wait_for_timeout(50)
     raise AssertionError("could not focus the field")
 
 
@@ -57,20 +56,19 @@ def _type(page, name: str, text: str) -> None:
     box = page.get_by_role("textbox", name=name)
     box.wait_for(timeout=15000)
     for _ in range(5):
-        _focus(page, box)
+        field = _focus(page, box)
         page.wait_for_timeout(200)  # the editing element settles over the next frames
         page.keyboard.press("Control+A")
         page.keyboard.press("Backspace")
         page.keyboard.type(text, delay=30)
-        try:
-            page.wait_for_function(
-                "t => document.activeElement && document.activeElement.value === t",
-                arg=text,
-                timeout=2000,
-            )
-            return
-        except Exception:
-            continue
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            try:
+                if field.evaluate("(e, t) => e === document.activeElement && e.value === t", text):
+                    return
+            except Exception:  # the semantics tree replaced the element: type again
+                break
+            page.wait_for_timeout(50)
     raise AssertionError(f"could not type into {name!r}")
 
 
@@ -116,6 +114,7 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
         _shot(page, shots / "01-login.png")
         _type(page, "用户名", "head01")
         _type(page, "密码", "demo1234")
+        assert page.get_by_role("textbox", name="用户名").input_value() == "head01"
         page.get_by_role("button", name="登录").click()
 
         # first login offers a PIN; set one later
