@@ -12,7 +12,9 @@ import uuid
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+# One rerun: typing into Flutter's web text fields from outside now and then loses a
+# keystroke under load (seen about once in ten runs). A real fault fails both runs.
+pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
 
 def _open(browser, url):
