@@ -12,13 +12,19 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("server.commands.serve", "run the sync API (FastAPI on uvicorn)"),
     "seed-demo": ("server.commands.seed_demo", "create the demo community"),
-    "import-register": ("server.commands.import_register", "import a resident register (.xlsx/.csv)"),
+    "import-register": (
+        "server.commands.import_register",
+        "import a resident register (.xlsx/.csv)",
+    ),
     "create-user": ("server.commands.users", "create a login"),
     "set-password": ("server.commands.users", "set a login's password"),
     "assign": ("server.commands.users", "assign estates or a district to a login"),
     "backup": ("server.commands.backup", "consistent online backup of the database"),
     "restore": ("server.commands.restore", "restore a backup, fenced so phones download again"),
-    "import-questionnaires": ("server.commands.questionnaires", "create/update questionnaires from JSON/YAML"),
+    "import-questionnaires": (
+        "server.commands.questionnaires",
+        "create/update questionnaires from JSON/YAML",
+    ),
     "posters": ("server.commands.posters", "render printable QR posters (PNG + PDF)"),
 }
 
