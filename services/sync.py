@@ -310,8 +310,12 @@ class SyncEngine:
             try:
                 await asyncio.shield(self._inner)
             except asyncio.CancelledError:
-                if not self._inner.cancelled():
-                    # we were cancelled ourselves (stop()): cancel the sync too
+                current = asyncio.current_task()
+                if (current is not None and current.cancelling()) or not self._inner.cancelled():
+                    # we were cancelled ourselves (stop()): cancel the sync too. Asking the
+                    # task, not the sync, matters: stop() cancels both at once, and a sync
+                    # seen cancelled first once made this look like cancel() and swallowed
+                    # the stop, so the background loop ran on and stop() never returned.
                     self._inner.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await self._inner

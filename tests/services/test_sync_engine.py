@@ -295,3 +295,27 @@ async def test_a_failing_status_listener_is_logged_without_its_message(engine, c
         text = logging.Formatter().format(record)
         assert "ValueError" in text
         assert "王芳" not in text and "13812345678" not in text
+
+
+async def test_stop_always_returns_even_in_the_middle_of_a_sync(store, community, fake):
+    # stop() cancels the loop and the sync in flight at once; whichever ends first, stop()
+    # must return and leave nothing running (it once hung when the sync ended first)
+    for _ in range(200):
+        engine = SyncEngine(
+            store, "http://phone.test", fake.token, transport=fake.transport(), period=0.001
+        )
+        await engine.start()
+        await asyncio.sleep(0.003)  # let it be somewhere inside a sync
+        stopping = asyncio.ensure_future(engine.stop())
+        done, _ = await asyncio.wait({stopping}, timeout=5)  # a deadline, not a timing
+        if not done:  # free the loop for the next tests, then fail
+            for task in (engine._runner, engine._inner):
+                if task is not None:
+                    task.cancel()
+        assert done, "stop() did not return"
+        alive = [
+            t
+            for t in asyncio.all_tasks()
+            if not t.done() and "SyncEngine" in getattr(t.get_coro(), "__qualname__", "")
+        ]
+        assert alive == []
