@@ -9,9 +9,14 @@ person's place.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import flet as ft
+
+from components.empty_state import empty_state
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -25,10 +30,12 @@ class Pager:
         render: Callable[[dict], ft.Control],
         empty: Callable[[], ft.Control],
         more_label: str,
+        error_label: str,
         page_size: int = PAGE_SIZE,
         key: str = "list",
     ):
         self.fetch, self.count, self.render, self.empty = fetch, count, render, empty
+        self.error_label = error_label
         self.page_size = page_size
         self.total = 0
         self.loaded = 0
@@ -46,7 +53,18 @@ class Pager:
         )
 
     def reload(self) -> None:
-        """Start again from the first page (after a new search or filter)."""
+        """Start again from the first page (after a new search or filter). If the store
+        fails, the list shows the error state (total 0) instead of the screen breaking."""
+        try:
+            self._reload()
+        except Exception:
+            log.exception("list %s failed to load", self.items.key)
+            self.items.controls = [empty_state(self.error_label, icon=ft.Icons.ERROR_OUTLINE)]
+            self.total = self.loaded = 0
+            self._shown = {}
+            self.more.visible = False
+
+    def _reload(self) -> None:
         self.total = self.count()
         self.loaded = 0
         self.items.controls = []

@@ -88,6 +88,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
             t("concern.empty"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE, key="concern-empty"
         ),
         more_label=t("common.load_more"),
+        error_label=t("error.generic"),
         key="concern-list",
     )
 

@@ -42,17 +42,13 @@ def build(state, estate_id: str) -> ft.View:
         render=lambda row: household_row_tile(state, row, show_estate=False),
         empty=lambda: empty_state(t("hh.empty"), icon=ft.Icons.SEARCH_OFF, key="estate-empty"),
         more_label=t("common.load_more"),
+        error_label=t("error.generic"),
         key="estate-list",
     )
     summary = ft.Text("", color=ft.Colors.ON_SURFACE_VARIANT, key="estate-count")
 
     def reload(update: bool = True) -> None:
-        try:
-            pager.reload()
-        except Exception:
-            log.exception("estate households failed")
-            pager.items.controls = [empty_state(t("error.generic"), icon=ft.Icons.ERROR_OUTLINE)]
-            pager.total = 0
+        pager.reload()
         summary.value = t("hh.count", n=pager.total)
         if update:
             state.page.update()

@@ -130,17 +130,13 @@ def build(
             key="hh-empty",
         ),
         more_label=t("common.load_more"),
+        error_label=t("error.generic"),
         key="hh-list",
     )
     summary = ft.Text("", color=ft.Colors.ON_SURFACE_VARIANT, key="hh-count")
 
     def refresh(update: bool = True) -> None:
-        try:
-            pager.reload()
-        except Exception:
-            log.exception("household list failed")
-            pager.items.controls = [empty_state(t("error.generic"), icon=ft.Icons.ERROR_OUTLINE)]
-            pager.total = 0
+        pager.reload()
         key = "hh.residents_count" if f.mode == "residents" else "hh.count"
         summary.value = t(key, n=pager.total)
         if update:

@@ -100,6 +100,7 @@ def build(state) -> ft.View:
             t("review.empty"), icon=ft.Icons.INBOX_OUTLINED, key="review-empty"
         ),
         more_label=t("common.load_more"),
+        error_label=t("error.generic"),
         key="review-list",
     )
     summary = ft.Text("", color=ft.Colors.ON_SURFACE_VARIANT, key="review-count")
@@ -117,12 +118,7 @@ def build(state) -> ft.View:
         summary.value = t("review.count", n=pager.total)
 
     def reload() -> None:
-        try:
-            pager.reload()
-        except Exception:
-            log.exception("responses to review failed")
-            pager.items.controls = [empty_state(t("error.generic"), icon=ft.Icons.ERROR_OUTLINE)]
-            pager.total = 0
+        pager.reload()
         summary.value = t("review.count", n=pager.total)
 
     def after_sync(data_changed: bool) -> None:
