@@ -1,0 +1,193 @@
+"""The app<->server sync protocol, version 1 (docs/sync-protocol.md), as pydantic models.
+
+This is the one package both sides import: the server validates with it and publishes it in
+its OpenAPI schema; the phone's store and sync engine build mutations with it. Never copy
+these models elsewhere. Import from ``services.protocol``; the modules behind it are:
+
+- ``limits``: protocol version, URL prefix, push and pull sizes
+- ``enums``: roles, kinds, flags, question, mutation and entity types
+- ``types``: annotated value types both sides validate with
+- ``wire``: auth, the push and pull envelopes, results, reject codes
+- ``payloads``: one model per mutation type
+- ``entities``: what a pulled change's ``data`` carries, and the questions of a checklist
+- ``concerns``: the concern state machine
+- ``masking``: phone and ID-card numbers for roles that do not need them whole
+- ``timestamps``: the one stored timestamp shape, and the clock
+
+Conventions
+- Every id is a UUID string (lower-case, hyphenated).
+- Timestamps are ISO-8601 with an offset; the server stores them normalised to UTC.
+- Envelope errors (not JSON, wrong shape) are a whole-body 422; more than
+  ``MAX_PUSH_MUTATIONS`` mutations or more than ``MAX_PUSH_BYTES`` bytes is a 413. A payload
+  that does not match its type's schema is a per-mutation ``rejected`` with
+  ``invalid_payload`` and the field named in the message; an unknown ``type`` is a
+  per-mutation ``rejected`` with ``unknown_type`` (so a newer phone never blocks its batch).
+"""
+
+from services.protocol.concerns import (
+    CONCERN_STATUSES,
+    CONCERN_TRANSITIONS,
+    ConcernStatus,
+    transition_allowed,
+)
+from services.protocol.entities import (
+    ENTITY_DATA,
+    ChecklistData,
+    ChoiceOption,
+    ConcernData,
+    ConcernEventData,
+    ConflictData,
+    DistrictData,
+    EstateData,
+    HouseholdData,
+    LocalizedText,
+    Question,
+    QuestionnaireData,
+    QuestionnaireResponseData,
+    ResidentData,
+    VisitData,
+)
+from services.protocol.enums import (
+    ENTITIES,
+    RESIDENT_FLAGS,
+    ROLES,
+    ConcernKind,
+    EntityName,
+    Gender,
+    MutationType,
+    QuestionType,
+    ResidentFlag,
+    Role,
+    Vaccination,
+    VisitMethod,
+)
+from services.protocol.limits import (
+    API_PREFIX,
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_BYTES,
+    MAX_PUSH_MUTATIONS,
+    PROTOCOL_VERSION,
+)
+from services.protocol.masking import mask_id_number, mask_phone
+from services.protocol.payloads import (
+    MUTATION_PAYLOADS,
+    PHONE_MUTATION_TYPES,
+    ConcernComment,
+    ConcernCreate,
+    ConcernTransition,
+    ConflictResolve,
+    HouseholdFields,
+    HouseholdUpdate,
+    QuestionnaireResponse,
+    QuestionnaireReview,
+    ResidentCreate,
+    ResidentFields,
+    ResidentRemove,
+    ResidentUpdate,
+    VisitRecord,
+)
+from services.protocol.timestamps import age_in, utc_iso, utc_now
+from services.protocol.types import AnswerValue
+from services.protocol.wire import (
+    REJECT_CODES,
+    Change,
+    ErrorBody,
+    HealthResponse,
+    LoginRequest,
+    LoginResponse,
+    Mutation,
+    MutationError,
+    MutationResult,
+    MutationStatus,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    UserInfo,
+    new_id,
+)
+
+__all__ = [
+    # limits
+    "API_PREFIX",
+    "DEFAULT_PULL_LIMIT",
+    "MAX_PULL_LIMIT",
+    "MAX_PUSH_BYTES",
+    "MAX_PUSH_MUTATIONS",
+    "PROTOCOL_VERSION",
+    # enums
+    "ENTITIES",
+    "RESIDENT_FLAGS",
+    "ROLES",
+    "ConcernKind",
+    "EntityName",
+    "Gender",
+    "MutationType",
+    "QuestionType",
+    "ResidentFlag",
+    "Role",
+    "Vaccination",
+    "VisitMethod",
+    # types
+    "AnswerValue",
+    # wire
+    "REJECT_CODES",
+    "Change",
+    "ErrorBody",
+    "HealthResponse",
+    "LoginRequest",
+    "LoginResponse",
+    "Mutation",
+    "MutationError",
+    "MutationResult",
+    "MutationStatus",
+    "PullResponse",
+    "PushRequest",
+    "PushResponse",
+    "UserInfo",
+    "new_id",
+    # payloads
+    "MUTATION_PAYLOADS",
+    "PHONE_MUTATION_TYPES",
+    "ConcernComment",
+    "ConcernCreate",
+    "ConcernTransition",
+    "ConflictResolve",
+    "HouseholdFields",
+    "HouseholdUpdate",
+    "QuestionnaireResponse",
+    "QuestionnaireReview",
+    "ResidentCreate",
+    "ResidentFields",
+    "ResidentRemove",
+    "ResidentUpdate",
+    "VisitRecord",
+    # entities
+    "ENTITY_DATA",
+    "ChecklistData",
+    "ChoiceOption",
+    "ConcernData",
+    "ConcernEventData",
+    "ConflictData",
+    "DistrictData",
+    "EstateData",
+    "HouseholdData",
+    "LocalizedText",
+    "Question",
+    "QuestionnaireData",
+    "QuestionnaireResponseData",
+    "ResidentData",
+    "VisitData",
+    # concerns
+    "CONCERN_STATUSES",
+    "CONCERN_TRANSITIONS",
+    "ConcernStatus",
+    "transition_allowed",
+    # masking
+    "mask_id_number",
+    "mask_phone",
+    # timestamps
+    "age_in",
+    "utc_iso",
+    "utc_now",
+]

@@ -1,0 +1,154 @@
+"""Mutation payloads: what ``Mutation.payload`` holds, one model per mutation type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from services.protocol.concerns import ConcernStatus
+from services.protocol.enums import ConcernKind, Gender, ResidentFlag, Vaccination, VisitMethod
+from services.protocol.types import AnswerValue
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VisitRecord(_Payload):
+    """``visit.record``; ``entity_id`` is the new visit's id."""
+
+    household_id: uuid.UUID
+    visited_at: AwareDatetime
+    method: VisitMethod
+    people_reached: int = Field(ge=0, le=99)
+    checklist_version: int = Field(ge=1)
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    notes: str = Field(default="", max_length=4000)
+    follow_up_date: dt.date | None = None
+    reached_resident_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+
+class ConcernCreate(_Payload):
+    """``concern.create``; ``entity_id`` is the new concern's id."""
+
+    household_id: uuid.UUID
+    resident_id: uuid.UUID | None = None
+    kind: ConcernKind
+    category: str = Field(min_length=1, max_length=64)
+    description: str = Field(min_length=1, max_length=4000)
+    visit_id: uuid.UUID | None = None
+
+
+class ConcernTransition(_Payload):
+    """``concern.transition``; ``entity_id`` is the concern event's id (new, client-made)."""
+
+    concern_id: uuid.UUID
+    to_status: ConcernStatus
+    note: str = Field(default="", max_length=4000)
+
+
+class ConcernComment(_Payload):
+    """``concern.comment``; ``entity_id`` is the concern event's id (new, client-made)."""
+
+    concern_id: uuid.UUID
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class HouseholdFields(_Payload):
+    people_count: int | None = Field(default=None, ge=0, le=99)
+    note: str | None = Field(default=None, max_length=2000)
+    contact_phone: str | None = Field(default=None, max_length=32)
+
+
+class HouseholdUpdate(_Payload):
+    """``household.update``; ``entity_id`` is the household. Fields merge one by one against
+    ``base_version``: a field the server changed since then keeps the server's value and
+    becomes a ``conflict`` row."""
+
+    base_version: int = Field(ge=1)
+    fields: HouseholdFields
+
+
+class ResidentFields(_Payload):
+    name: str | None = Field(default=None, min_length=1, max_length=64)
+    gender: Gender | None = None
+    birth_year: int | None = Field(default=None, ge=1890, le=2100)
+    phone: str | None = Field(default=None, max_length=32)
+    id_number: str | None = Field(default=None, max_length=32)
+    relation: str | None = Field(default=None, max_length=32)
+    flags: list[ResidentFlag] | None = None
+    vaccination: Vaccination | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class ResidentCreate(_Payload):
+    """``resident.create``; ``entity_id`` is the new resident's id."""
+
+    household_id: uuid.UUID
+    name: str = Field(min_length=1, max_length=64)
+    gender: Gender = "unknown"
+    birth_year: int | None = Field(default=None, ge=1890, le=2100)
+    phone: str | None = Field(default=None, max_length=32)
+    id_number: str | None = Field(default=None, max_length=32)
+    relation: str = Field(default="", max_length=32)
+    flags: list[ResidentFlag] = Field(default_factory=list)
+    vaccination: Vaccination = "unknown"
+    note: str = Field(default="", max_length=2000)
+
+
+class ResidentUpdate(_Payload):
+    """``resident.update``; ``entity_id`` is the resident. Same merge rule as households."""
+
+    base_version: int = Field(ge=1)
+    fields: ResidentFields
+
+
+class ResidentRemove(_Payload):
+    """``resident.remove``: moved out or deceased; the row becomes a tombstone."""
+
+    reason: Literal["moved_out", "deceased", "duplicate", "other"]
+    note: str = Field(default="", max_length=2000)
+
+
+class ConflictResolve(_Payload):
+    """``conflict.resolve`` (staff and district heads); ``entity_id`` is the conflict."""
+
+    keep: Literal["server", "client"]
+
+
+class QuestionnaireReview(_Payload):
+    """``questionnaire.review``; ``entity_id`` is the response. A head marks an answer dealt
+    with, saying what came of it."""
+
+    outcome: Literal["resident_updated", "concern_raised", "no_action"]
+    note: str = Field(default="", max_length=2000)
+
+
+class QuestionnaireResponse(_Payload):
+    """``questionnaire.response``: written by the server's public form, never by phones."""
+
+    questionnaire_id: uuid.UUID
+    estate_id: uuid.UUID | None = None
+    household_id: uuid.UUID | None = None
+    answers: dict[str, AnswerValue]
+
+
+MUTATION_PAYLOADS: dict[str, type[BaseModel]] = {
+    "visit.record": VisitRecord,
+    "concern.create": ConcernCreate,
+    "concern.transition": ConcernTransition,
+    "concern.comment": ConcernComment,
+    "household.update": HouseholdUpdate,
+    "resident.create": ResidentCreate,
+    "resident.update": ResidentUpdate,
+    "resident.remove": ResidentRemove,
+    "conflict.resolve": ConflictResolve,
+    "questionnaire.review": QuestionnaireReview,
+    "questionnaire.response": QuestionnaireResponse,
+}
+
+#: Mutation types a phone may push (``questionnaire.response`` comes only from the public form).
+PHONE_MUTATION_TYPES: frozenset[str] = frozenset(MUTATION_PAYLOADS) - {"questionnaire.response"}
