@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from server.domain.pull import MAX_PULL_BYTES
+
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
@@ -15,3 +17,5 @@ class Settings:
     #: ... and this many per client address (all usernames together)
     login_failures_per_client: int = 20
     login_window: dt.timedelta = dt.timedelta(minutes=5)
+    #: byte budget of one pull page (a single larger change still goes, alone)
+    pull_max_bytes: int = MAX_PULL_BYTES

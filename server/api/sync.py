@@ -11,13 +11,13 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import EngineDep, UserDep
 from server.domain.cursor import MalformedCursor, StaleCursor
-from server.domain.pull import pull_page
+from server.domain.pull import MAX_PULL_BYTES, pull_page
 from server.domain.push import apply_push
 from services.protocol import (
     DEFAULT_PULL_LIMIT,
@@ -113,17 +113,25 @@ async def push(
         401: {"model": ErrorBody},
         410: {"model": ErrorBody, "description": "cursor too old or scope changed: start again"},
     },
+    description=(
+        f"The changes after `cursor` in the caller's scope: at most `limit` changes and about "
+        f"{MAX_PULL_BYTES} bytes (a page that reaches either ends with `has_more`; a single "
+        "change larger than the byte budget comes alone)."
+    ),
 )
 def pull(
+    request: Request,
     user: UserDep,
     engine: EngineDep,
     cursor: Annotated[str | None, Query(description="opaque; absent = from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> JSONResponse:
+) -> Response:
     try:
-        page = pull_page(engine, user, cursor, limit)
+        page = pull_page(
+            engine, user, cursor, limit, max_bytes=request.app.state.settings.pull_max_bytes
+        )
     except MalformedCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None
     except StaleCursor as exc:
         raise HTTPException(status.HTTP_410_GONE, detail=str(exc)) from None
-    return JSONResponse(page)
+    return Response(page.body, media_type="application/json")

@@ -5,14 +5,25 @@ one WAL snapshot on SQLite). Because change sequence numbers become visible in o
 ``server.db.changelog``), "seq > cursor ORDER BY seq" never skips a row that commits late.
 When the page is the last one, the cursor moves to the counter value in the same snapshot,
 so the next pull does not rescan rows outside the scope.
+
+A page is bounded twice: at most ``limit`` changes and about ``MAX_PULL_BYTES`` bytes of
+encoded changes. The page that reaches the byte budget ends early with ``has_more``; a single
+change larger than the budget still goes, alone, so paging always moves forward.
+
+Each change is encoded on its own (strict JSON, valid UTF-8). One that cannot be (a stored
+NaN, a lone surrogate, unreadable JSON) is left out of the page and logged with its entity and
+id, never its content: one bad row must not stop anybody's downloads. Migration 0002 repairs
+such rows written by older versions; nothing new can write them.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Text, cast, select
 
 from server.db.changelog import current_seq, history_floor
 from server.db.engine import read_tx
@@ -21,11 +32,38 @@ from server.domain.cursor import StaleCursor, decode_cursor, encode_cursor
 from server.domain.principal import Principal
 from server.domain.scope import mask_for, pull_filter, scope_fingerprint
 
+log = logging.getLogger("xianglin.pull")
+
+#: Byte budget of one pull page's encoded changes (the envelope adds a few hundred bytes).
+MAX_PULL_BYTES = 2 * 1024 * 1024
+
+_FETCH_BATCH = 200
+
+
+@dataclass(frozen=True)
+class PullPage:
+    """An encoded page: ``body`` is the JSON document ``{"changes", "cursor", "has_more"}``."""
+
+    body: bytes
+    count: int
+    cursor: str
+    has_more: bool
+    skipped: int
+
+
+class UnservableRow(ValueError):
+    """A stored change that cannot be sent as strict JSON."""
+
 
 def pull_page(
-    engine: Engine, principal: Principal, cursor: str | None, limit: int
-) -> dict[str, Any]:
-    """``{"changes": [...], "cursor": str, "has_more": bool}``.
+    engine: Engine,
+    principal: Principal,
+    cursor: str | None,
+    limit: int,
+    *,
+    max_bytes: int = MAX_PULL_BYTES,
+) -> PullPage:
+    """The next page after ``cursor``: at most ``limit`` changes and about ``max_bytes``.
 
     Raises MalformedCursor (400) or StaleCursor (410).
     """
@@ -35,41 +73,95 @@ def pull_page(
         after, taken_under = decode_cursor(cursor)
         if taken_under != fingerprint:
             raise StaleCursor("your scope changed; start again from no cursor")
+    pieces: list[bytes] = []
+    size = skipped = 0
+    last = after
+    has_more = False
     with read_tx(engine) as conn:
         top = current_seq(conn)
         if cursor and (after < history_floor(conn) or after > top):
             raise StaleCursor("cursor is older than the retained history; start again")
-        rows = conn.execute(
+        result = conn.execute(
             select(
                 changes.c.seq,
                 changes.c.entity,
                 changes.c.entity_id,
                 changes.c.op,
                 changes.c.version,
-                changes.c.data,
+                # the raw text, parsed per row below, so one unreadable value fails only its row
+                cast(changes.c.data, Text).label("data"),
             )
             .where(changes.c.seq > after, pull_filter(conn, principal))
             .order_by(changes.c.seq)
             .limit(limit + 1)
-        ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    out = [
-        {
-            "entity": r.entity,
-            "id": r.entity_id,
-            "op": r.op,
-            "version": r.version,
-            "data": mask_for(principal, r.entity, _as_dict(r.data)) if r.op == "upsert" else None,
-        }
-        for r in rows
-    ]
-    last = rows[-1].seq if rows else after
+            .execution_options(yield_per=_FETCH_BATCH)
+        )
+        try:
+            for row in result:
+                if len(pieces) + skipped == limit:
+                    has_more = True
+                    break
+                try:
+                    piece = encode_change(principal, row)
+                except UnservableRow as exc:
+                    log.warning(
+                        "pull skipped a stored change it cannot encode",
+                        extra={"entity": row.entity, "entity_id": row.entity_id, "why": str(exc)},
+                    )
+                    skipped += 1
+                    last = row.seq
+                    continue
+                if pieces and size + len(piece) > max_bytes:
+                    has_more = True
+                    break
+                pieces.append(piece)
+                size += len(piece) + 1
+                last = row.seq
+        finally:
+            result.close()
     next_seq = last if has_more else max(last, top)
-    return {"changes": out, "cursor": encode_cursor(next_seq, fingerprint), "has_more": has_more}
+    next_cursor = encode_cursor(next_seq, fingerprint)
+    envelope = json.dumps({"cursor": next_cursor, "has_more": has_more})
+    body = b'{"changes":[' + b",".join(pieces) + b"]," + envelope[1:].encode()
+    return PullPage(body, len(pieces), next_cursor, has_more, skipped)
 
 
-def _as_dict(data: Any) -> dict | None:
-    if isinstance(data, str):  # some drivers hand JSON back as text
-        return json.loads(data)
+def encode_change(principal: Principal, row: Any) -> bytes:
+    """One change as strict JSON in UTF-8, masked for the principal's role.
+
+    Raises UnservableRow, naming what is wrong but never the value.
+    """
+    data = None
+    if row.op == "upsert":
+        data = mask_for(principal, row.entity, _parse(row.data))
+    change = {
+        "entity": row.entity,
+        "id": row.entity_id,
+        "op": row.op,
+        "version": row.version,
+        "data": data,
+    }
+    try:
+        text = json.dumps(change, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        raise UnservableRow("a number that is not finite") from None
+    except RecursionError:
+        raise UnservableRow("nested too deeply") from None
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnservableRow("a lone surrogate in a string") from None
+
+
+def _parse(text: str | None) -> dict | None:
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise UnservableRow("nested too deeply") from None
+    except ValueError:
+        raise UnservableRow("stored data is not JSON") from None
+    if data is not None and not isinstance(data, dict):
+        raise UnservableRow("stored data is not an object")
     return data
