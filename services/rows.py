@@ -38,7 +38,10 @@ def _columns(table: str, d: dict[str, Any]) -> tuple:
         flags = d.get("flags") or []
         py, ini = pinyin_keys(d.get("name") or "")
         return (
-            d.get("household_id"),
+            # a resident removed on this phone (moved out, deceased; not yet acknowledged)
+            # leaves its household at once: without the column, members, counts, filters and
+            # search all skip it, while its data stays to restore if the server refuses
+            None if d.get("removed") else d.get("household_id"),
             d.get("name"),
             d.get("birth_year"),
             phone_tail(d.get("phone_masked")),

@@ -11,6 +11,7 @@ Every pulled entity has its own table keyed by id with the same bookkeeping colu
 plus a few columns extracted from ``data`` for the queries the app runs (see ``COLUMNS``).
 The outbox holds mutations in order; ``pending_rows`` says which local rows each mutation
 touched, so a row reads back ``pending`` until all its mutations are acknowledged.
+``drafts`` keeps forms the user left unsaved; it never syncs.
 """
 
 from __future__ import annotations
@@ -101,8 +102,18 @@ def _v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_pending_rows_row ON pending_rows(entity, row_id)")
 
 
+def _v2(conn: sqlite3.Connection) -> None:
+    # Unsaved forms (a visit or a concern being typed), one per kind and target: the phone's
+    # own, never uploaded, so leaving a form half-filled loses nothing.
+    conn.execute(
+        "CREATE TABLE drafts (kind TEXT NOT NULL, target_id TEXT NOT NULL, data TEXT NOT NULL,"
+        " household_id TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (kind, target_id))"
+    )
+    conn.execute("CREATE INDEX ix_drafts_household ON drafts(household_id)")
+
+
 #: MIGRATIONS[i] brings user_version i to i + 1. Append only; never edit a released step.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

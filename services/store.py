@@ -215,7 +215,7 @@ class Store:
 
     def household(self, household_id: str) -> dict | None:
         """One household's data + estate_name, address, last_visit_at, open_concerns,
-        pending, version; None if unknown."""
+        pending, version, draft (an unsaved form about it waits); None if unknown."""
         with self._lock:
             row = self.conn.execute(
                 "SELECT data, version FROM households WHERE id = ?", (household_id,)
@@ -227,7 +227,8 @@ class Store:
                 " (SELECT MAX(visited_at) FROM visits v WHERE v.household_id = h.id),"
                 " (SELECT COUNT(*) FROM concerns c WHERE c.household_id = h.id"
                 "  AND c.status IN ('open', 'in_review')),"
-                f" {queries.pending_sql('household', 'h.id')}"
+                f" {queries.pending_sql('household', 'h.id')},"
+                " EXISTS (SELECT 1 FROM drafts d WHERE d.household_id = h.id)"
                 " FROM households h LEFT JOIN estates e ON e.id = h.estate_id WHERE h.id = ?",
                 (household_id,),
             ).fetchone()
@@ -239,6 +240,7 @@ class Store:
             last_visit_at=summary[2],
             open_concerns=summary[3],
             pending=bool(summary[4]),
+            draft=bool(summary[5]),
         )
         return d
 
@@ -274,6 +276,12 @@ class Store:
                 "WHERE t.household_id = ? ORDER BY t.visited_at DESC",
                 (household_id,),
             )
+
+    def visit(self, visit_id: str) -> dict | None:
+        """One visit (data + pending, version), or None."""
+        with self._lock:
+            rows = queries.rows_with_pending(self.conn, "visit", "WHERE t.id = ?", (visit_id,))
+        return rows[0] if rows else None
 
     def concerns(
         self,
@@ -367,6 +375,7 @@ class Store:
                     " r.name_py, r.name_ini, r.phone_tail"
                     " FROM residents r LEFT JOIN households h ON h.id = r.household_id"
                     " LEFT JOIN estates e ON e.id = h.estate_id"
+                    " WHERE r.household_id IS NOT NULL"
                 ).fetchall()
                 self._index = ResidentIndex(
                     [
@@ -439,13 +448,19 @@ class Store:
             for r, score in hits
         ]
 
-    def checklist(self) -> dict | None:
+    def checklist(self, version: int | None = None) -> dict | None:
         """The active checklist (latest version): {id, version, title, questions}, or None
-        before the first pull."""
+        before the first pull. With ``version``: that version (a past visit's questions),
+        or None if this phone never pulled it."""
         with self._lock:
-            row = self.conn.execute(
-                "SELECT data FROM checklists ORDER BY active DESC, version_no DESC LIMIT 1"
-            ).fetchone()
+            if version is None:
+                row = self.conn.execute(
+                    "SELECT data FROM checklists ORDER BY active DESC, version_no DESC LIMIT 1"
+                ).fetchone()
+            else:
+                row = self.conn.execute(
+                    "SELECT data FROM checklists WHERE version_no = ? LIMIT 1", (int(version),)
+                ).fetchone()
         return json.loads(row[0]) if row else None
 
     def questionnaires(self) -> list[dict]:
@@ -520,7 +535,8 @@ class Store:
         """Record a home visit (``visit.record``); returns the new visit id. ``visited_at``
         defaults to now; ``checklist_version`` (ADDED, optional) to the active checklist's.
         ``concerns`` (ADDED, optional): dicts of ``raise_concern``'s keyword arguments, raised
-        with ``visit_id`` = this visit IN THE SAME transaction (all saved, or none)."""
+        with ``visit_id`` = this visit IN THE SAME transaction (all saved, or none). The
+        household's visit draft, if any, goes in that transaction too."""
         user = self._signed_in()
         visit_id = new_id()
         try:
@@ -555,6 +571,10 @@ class Store:
                 **payload,
             }
             overlay(conn, "visit", visit_id, local, mid)
+            # the visit is saved: its half-typed form is no longer a draft
+            conn.execute(
+                "DELETE FROM drafts WHERE kind = 'visit' AND target_id = ?", (str(household_id),)
+            )
             for c in concerns:
                 extra = set(c) - {"kind", "category", "description", "resident_id"}
                 if extra:
@@ -765,6 +785,70 @@ class Store:
         if unknown:
             raise ValueError(f"unknown resident flags {unknown}")
         return self.update_resident(resident_id, flags=flags)
+
+    def remove_resident(self, resident_id: str, reason: str, note: str = "") -> str:
+        """Take a resident off the register (``resident.remove``: ``reason`` moved_out,
+        deceased, duplicate or other). The row leaves its household's members, counts and
+        search at once; the server's tombstone deletes it after the upload, and discarding a
+        refused removal brings it back. Returns the resident id."""
+        self._signed_in()
+        with self._tx() as conn:
+            row = self._require(conn, "resident", resident_id)
+            mid = self._mutate(
+                conn, "resident.remove", str(resident_id), {"reason": reason, "note": note}
+            )
+            overlay(conn, "resident", str(resident_id), dict(row["data"], removed=reason), mid)
+        self._touched({"residents"})
+        return str(resident_id)
+
+    def reveal_phone(self, resident_id: str) -> str | None:
+        """A resident's whole phone number, to call them, recorded for the office's audit:
+        a ``resident.reveal`` mutation (who and when; the server keeps it) is queued in the
+        same transaction, so no number is shown without its record. None, recording nothing,
+        when this phone holds no whole number for them (a role that gets masked numbers, or
+        a number typed here and not yet synced back)."""
+        self._signed_in()
+        with self._tx() as conn:
+            row = self._require(conn, "resident", resident_id)
+            number = row["data"].get("phone")
+            if not number:
+                return None
+            self._mutate(
+                conn,
+                "resident.reveal",
+                new_id(),
+                {"resident_id": str(resident_id), "field": "phone"},
+            )
+        return str(number)
+
+    # ---- drafts: forms left unsaved (never uploaded) ------------------------------------
+    def save_draft(
+        self, kind: str, target_id: str, data: dict, *, household_id: str | None = None
+    ) -> None:
+        """Keep an unsaved form (``kind`` "visit" or "concern", about ``target_id``), replacing
+        the previous draft of the same kind and target. ``household_id`` lets the household
+        page say a draft waits."""
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO drafts (kind, target_id, data, household_id, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (kind, str(target_id), dumps(dict(data)), household_id, _now_iso()),
+            )
+
+    def draft(self, kind: str, target_id: str) -> dict | None:
+        """The draft saved for (kind, target_id), or None."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT data FROM drafts WHERE kind = ? AND target_id = ?", (kind, str(target_id))
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def discard_draft(self, kind: str, target_id: str) -> None:
+        """Forget the draft of (kind, target_id), if any."""
+        with self._tx() as conn:
+            conn.execute(
+                "DELETE FROM drafts WHERE kind = ? AND target_id = ?", (kind, str(target_id))
+            )
 
     def review_response(self, response_id: str, outcome: str, note: str = "") -> str:
         """Mark a questionnaire answer dealt with (``questionnaire.review``)."""

@@ -251,6 +251,23 @@ conflicts = Table(
     Column("version", Integer, nullable=False, server_default="1"),
 )
 
+# Every whole phone number a phone showed (to call the resident), for the office's audit:
+# who, on which device, when (the phone's clock; recorded_at is the server's), which resident.
+# Never synced to phones. No foreign key on resident_id: the record outlives the resident.
+phone_reveals = Table(
+    "phone_reveals",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("resident_id", ID, nullable=False, index=True),
+    Column("household_id", ID),
+    Column("field", String(16), nullable=False),
+    Column("user_id", ID, ForeignKey("users.id"), nullable=False),
+    Column("device_id", String(128), nullable=False),
+    Column("revealed_at", TS, nullable=False),
+    Column("recorded_at", TS, nullable=False),
+)
+Index("ix_phone_reveals_user_at", phone_reveals.c.user_id, phone_reveals.c.revealed_at)
+
 # The change log: one row per syncable entity, stamped with the sequence of its latest change.
 # estate_id / district_id place the row in scope (both null = community-wide, e.g. checklists).
 changes = Table(

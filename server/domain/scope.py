@@ -22,6 +22,16 @@ from services.protocol import mask_id_number, mask_phone
 
 _FIELD_MASKS = {"phone": mask_phone, "contact_phone": mask_phone, "id_number": mask_id_number}
 
+#: Personal fields a role other than staff still receives whole. A neighbour head calls the
+#: residents of their estates (电话走访 is one of the two visit methods) where a data signal
+#: may be missing, so their residents' phone numbers come whole; the app shows them masked
+#: and records every reveal (``resident.reveal``). ID numbers and everything for district
+#: heads stay masked. Raising this set is a policy change: bump ``MASK_POLICY`` with it.
+WHOLE_FOR_ROLE: dict[str, dict[str, frozenset[str]]] = {"head": {"resident": frozenset({"phone"})}}
+#: Part of the scope fingerprint, so a cursor taken under another masking policy is refused
+#: and the phone pulls again (receiving the rows as the policy now says).
+MASK_POLICY = "m2"
+
 
 def may_write(principal: Principal, estate_id: str | None, district_id: str | None) -> bool:
     """Whether ``principal`` may write a row placed in (estate_id, district_id)."""
@@ -69,7 +79,7 @@ def scope_fingerprint(principal: Principal) -> str:
     elif principal.role == "district_head":
         basis = f"district_head|{principal.district_id}"
     else:
-        basis = "head|" + ",".join(sorted(principal.estate_ids))
+        basis = f"head|{MASK_POLICY}|" + ",".join(sorted(principal.estate_ids))
     return hashlib.sha256(basis.encode()).hexdigest()[:12]
 
 
@@ -77,13 +87,14 @@ def mask_for(
     principal: Principal, entity: str, data: dict[str, Any] | None
 ) -> dict[str, Any] | None:
     """Pull data as the principal may receive it: for roles other than staff, whole phone,
-    ID-card and contact numbers are removed (their ``*_masked`` forms stay), and conflicts
-    over such a field carry masked values."""
+    ID-card and contact numbers are removed (their ``*_masked`` forms stay) except those
+    ``WHOLE_FOR_ROLE`` grants, and conflicts over such a field carry masked values."""
     if data is None or principal.role == "staff":
         return data
     fields = PERSONAL_FIELDS.get(entity)
     if fields:
-        return {k: v for k, v in data.items() if k not in fields}
+        kept = WHOLE_FOR_ROLE.get(principal.role, {}).get(entity, frozenset())
+        return {k: v for k, v in data.items() if k not in fields or k in kept}
     if entity == "conflict" and data.get("field") in _FIELD_MASKS:
         mask = _FIELD_MASKS[data["field"]]
         data = dict(data)

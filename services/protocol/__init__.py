@@ -84,6 +84,7 @@ from services.protocol.payloads import (
     ResidentCreate,
     ResidentFields,
     ResidentRemove,
+    ResidentReveal,
     ResidentUpdate,
     VisitRecord,
 )
@@ -160,6 +161,7 @@ __all__ = [
     "ResidentCreate",
     "ResidentFields",
     "ResidentRemove",
+    "ResidentReveal",
     "ResidentUpdate",
     "VisitRecord",
     # entities

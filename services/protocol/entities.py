@@ -66,7 +66,8 @@ class ResidentData(BaseModel):
     birth_year: int | None = None
     phone_masked: str | None = None
     id_number_masked: str | None = None
-    #: whole numbers only for roles that need them (staff); absent otherwise
+    #: whole numbers only for roles that need them (staff; heads get ``phone`` to call their
+    #: estates' residents); absent otherwise
     phone: str | None = None
     id_number: str | None = None
     relation: str = ""

@@ -37,6 +37,7 @@ MutationType = Literal[
     "resident.create",
     "resident.update",
     "resident.remove",
+    "resident.reveal",
     "conflict.resolve",
     "questionnaire.review",
     "questionnaire.response",

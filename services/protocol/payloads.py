@@ -113,6 +113,16 @@ class ResidentRemove(_Payload):
     note: str = Field(default="", max_length=2000)
 
 
+class ResidentReveal(_Payload):
+    """``resident.reveal``: the phone showed a resident's whole number (to call them);
+    ``entity_id`` is the reveal's own id. The server keeps it for the office's audit (who:
+    the pushing user and device; when: the mutation's ``created_at``). It changes no record
+    and is never refused for scope: it reports something that already happened."""
+
+    resident_id: uuid.UUID
+    field: Literal["phone"] = "phone"
+
+
 class ConflictResolve(_Payload):
     """``conflict.resolve`` (staff and district heads); ``entity_id`` is the conflict."""
 
@@ -145,6 +155,7 @@ MUTATION_PAYLOADS: dict[str, type[BaseModel]] = {
     "resident.create": ResidentCreate,
     "resident.update": ResidentUpdate,
     "resident.remove": ResidentRemove,
+    "resident.reveal": ResidentReveal,
     "conflict.resolve": ConflictResolve,
     "questionnaire.review": QuestionnaireReview,
     "questionnaire.response": QuestionnaireResponse,

@@ -14,7 +14,7 @@ from tests.services.phones import PASSWORD, open_phone, record_offline
 from tests.services.serverproc import ServerProcess
 
 
-async def test_head_pulls_only_its_scope_with_masked_phones(server, tmp_path):
+async def test_head_pulls_only_its_scope_with_masked_id_numbers(server, tmp_path):
     store, engine = await open_phone(server.url, "head01", tmp_path / "h1.db")
     try:
         status = await engine.sync_now()
@@ -29,7 +29,7 @@ async def test_head_pulls_only_its_scope_with_masked_phones(server, tmp_path):
         assert store.count_households() == n > 0
         h = store.households(limit=1)[0]
         member = store.members(h["id"])[0]
-        assert "phone" not in member or member["phone"] is None
+        assert "id_number" not in member or member["id_number"] is None
         assert store.checklist()["questions"]
         hit = store.search_residents(member["name"])[0]
         assert hit["name"] == member["name"]

@@ -14,6 +14,7 @@ from server.domain.mutations.records import (
     update_household,
     update_resident,
 )
+from server.domain.mutations.reveals import record_reveal
 from server.domain.mutations.visits import record_visit
 from server.domain.responses import review_response
 
@@ -26,6 +27,7 @@ HANDLERS: dict[str, Callable] = {
     "resident.create": create_resident,
     "resident.update": update_resident,
     "resident.remove": remove_resident,
+    "resident.reveal": record_reveal,
     "conflict.resolve": resolve_conflict,
     "questionnaire.review": review_response,
 }
