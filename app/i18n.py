@@ -229,6 +229,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "visit.answer_no": {"zh": "否", "en": "No"},
     "visit.raise_from_answer": {"zh": "据此提诉求", "en": "Raise a concern"},
     "visit.number_invalid": {"zh": "请输入数字", "en": "Enter a number"},
+    "visit.number_between": {
+        "zh": "请输入 {min} 到 {max} 之间的数",
+        "en": "Enter a number from {min} to {max}",
+    },
+    "visit.number_at_least": {"zh": "请输入不小于 {min} 的数", "en": "Enter {min} or more"},
+    "visit.number_at_most": {"zh": "请输入不大于 {max} 的数", "en": "Enter {max} or less"},
     # --- concerns ----------------------------------------------------------------------------
     "concern.title": {"zh": "诉求", "en": "Concerns"},
     "concern.raise": {"zh": "提诉求", "en": "Raise a concern"},
@@ -356,6 +362,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "sync.err.cancelled": {"zh": "同步已取消", "en": "sync cancelled"},
     "sync.err.other": {"zh": "未知原因", "en": "unknown reason"},
+    "sync.err.internal": {
+        "zh": "手机上出了点问题，稍后会自动重试",
+        "en": "something went wrong on this phone; it will try again shortly",
+    },
+    "sync.resend_invalid": {
+        "zh": "这条记录仍无法上传（格式不对、太长或含无效数字）。请修改，或放弃后重新录入。",
+        "en": "This entry still cannot be sent (not valid, too long or an invalid number). "
+        "Edit it, or discard it and enter it again.",
+    },
     "sync.edit_title": {"zh": "修改后重发", "en": "Edit and resend"},
     "sync.edit_invalid": {"zh": "“{field}”格式不正确。", "en": "“{field}” is not valid."},
     "mutation.visit.record": {"zh": "走访记录", "en": "Visit"},
@@ -411,6 +426,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reject.entity_exists": {
         "zh": "记录已存在且内容不同",
         "en": "A different record with this id exists",
+    },
+    "reject.unsendable": {
+        "zh": "含有无法上传的内容（如无效数字），未发往服务器",
+        "en": "Holds something that cannot be uploaded (such as an invalid number); not sent",
     },
     "reject.other": {"zh": "服务器拒绝了这条记录", "en": "The server refused this entry"},
     "field.notes": {"zh": "备注", "en": "Notes"},

@@ -5,6 +5,7 @@ server (``services.protocol.Question`` shape), the language, and callbacks; no d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +15,35 @@ import flet as ft
 
 @dataclass(frozen=True)
 class QuestionLabels:
-    """Translated words the control needs."""
+    """Translated words the control needs. ``number_out_of_range(min, max)`` words a number
+    outside a question's bounds (either bound may be None: no bound on that side)."""
 
     yes: str
     no: str
     raise_concern: str
     number_invalid: str
+    number_out_of_range: Callable[[str | None, str | None], str]
+
+
+def parse_number(raw: str) -> int | float | None:
+    """A typed number as an ``int`` when whole, else a ``float``; None when it is not a finite
+    number ("abc", "nan", "inf", and "1e999", which is too large to be finite)."""
+    try:
+        return int(raw)
+    except ValueError:
+        pass
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(bound: Any) -> str | None:
+    """A bound as a person would write it: 30, not 30.0."""
+    if not isinstance(bound, int | float) or isinstance(bound, bool):
+        return None
+    return f"{bound:g}" if isinstance(bound, float) else str(bound)
 
 
 def _pick(text: Any, lang: str) -> str:
@@ -185,20 +209,24 @@ class ChecklistQuestion:
         raw = (e.control.value or "").strip()
         if not raw:
             self.input.error = None
+            self.error = None
             self._set(None)
             return
-        try:
-            number: int | float = int(raw)
-        except ValueError:
-            try:
-                number = float(raw)
-            except ValueError:
-                self.input.error = self.labels.number_invalid
-                self.error = self.labels.number_invalid
-                return
-        self.input.error = None
-        self.error = None
-        self._set(number)
+        number = parse_number(raw)
+        self.error = self.number_error(number)
+        self.input.error = self.error
+        if self.error is None:
+            self._set(number)
+
+    def number_error(self, number: int | float | None) -> str | None:
+        """Why ``number`` cannot be this question's answer (not a finite number, or outside
+        the question's ``min``/``max``), or None if it can."""
+        if number is None:
+            return self.labels.number_invalid
+        lo, hi = self.question.get("min"), self.question.get("max")
+        if (_shown(lo) is not None and number < lo) or (_shown(hi) is not None and number > hi):
+            return self.labels.number_out_of_range(_shown(lo), _shown(hi))
+        return None
 
     def _text_changed(self, e) -> None:
         text = e.control.value or ""

@@ -32,7 +32,8 @@ def make_client(
 
 class SyncError(Exception):
     """A failed exchange. ``kind``: network | timeout | server | auth | gone | bad_request |
-    too_large | protocol | cancelled. ``transient`` ones are retried later."""
+    too_large | protocol | cancelled | internal (an unexpected error on the phone). ``transient``
+    ones are retried later."""
 
     TRANSIENT = frozenset({"network", "timeout", "server"})
 
@@ -58,6 +59,7 @@ MESSAGES = {
     "too_large": "the upload was too large",
     "protocol": "unexpected answer from the server",
     "cancelled": "sync cancelled",
+    "internal": "the sync stopped on an unexpected error; it will try again",
 }
 
 

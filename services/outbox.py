@@ -16,10 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES
 from services.rows import dumps, settle
+from services.sendable import MAX_MUTATION_BYTES, Unsendable, encode_json
+
+#: room left in a mutation for its id, type, entity id and timestamp around the payload
+_PAYLOAD_BYTES = MAX_MUTATION_BYTES - 512
 
 
 def validate_payload(mutation_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload as it goes on the wire, checked against the protocol model.
+    """The payload as it goes on the wire, checked against the protocol model and sendable
+    (finite numbers, valid Unicode, small enough for a push).
 
     Raises ValueError naming the offending fields (nothing is written then)."""
     if mutation_type not in PHONE_MUTATION_TYPES:
@@ -33,7 +38,26 @@ def validate_payload(mutation_type: str, payload: dict[str, Any]) -> dict[str, A
             for err in exc.errors()
         )
         raise ValueError(f"invalid {mutation_type}: {problems}") from None
-    return parsed.model_dump(mode="json", exclude_unset=True)
+    wire = parsed.model_dump(mode="json", exclude_unset=True)
+    try:
+        # the input too: pydantic turns a lone surrogate in a key into U+FFFD, silently
+        encode_json(payload, default=str)
+        size = len(encode_json(wire))
+    except Unsendable as exc:
+        raise ValueError(f"invalid {mutation_type}: {exc.reason}") from None
+    if size > _PAYLOAD_BYTES:
+        raise ValueError(f"invalid {mutation_type}: larger than {_PAYLOAD_BYTES} bytes")
+    return wire
+
+
+def _payload(raw: str) -> dict[str, Any] | None:
+    """A stored payload; None if it is not a JSON object (an older version may have written
+    anything: the engine then sets it aside as unsendable instead of failing every sync)."""
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def enqueue(
@@ -57,7 +81,7 @@ def batch(conn: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
         (limit,),
     ).fetchall()
     return [
-        {"id": i, "type": t, "entity_id": e, "payload": json.loads(p), "created_at": c}
+        {"id": i, "type": t, "entity_id": e, "payload": _payload(p), "created_at": c}
         for i, t, e, p, c in rows
     ]
 
@@ -79,7 +103,7 @@ def rejected(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             "id": i,
             "type": t,
             "entity_id": e,
-            "payload": json.loads(p),
+            "payload": _payload(p) or {},
             "code": code,
             "message": msg,
             "created_at": c,

@@ -1,13 +1,17 @@
 """The background sync engine: push the outbox, then pull the scope (../shared/SYNC-PROTOCOL.md).
 
 - Push before pull, the outbox in order, in batches. Per mutation: applied / duplicate ->
-  done; rejected -> kept with the server's code and message, never blocking the rest.
+  done; rejected -> kept with the server's code and message, never blocking the rest. A
+  mutation no server could receive (not JSON-safe or too large; an older version could write
+  one) is rejected on the phone with ``unsendable`` before the push, and the rest go on.
   Network error, timeout or 5xx -> the same batch is sent again later (exponential backoff
   with jitter); the server's idempotency makes a resend after a lost answer harmless.
   401 -> stop, ``needs_login``, outbox kept.
 - Pull pages after the stored cursor, each page and its cursor in one store transaction;
   410 (or a cursor the server calls malformed) -> ``store.reset_scope()`` and again from no
   cursor, outbox untouched.
+- The background loop outlives any failure: an unexpected error is logged by type and
+  frames (never its text), shown as ``error_kind="internal"`` and retried with backoff.
 - Triggers: ``request_sync()`` (after a local write, on app resume), connectivity back (a
   ``GET /health`` probe while offline), every ``period`` seconds. One sync at a time; a
   trigger during a sync schedules exactly one follow-up. ``cancel()`` stops the running sync
@@ -28,13 +32,13 @@ import datetime as dt
 import json
 import logging
 import random
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
+from services.failures import log_failure
 from services.http import (
     MESSAGES,
     SyncError,
@@ -42,7 +46,8 @@ from services.http import (
     error_for_status,
     make_client,
 )
-from services.protocol import DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS, PushResponse
+from services.protocol import DEFAULT_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS, PushResponse
+from services.sendable import UNSENDABLE, Unsendable, encode_mutation, push_body
 from services.store import Store
 
 log = logging.getLogger(__name__)
@@ -143,14 +148,7 @@ class SyncEngine:
                 callback(new)
             except Exception as exc:  # a broken listener must not stop syncing
                 # type and frames only: the message may hold what the UI was showing
-                log.error(
-                    "sync status subscriber failed: %s at %s",
-                    type(exc).__name__,
-                    " < ".join(
-                        f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}"
-                        for f in reversed(traceback.extract_tb(exc.__traceback__)[-5:])
-                    ),
-                )
+                log_failure(log, "sync status subscriber", exc)
 
     def _refresh_counts(self, **changes: Any) -> None:
         counts = self.store.outbox_counts()
@@ -263,10 +261,13 @@ class SyncEngine:
                 triggered = True
             except TimeoutError:
                 triggered = False
-            if not triggered and not self._status.online:
-                if not await self.probe():
-                    continue
-            await self.sync_now()
+            try:
+                if not triggered and not self._status.online:
+                    if not await self.probe():
+                        continue
+                await self.sync_now()
+            except Exception as exc:  # the loop must outlive anything: it is the only uploader
+                self._failed(exc)
 
     async def probe(self) -> bool:
         """``GET /health``: True (and online) if the server answers."""
@@ -330,9 +331,17 @@ class SyncEngine:
                 self._inner = None
             return self._status
 
+    def _failed(self, exc: Exception) -> None:
+        """An unexpected error ended a sync: log it without its text, show it, back off."""
+        log_failure(log, "sync", exc)
+        self._failures += 1
+        self._update(
+            syncing=False, phase=None, last_error=MESSAGES["internal"], error_kind="internal"
+        )
+
     async def _sync_once(self) -> None:
-        self._refresh_counts(syncing=True, progress_done=0, progress_total=0)
         try:
+            self._refresh_counts(syncing=True, progress_done=0, progress_total=0)
             await self._push_all()
             await self._pull_all()
         except SyncError as err:
@@ -348,6 +357,11 @@ class SyncEngine:
                 error_kind=err.kind,
             )
             return
+        except Exception as exc:  # a bug or a broken store: report it, keep the engine alive
+            self._failed(exc)
+            with contextlib.suppress(Exception):
+                self._refresh_counts()
+            return
         self._failures = 0
         self._refresh_counts(
             syncing=False,
@@ -362,9 +376,13 @@ class SyncEngine:
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._token}"}
 
-    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    async def _send(
+        self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         try:
-            resp = await self._client.request(method, url, headers=self._headers(), **kwargs)
+            resp = await self._client.request(
+                method, url, headers={**self._headers(), **(headers or {})}, **kwargs
+            )
         except httpx.TransportError as exc:
             raise error_for_exception(exc) from None
         if resp.status_code != 200:
@@ -385,12 +403,21 @@ class SyncEngine:
         size = self.batch_size
         self._update(phase="push", progress_done=0, progress_total=total)
         while True:
-            batch = self.store.outbox_batch(size)
+            batch, body, unsendable = self._next_push(size)
+            if unsendable:
+                self.store.mark_results(unsendable)
+                done += len(unsendable)
+                self._refresh_counts(progress_done=done)
             if not batch:
+                if unsendable:
+                    continue
                 return
             try:
                 resp = await self._send(
-                    "POST", "/sync/push", json={"device_id": self.device_id, "mutations": batch}
+                    "POST",
+                    "/sync/push",
+                    content=body,
+                    headers={"Content-Type": "application/json"},
                 )
             except SyncError as err:
                 if err.kind == "too_large" and size > 1:
@@ -427,6 +454,27 @@ class SyncEngine:
                 pending=counts["pending"],
                 rejected=counts["rejected"],
             )
+
+    def _next_push(self, size: int) -> tuple[list[dict], bytes, list[dict]]:
+        """The next batch of at most ``size`` pending mutations that fits one push body, that
+        body, and the results that set aside the unsendable ones met on the way."""
+        batch: list[dict] = []
+        encoded: list[bytes] = []
+        unsendable: list[dict] = []
+        room = MAX_PUSH_BYTES - len(push_body(self.device_id, []))
+        for mutation in self.store.outbox_batch(size):
+            try:
+                one = encode_mutation(mutation)
+            except Unsendable as exc:
+                error = {"code": UNSENDABLE, "message": exc.reason}
+                unsendable.append({"id": mutation["id"], "status": "rejected", "error": error})
+                continue
+            if batch and len(one) + 1 > room:
+                break  # the rest waits for the next push
+            room -= len(one) + 1
+            batch.append(mutation)
+            encoded.append(one)
+        return batch, push_body(self.device_id, encoded), unsendable
 
     # ---- pull ---------------------------------------------------------------------------
     async def _fetch_page(self, cursor: str | None) -> dict[str, Any]:

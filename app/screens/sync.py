@@ -14,6 +14,7 @@ from app import fmt
 from app.chrome import screen, section_title
 from app.screens.conflicts import open_count
 from components.empty_state import empty_state
+from services.failures import log_failure
 
 log = logging.getLogger(__name__)
 
@@ -322,23 +323,31 @@ def open_editor(state, item: dict, fill) -> None:
                     return
             else:
                 new_payload[name] = raw
-        state.page.pop_dialog()
         try:
             state.store.resend_rejected(item["id"], new_payload)
-        except Exception:
-            log.exception("resend failed")
+        except ValueError:  # the shared rules refuse it: say so, and let them edit or cancel
+            message.value, message.visible = t("sync.resend_invalid"), True
+            state.page.update()
+            return
+        except Exception as err:
+            state.page.pop_dialog()
+            log_failure(log, "resend", err)
             state.toast(t("error.generic"), error=True)
             return
+        state.page.pop_dialog()
         state.after_write()
         state.toast(t("sync.resent"))
         fill()
         state.page.update()
 
+    message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="edit-message")
     state.page.show_dialog(
         ft.AlertDialog(
             title=ft.Text(t("sync.edit_title")),
             content=ft.Column(
-                list(fields.values()) or [ft.Text(_reason(t, item))], tight=True, width=360
+                [*(list(fields.values()) or [ft.Text(_reason(t, item))]), message],
+                tight=True,
+                width=360,
             ),
             actions=[
                 ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),

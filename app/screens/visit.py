@@ -18,6 +18,7 @@ from app.chrome import screen, section_title
 from app.concern_dialog import open_concern_dialog
 from components.checklist_question import ChecklistQuestion, QuestionLabels
 from components.flag_chips import tag
+from services.failures import log_failure
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +120,19 @@ def build(state, household_id: str) -> ft.View:
         open_concern_dialog(state, prefill=prefill, on_add=add)
 
     # ---- checklist --------------------------------------------------------------------------
+    def out_of_range(lo: str | None, hi: str | None) -> str:
+        if lo is not None and hi is not None:
+            return t("visit.number_between", min=lo, max=hi)
+        if lo is not None:
+            return t("visit.number_at_least", min=lo)
+        return t("visit.number_at_most", max=hi)
+
     labels = QuestionLabels(
         yes=t("visit.answer_yes"),
         no=t("visit.answer_no"),
         raise_concern=t("visit.raise_from_answer"),
         number_invalid=t("visit.number_invalid"),
+        number_out_of_range=out_of_range,
     )
 
     def on_answer(key: str, value: Any) -> None:
@@ -178,12 +187,13 @@ def build(state, household_id: str) -> ft.View:
             state.page.update()
             return
         for q in questions:
-            if q.question.get("required") and q.qkey not in answers:
-                message.value, message.visible = t("visit.required_missing", label=q.label), True
-                state.page.update()
-                return
+            # a refused entry first: its answer is missing because what was typed is wrong
             if q.error:
                 message.value, message.visible = f"{q.label}：{q.error}", True
+                state.page.update()
+                return
+            if q.question.get("required") and q.qkey not in answers:
+                message.value, message.visible = t("visit.required_missing", label=q.label), True
                 state.page.update()
                 return
         days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
@@ -200,7 +210,7 @@ def build(state, household_id: str) -> ft.View:
                 concerns=[{k: c[k] for k in ("kind", "category", "description")} for c in concerns],
             )
         except Exception as err:  # the store refuses bad input with a readable error
-            log.exception("saving a visit failed")
+            log_failure(log, "saving a visit", err)  # its text may quote what was typed
             # the store's words are for developers; the person gets a sentence they can act on
             reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
             message.value, message.visible = t("visit.save_failed", reason=reason), True

@@ -61,6 +61,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
     from app.screens.visit import FOLLOW_UPS
     from services import protocol as P
     from services.http import SyncError
+    from services.sendable import UNSENDABLE
 
     expected = (
         {f"nav.{tab}" for tab in TABS}
@@ -74,7 +75,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
         | {"flag.aged_60"}
         | {f"settings.role.{r}" for r in P.ROLES}
         | {f"mutation.{m}" for m in P.PHONE_MUTATION_TYPES}
-        | {f"reject.{code}" for code in P.REJECT_CODES}
+        | {f"reject.{code}" for code in (*P.REJECT_CODES, UNSENDABLE)}
         | {
             f"review.outcome.{o}"
             for o in get_args(P.QuestionnaireReview.model_fields["outcome"].annotation)
@@ -85,7 +86,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
         | {
             f"sync.err.{kind}"
             for kind in SyncError.TRANSIENT
-            | {"auth", "gone", "bad_request", "too_large", "protocol", "cancelled"}
+            | {"auth", "gone", "bad_request", "too_large", "protocol", "cancelled", "internal"}
         }
         | {f"login.err.{k}" for k in ("bad_credentials", "rate_limited", "network", "server")}
     )
