@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import flet as ft
 
 from app import prefs as P
 from app.pin import MAX_TRIES, verify_pin
+
+log = logging.getLogger(__name__)
 
 
 def build(state) -> ft.View:
@@ -29,7 +33,13 @@ def build(state) -> ft.View:
             state.pin_failures = 0
             field.value = ""
             if state.store is None:
-                await state.open_workspace()
+                try:
+                    await state.open_workspace()
+                except Exception:  # the phone's own store would not open: say so, stay here
+                    log.exception("opening the workspace after unlock failed")
+                    message.value, message.visible = t("error.generic"), True
+                    state.page.update()
+                    return
             state.nav.root("home")
             return
         state.pin_failures += 1

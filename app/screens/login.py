@@ -48,6 +48,8 @@ def build(state, notice: str | None = None) -> ft.View:
         message.visible = True
         busy.visible = False
         submit.disabled = False
+        # the handler already sent the busy state itself, so Flet sends nothing more for it
+        state.page.update()
 
     async def do_login(e=None) -> None:
         from services.auth import LoginError, login
@@ -79,7 +81,12 @@ def build(state, notice: str | None = None) -> ft.View:
             return
         info = dict(info)
         info.setdefault("username", user)
-        await state.sign_in(url, token, info)
+        try:
+            await state.sign_in(url, token, info)
+        except Exception:  # the phone's own store would not open: say so, stay here
+            log.exception("opening the workspace after login failed")
+            show_error(t("error.generic"))
+            return
         password.value = ""
         if await state.has_pin():
             state.nav.root("home")

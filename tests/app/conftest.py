@@ -101,7 +101,20 @@ def texts(control) -> list[str]:
 
 
 async def click(session, control, event="click", data=None):
+    """Send an event as the phone would, then check the handler sent everything it changed:
+    Flet sends nothing more once a handler has called ``update()`` itself, so a change made
+    after that (an error shown after an ``await``) would never reach the screen."""
+    session.page.update()  # the test's own edits (typed values) are on the phone already
     await session.dispatch_event(control._i, event, data)
+    assert_nothing_unsent(session)
+
+
+def assert_nothing_unsent(session) -> None:
+    """Fail if the page holds changes the phone has not been sent."""
+    sent = len(session.connection.messages)
+    session.page.update()
+    unsent = session.connection.messages[sent:]
+    assert not unsent, f"changes never sent to the phone: {str(unsent)[:600]}"
 
 
 # ---- real server, real stores ----------------------------------------------------------------

@@ -83,6 +83,48 @@ async def test_wrong_password_shows_a_readable_error(session, app_server, tmp_pa
     msg = one(view, "login-message")
     assert msg.visible and msg.value == state.t("login.err.bad_credentials")
     assert state.token is None
+    # the person can try again at once (click() also checks all of this reached the phone)
+    assert not one(view, "login-submit").disabled
+
+
+async def test_login_whose_store_cannot_open_says_so(session, app_server, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the phone's data folder is unusable: the store cannot open
+    state = make_state(
+        session.page, prefs=MemoryPrefs(), base_dir=blocked, default_server=app_server.url
+    )
+    await start(state)
+    view = _top(state)
+    one(view, "login-username").value = "head01"
+    one(view, "login-password").value = "demo1234"
+    await click(session, one(view, "login-submit"))
+    try:
+        assert state.nav.current == "login"
+        assert one(view, "login-message").value == state.t("error.generic")
+        assert not one(view, "login-submit").disabled
+    finally:
+        await state.close_workspace()
+
+
+async def test_unlock_whose_store_cannot_open_says_so(session, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    prefs = MemoryPrefs(
+        {
+            P.KEY_TOKEN: "t",
+            P.KEY_USER: '{"id": "u1", "name": "测试", "role": "head"}',
+            P.KEY_PIN: hash_pin("1357"),
+        }
+    )
+    state = make_state(
+        session.page, prefs=prefs, base_dir=blocked, default_server="http://127.0.0.1:9"
+    )
+    await start(state)
+    lock = _top(state)
+    one(lock, "pin-field").value = "1357"
+    await click(session, one(lock, "pin-unlock"))
+    assert state.nav.current == "lock"
+    assert one(lock, "pin-message").value == state.t("error.generic")
 
 
 async def test_unreachable_server_says_so(session, tmp_path):
@@ -100,6 +142,7 @@ async def test_unreachable_server_says_so(session, tmp_path):
     one(view, "login-password").value = "demo1234"
     await click(session, one(view, "login-submit"))
     assert one(view, "login-message").value == state.t("login.err.network")
+    assert not one(view, "login-submit").disabled
 
 
 async def test_too_many_wrong_pins_sign_out(session, tmp_path):
