@@ -11,6 +11,7 @@ from app.chrome import screen
 from app.paging import Pager
 from app.qr_dialog import qr_button
 from app.screens.households import household_row_tile
+from components.coverage_bar import coverage_bar
 from components.empty_state import empty_state
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def build(state, estate_id: str) -> ft.View:
                         )
                     ]
                 ),
-                ft.ProgressBar(value=share, bar_height=6, border_radius=3),
+                coverage_bar(v, n),
                 ft.Text(
                     t(
                         "home.estate_line",

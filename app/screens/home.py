@@ -8,6 +8,7 @@ import logging
 import flet as ft
 
 from app.chrome import screen, section_title
+from components.coverage_bar import coverage_bar
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
 
@@ -180,12 +181,7 @@ def _content(state, data: dict | None) -> list[ft.Control]:
                                 ),
                             ]
                         ),
-                        # the bar's own progressbar role would swallow the card's button
-                        # role for screen readers; the percentage is in the text already
-                        ft.Semantics(
-                            ft.ProgressBar(value=share, bar_height=6, border_radius=3),
-                            exclude_semantics=True,
-                        ),
+                        coverage_bar(v, n),
                         ft.Text(
                             t(
                                 "home.estate_line",

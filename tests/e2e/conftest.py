@@ -95,8 +95,9 @@ def stack(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
+    """One headless Chromium per module; each test opens its own context (fresh storage)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

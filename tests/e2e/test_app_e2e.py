@@ -7,127 +7,37 @@ test-output/screenshots/."""
 from __future__ import annotations
 
 import sqlite3
-import time
 import uuid
 
 import pytest
+
+from tests.e2e.phone import dump_semantics, open_page, phone_store, poll, shot, type_into
 
 # One rerun: typing into Flutter's web text fields from outside now and then loses a
 # keystroke under load (seen about once in ten runs). A real fault fails both runs.
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
 
-def _open(browser, url):
-    page = browser.new_context(viewport={"width": 412, "height": 915}).new_page()
-    page.goto(url)
-    page.wait_for_selector("flutter-view", timeout=30000)
-    # turn on Flutter's semantics tree so widgets become ARIA elements
-    page.locator("flt-semantics-placeholder").first.dispatch_event("click")
-    return page
-
-
-def _focus(page, box):
-    """Tap the field like a finger until the focused editing element sits over it (a tap
-    during a page transition can land before the field is ready)."""
-    # the field's own semantics <input> must be the focused element: a check by position
-    # alone once let the previous field keep the focus, and select-all + backspace emptied it
-    focused = "e => e === document.activeElement"
-    for _ in range(20):
-        bb = box.bounding_box()
-        x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
-        height = page.viewport_size["height"]
-        if not 60 < y < height - 100:  # off screen or under a bar: scroll like a thumb
-            page.mouse.move(206, height / 2)
-            page.mouse.wheel(0, y - height / 2)
-            page.wait_for_timeout(300)
-            continue
-        # the element itself, not the locator: a search box's name (its hint) goes once typed
-        field = box.element_handle(timeout=5000)
-        page.mouse.click(x, y)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            if field.evaluate(focused):
-                return field
-            page.wait_for_timeout(50)
-    raise AssertionError("could not focus the field")
-
-
-def _type(page, name: str, text: str) -> None:
-    """Focus the field, type, and check the text arrived whole (Flutter drops keystrokes
-    that come before its editing element is ready); retype if not."""
-    box = page.get_by_role("textbox", name=name)
-    box.wait_for(timeout=15000)
-    for _ in range(5):
-        field = _focus(page, box)
-        page.wait_for_timeout(200)  # the editing element settles over the next frames
-        page.keyboard.press("Control+A")
-        page.keyboard.press("Backspace")
-        page.keyboard.type(text, delay=30)
-        deadline = time.monotonic() + 2.0
-        while time.monotonic() < deadline:
-            try:
-                if field.evaluate("(e, t) => e === document.activeElement && e.value === t", text):
-                    return
-            except Exception:  # the semantics tree replaced the element: type again
-                break
-            page.wait_for_timeout(50)
-    raise AssertionError(f"could not type into {name!r}")
-
-
-def _shot(page, path) -> None:
-    page.wait_for_timeout(500)  # let the next frame paint before capturing
-    page.screenshot(path=str(path))
-
-
-def _dump_semantics(page, path) -> None:
-    """The accessibility tree as the test sees it (role, name, text), to see why a locator
-    found nothing."""
-    import json
-
-    nodes = page.eval_on_selector_all(
-        "flt-semantics",
-        "els => els.map(e => [e.getAttribute('role'), e.getAttribute('aria-label'),"
-        " e.innerText.slice(0, 80)])",
-    )
-    path.write_text(json.dumps(nodes, ensure_ascii=False, indent=0), encoding="utf-8")
-
-
-def _poll(predicate, timeout: float, what: str):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _phone_store(data_dir):
-    files = list(data_dir.glob("store-*.sqlite"))
-    assert len(files) == 1, files
-    return files[0]
-
-
 def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
     server, app = stack
-    page = _open(browser, app.url)
+    page = open_page(browser, app.url)
     try:
         page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
-        _shot(page, shots / "01-login.png")
-        _type(page, "用户名", "head01")
-        _type(page, "密码", "demo1234")
+        shot(page, shots / "01-login.png")
+        type_into(page, "用户名", "head01")
+        type_into(page, "密码", "demo1234")
         assert page.get_by_role("textbox", name="用户名").input_value() == "head01"
         page.get_by_role("button", name="登录").click()
 
         # first login offers a PIN; set one later
         page.get_by_role("button", name="以后再说").wait_for(timeout=30000)
-        _shot(page, shots / "02-set-pin.png")
+        shot(page, shots / "02-set-pin.png")
         page.get_by_role("button", name="以后再说").click()
         page.get_by_text("我的小区").wait_for(timeout=60000)  # home, after the first pull
-        _shot(page, shots / "03-home.png")
+        shot(page, shots / "03-home.png")
 
         # pick a household from the phone's own copy, and find it by its address
-        store_file = _phone_store(app.data_dir)
+        store_file = phone_store(app.data_dir)
 
         def first_household():
             with sqlite3.connect(store_file) as c:
@@ -138,29 +48,29 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
                     " ON e.id = json_extract(h.data, '$.estate_id') ORDER BY 2, 3, 4 LIMIT 1 OFFSET 3"
                 ).fetchone()
 
-        hid, building, unit, room, estate_name = _poll(first_household, 60, "the first pull")
+        hid, building, unit, room, estate_name = poll(first_household, 60, "the first pull")
         address = f"{building}-{unit}-{room}"
         page.get_by_role("tab", name="住户").click()
         page.get_by_role("textbox", name="姓名、拼音首字母、手机尾号或 3-2-401").wait_for(
             timeout=15000
         )
-        _shot(page, shots / "04-households.png")
-        _type(page, "姓名、拼音首字母、手机尾号或 3-2-401", address)
+        shot(page, shots / "04-households.png")
+        type_into(page, "姓名、拼音首字母、手机尾号或 3-2-401", address)
         page.get_by_text("共 2 户").or_(page.get_by_text("共 1 户")).first.wait_for(timeout=15000)
         tile = page.get_by_role("button", name=f"{address} {estate_name}").first
         tile.wait_for(timeout=15000)
-        _shot(page, shots / "05-search.png")
+        shot(page, shots / "05-search.png")
         tile.click()
 
         # the household page, then record a visit
         page.get_by_role("button", name="记录走访").first.wait_for(timeout=15000)
-        _shot(page, shots / "06-household.png")
+        shot(page, shots / "06-household.png")
         page.get_by_role("button", name="记录走访").first.click()
         page.get_by_role("button", name="保存走访").wait_for(timeout=15000)
-        _shot(page, shots / "07-visit-form.png")
+        shot(page, shots / "07-visit-form.png")
         marker = f"端到端测试 {uuid.uuid4().hex[:8]}"
-        _type(page, "你家有几口人？", "3")  # the checklist's required question
-        _type(page, "备注", marker)
+        type_into(page, "你家有几口人？", "3")  # the checklist's required question
+        type_into(page, "备注", marker)
         # the signal drops (a stairwell): the server goes away before the save
         server.stop()
         page.get_by_role("button", name="保存走访").click()
@@ -168,7 +78,7 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
         # back on the household, the visit is there, pending: saved on the phone, not uploaded
         page.get_by_role("button", name="记录走访").first.wait_for(timeout=15000)
         page.get_by_text("待上传").first.wait_for(timeout=15000)
-        _shot(page, shots / "08-household-visit-pending.png")
+        shot(page, shots / "08-household-visit-pending.png")
         with sqlite3.connect(store_file) as c:
             assert (
                 c.execute("SELECT count(*) FROM outbox WHERE type = 'visit.record'").fetchone()[0]
@@ -184,29 +94,29 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
                     "SELECT id, household_id FROM visits WHERE notes = ?", (marker,)
                 ).fetchone()
 
-        row = _poll(on_server, 60, "the visit on the server")
+        row = poll(on_server, 60, "the visit on the server")
         assert row[1] == hid
 
         def acknowledged():
             with sqlite3.connect(store_file) as c:
                 return c.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
-        _poll(acknowledged, 30, "the phone's outbox to empty")
+        poll(acknowledged, 30, "the phone's outbox to empty")
         # and the household page shows it settled, no longer pending
         page.get_by_text("待上传").first.wait_for(state="detached", timeout=15000)
-        _shot(page, shots / "09-household-visit-synced.png")
+        shot(page, shots / "09-household-visit-synced.png")
 
         # the other main screens, from the list the household was opened from
         page.get_by_role("button", name="返回").first.click()
         page.get_by_role("tab", name="诉求").click()
         page.get_by_role("tab", name="诉求").wait_for(timeout=10000)
-        _shot(page, shots / "10-concerns.png")
+        shot(page, shots / "10-concerns.png")
         page.get_by_role("tab", name="同步").click()
         page.get_by_role("button", name="立即同步").wait_for(timeout=10000)
-        _shot(page, shots / "11-sync.png")
+        shot(page, shots / "11-sync.png")
         page.get_by_role("tab", name="设置").click()
         page.get_by_role("button", name="退出登录").wait_for(timeout=10000)
-        _shot(page, shots / "12-settings.png")
+        shot(page, shots / "12-settings.png")
         _refused_reopen(page, server, store_file, shots)
         _estate_qr_and_an_answer_to_review(page, server, store_file, shots)
 
@@ -214,10 +124,10 @@ def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
         page.get_by_role("tab", name="设置").click()
         page.get_by_role("button", name="English").click()
         page.get_by_role("button", name="Sign out").wait_for(timeout=10000)
-        _shot(page, shots / "19-settings-en.png")
+        shot(page, shots / "19-settings-en.png")
     except Exception:
-        _shot(page, shots / "failure.png")
-        _dump_semantics(page, shots / "failure-semantics.json")
+        shot(page, shots / "failure.png")
+        dump_semantics(page, shots / "failure-semantics.json")
         raise
 
 
@@ -265,10 +175,10 @@ def _refused_reopen(page, server, store_file, shots) -> None:
     page.get_by_role("button", name=labels[status]).first.click()
     tile = page.get_by_role("button", name=description).first  # this concern, not another
     tile.wait_for(timeout=10000)
-    _shot(page, shots / "13-concerns-finished.png")
+    shot(page, shots / "13-concerns-finished.png")
     tile.click()
     page.get_by_text("处理经过").wait_for(timeout=10000)
-    _shot(page, shots / "14-concern-detail.png")
+    shot(page, shots / "14-concern-detail.png")
 
     server.stop()
     _staff_reopens_at_the_desk(server.db_path, concern_id)
@@ -286,9 +196,9 @@ def _refused_reopen(page, server, store_file, shots) -> None:
                 " AND state = 'rejected'"
             ).fetchone()[0]
 
-    _poll(refused, 30, "the server to refuse the reopen")
+    poll(refused, 30, "the server to refuse the reopen")
     page.get_by_text("修改后重发").first.wait_for(timeout=15000)
-    _shot(page, shots / "15-sync-rejected.png")
+    shot(page, shots / "15-sync-rejected.png")
 
 
 def _on_server_resident(server) -> bool:
@@ -326,11 +236,11 @@ def _estate_qr_and_an_answer_to_review(page, server, store_file, shots) -> None:
     page.get_by_role("tab", name="首页").click()
     page.get_by_role("button", name=estate_name).first.click()
     page.get_by_role("button", name="出示问卷二维码").wait_for(timeout=10000)
-    _shot(page, shots / "16-estate.png")
+    shot(page, shots / "16-estate.png")
     page.get_by_role("button", name="出示问卷二维码").click()
     page.get_by_role("button", name="老年人关爱需求").first.click()
     page.get_by_text("关闭").first.wait_for(timeout=10000)
-    _shot(page, shots / "17-qr.png")
+    shot(page, shots / "17-qr.png")
     page.get_by_role("button", name="关闭").click()
     page.get_by_role("button", name="返回").first.click()
 
@@ -353,18 +263,18 @@ def _estate_qr_and_an_answer_to_review(page, server, store_file, shots) -> None:
         with sqlite3.connect(store_file) as c:
             return c.execute("SELECT count(*) FROM questionnaire_responses").fetchone()[0]
 
-    _poll(arrived, 30, "the answer to reach the phone")
+    poll(arrived, 30, "the answer to reach the phone")
     page.get_by_role("tab", name="首页").click()
     page.get_by_role("button", name="份扫码问卷答复待处理").first.click()
     page.get_by_role("button", name="登记为居民").first.wait_for(timeout=10000)
-    _shot(page, shots / "18-review.png")
+    shot(page, shots / "18-review.png")
 
     # one tap: the answer becomes a resident of that household, and leaves the list
     page.get_by_role("button", name="登记为居民").first.click()
     page.get_by_role("button", name="保存").wait_for(timeout=10000)
-    _shot(page, shots / "18b-review-resident.png")
+    shot(page, shots / "18b-review-resident.png")
     page.get_by_role("button", name="保存").click()
     page.get_by_text("没有待处理的问卷答复。").wait_for(timeout=10000)
 
-    _poll(lambda: _on_server_resident(server), 30, "the new resident on the server")
+    poll(lambda: _on_server_resident(server), 30, "the new resident on the server")
     page.get_by_role("button", name="返回").first.click()

@@ -1,0 +1,99 @@
+"""Driving the phone app in Chromium like a person: open it at phone size, tap, type, take
+screenshots, and read Flutter's semantics tree (the accessibility DOM) when a locator fails."""
+
+from __future__ import annotations
+
+import json
+import time
+
+PHONE = {"width": 412, "height": 915}
+
+
+def open_page(browser, url, *, viewport: dict | None = None, **context):
+    """A fresh browser context (no stored login) at phone size, with semantics on."""
+    page = browser.new_context(viewport=viewport or PHONE, **context).new_page()
+    page.goto(url)
+    page.wait_for_selector("flutter-view", timeout=30000)
+    # turn on Flutter's semantics tree so widgets become ARIA elements
+    page.locator("flt-semantics-placeholder").first.dispatch_event("click")
+    return page
+
+
+def focus(page, box):
+    """Tap the field like a finger until the focused editing element sits over it (a tap
+    during a page transition can land before the field is ready)."""
+    # the field's own semantics <input> must be the focused element: a check by position
+    # alone once let the previous field keep the focus, and select-all + backspace emptied it
+    focused = "e => e === document.activeElement"
+    for _ in range(20):
+        bb = box.bounding_box()
+        x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
+        height = page.viewport_size["height"]
+        if not 60 < y < height - 100:  # off screen or under a bar: scroll like a thumb
+            page.mouse.move(206, height / 2)
+            page.mouse.wheel(0, y - height / 2)
+            page.wait_for_timeout(300)
+            continue
+        # the element itself, not the locator: a search box's name (its hint) goes once typed
+        field = box.element_handle(timeout=5000)
+        page.mouse.click(x, y)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            if field.evaluate(focused):
+                return field
+            page.wait_for_timeout(50)
+    raise AssertionError("could not focus the field")
+
+
+def type_into(page, name: str, text: str) -> None:
+    """Focus the field, type, and check the text arrived whole (Flutter drops keystrokes
+    that come before its editing element is ready); retype if not."""
+    box = page.get_by_role("textbox", name=name)
+    box.wait_for(timeout=15000)
+    for _ in range(5):
+        field = focus(page, box)
+        page.wait_for_timeout(200)  # the editing element settles over the next frames
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(text, delay=30)
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            try:
+                if field.evaluate("(e, t) => e === document.activeElement && e.value === t", text):
+                    return
+            except Exception:  # the semantics tree replaced the element: type again
+                break
+            page.wait_for_timeout(50)
+    raise AssertionError(f"could not type into {name!r}")
+
+
+def shot(page, path) -> None:
+    page.wait_for_timeout(500)  # let the next frame paint before capturing
+    page.screenshot(path=str(path))
+
+
+def dump_semantics(page, path) -> None:
+    """The accessibility tree as the test sees it (role, name, text), to see why a locator
+    found nothing."""
+    nodes = page.eval_on_selector_all(
+        "flt-semantics",
+        "els => els.map(e => [e.getAttribute('role'), e.getAttribute('aria-label'),"
+        " e.innerText.slice(0, 80)])",
+    )
+    path.write_text(json.dumps(nodes, ensure_ascii=False, indent=0), encoding="utf-8")
+
+
+def poll(predicate, timeout: float, what: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def phone_store(data_dir):
+    files = list(data_dir.glob("store-*.sqlite"))
+    assert len(files) == 1, files
+    return files[0]
