@@ -1,6 +1,6 @@
 """The FastAPI application: ``create_app(engine)``.
 
-Routers: auth, sync, health under ``/api/v1``, and the public questionnaire form. The OpenAPI
+Routers: auth, sync, health, reports under ``/api/v1``, and the public questionnaire form. The OpenAPI
 schema (``/openapi.json``, ``/docs``) also lists every mutation payload schema and every
 pulled entity's data schema, keyed by type in ``PushRequest`` / ``Change`` descriptions.
 """
@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
-from server.api import auth, health, public_form, sync
+from server.api import auth, health, public_form, reports, sync
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
 from services.protocol import API_PREFIX, ENTITY_DATA, MUTATION_PAYLOADS, PROTOCOL_VERSION
@@ -29,6 +29,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)
+    app.include_router(reports.router, prefix=API_PREFIX)
     app.include_router(public_form.router)
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: _openapi(app)

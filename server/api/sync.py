@@ -101,7 +101,9 @@ async def push(
         ) from None
     if "\x00" in req.device_id:
         raise _unprocessable("device_id: contains a NUL character")
-    results = await run_in_threadpool(apply_push, engine, user, req.device_id, req.mutations)
+    results = await run_in_threadpool(
+        apply_push, engine, user, req.device_id, req.mutations, request.app.state.settings
+    )
     return JSONResponse({"results": results})
 
 

@@ -170,6 +170,7 @@ visits = Table(
     Column("reached_resident_ids", JSON, nullable=False, default=list),
     Column("created_at", TS, nullable=False),
 )
+Index("ix_visits_visited_at", visits.c.visited_at)
 
 concerns = Table(
     "concerns",
@@ -186,7 +187,16 @@ concerns = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
+    # the workflow: who follows it up and by when (a local date, YYYY-MM-DD)
+    Column("assignee_id", ID),  # a staff member or district head
+    Column("due_date", String(10)),
+    Column("resolved_at", TS),  # the latest move to resolved; cleared on reopen
+    Column("referred_to", String(64)),  # the department a referred concern went to
+    Column("merged_into", ID),  # a duplicate closed into this concern
+    Column("callback", String(24)),  # the resident's verdict after resolving
+    Column("callback_at", TS),
 )
+Index("ix_concerns_created_at", concerns.c.created_at)
 
 concern_events = Table(
     "concern_events",
@@ -194,11 +204,45 @@ concern_events = Table(
     Column("id", ID, primary_key=True),
     Column("concern_id", ID, ForeignKey("concerns.id"), nullable=False, index=True),
     Column("user_id", ID, ForeignKey("users.id")),  # null for the public form
-    Column("action", String(16), nullable=False),  # created | comment | transition
+    # created | comment | transition | assign | callback | decision
+    Column("action", String(16), nullable=False),
     Column("from_status", String(16)),
     Column("to_status", String(16)),
     Column("text", Text, nullable=False, server_default=""),
     Column("created_at", TS, nullable=False),
+)
+
+# 诉求分析研判会: a sitting that goes through an agenda of concerns, one decision each.
+review_meetings = Table(
+    "review_meetings",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("title", String(128), nullable=False),
+    # a district head's meeting covers their district; staff meetings may cover all (null)
+    Column("district_id", ID, ForeignKey("districts.id")),
+    Column("held_at", TS, nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),  # open | closed
+    Column("minutes", Text, nullable=False, server_default=""),
+    Column("created_by", ID, ForeignKey("users.id"), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+)
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("meeting_id", ID, ForeignKey("review_meetings.id"), primary_key=True),
+    Column("concern_id", ID, ForeignKey("concerns.id"), primary_key=True, index=True),
+    Column("position", Integer, nullable=False),
+    Column("decision", String(16)),  # resolve | refer | assign | merge; null = not yet
+    Column("department", String(64)),
+    Column("assignee_id", ID),
+    Column("due_date", String(10)),
+    Column("merged_into", ID),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("decided_by", ID),
+    Column("decided_at", TS),
 )
 
 questionnaires = Table(
@@ -231,6 +275,7 @@ questionnaire_responses = Table(
     Column("reviewed_at", TS),
     Column("version", Integer, nullable=False, server_default="1"),
 )
+Index("ix_questionnaire_responses_submitted_at", questionnaire_responses.c.submitted_at)
 
 conflicts = Table(
     "conflicts",

@@ -100,7 +100,7 @@ def visit_data(row: Any, user_name: str) -> dict[str, Any]:
     }
 
 
-def concern_data(row: Any, created_by_name: str) -> dict[str, Any]:
+def concern_data(row: Any, created_by_name: str, assignee_name: str = "") -> dict[str, Any]:
     row = _m(row)
     return {
         "id": row["id"],
@@ -116,6 +116,14 @@ def concern_data(row: Any, created_by_name: str) -> dict[str, Any]:
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "version": row.get("version", 1),
+        "assignee_id": row.get("assignee_id"),
+        "assignee_name": assignee_name if row.get("assignee_id") else "",
+        "due_date": row.get("due_date"),
+        "resolved_at": row.get("resolved_at"),
+        "referred_to": row.get("referred_to"),
+        "merged_into": row.get("merged_into"),
+        "callback": row.get("callback"),
+        "callback_at": row.get("callback_at"),
     }
 
 

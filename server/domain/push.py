@@ -31,6 +31,7 @@ from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
 from server.domain.text_guard import nul_path
 from server.domain.timeutil import iso, now_iso
+from server.settings import Settings
 from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation, VisitRecord
 
 log = logging.getLogger("xianglin.push")
@@ -82,13 +83,18 @@ _sqlite_push_lock = _FifoLock()
 
 
 def apply_push(
-    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
+    engine: Engine,
+    principal: Principal,
+    device_id: str,
+    batch: list[Mutation],
+    settings: Settings | None = None,
 ) -> list[dict]:
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
+    settings = settings or Settings()
     if engine.dialect.name == "sqlite":
         with _sqlite_push_lock:
-            return _apply(engine, principal, device_id, batch)
-    return _apply(engine, principal, device_id, batch)
+            return _apply(engine, principal, device_id, batch, settings)
+    return _apply(engine, principal, device_id, batch, settings)
 
 
 class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
@@ -103,13 +109,17 @@ SINGLE_WRITE = frozenset({"visit.record", "concern.comment"})
 
 
 def _apply(
-    engine: Engine, principal: Principal, device_id: str, batch: list[Mutation]
+    engine: Engine,
+    principal: Principal,
+    device_id: str,
+    batch: list[Mutation],
+    settings: Settings,
 ) -> list[dict]:
     checked = [_validate(m) for m in batch]  # pure: done before any lock is taken
     try:
-        return _apply_once(engine, principal, device_id, batch, checked, safe=False)
+        return _apply_once(engine, principal, device_id, batch, checked, settings, safe=False)
     except _RetrySafely:
-        return _apply_once(engine, principal, device_id, batch, checked, safe=True)
+        return _apply_once(engine, principal, device_id, batch, checked, settings, safe=True)
 
 
 def _validate(m: Mutation) -> tuple[dict | None, object | None]:
@@ -133,6 +143,7 @@ def _apply_once(
     device_id: str,
     batch: list[Mutation],
     checked: list[tuple[dict | None, object | None]],
+    settings: Settings,
     *,
     safe: bool,
 ) -> list[dict]:
@@ -147,7 +158,9 @@ def _apply_once(
                 conn.execute(select(mutations.c.id).where(mutations.c.id.in_(chunk))).scalars()
             )
         push_sink = ChangeSink()
-        ctx = Ctx(conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC))
+        ctx = Ctx(
+            conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC), settings=settings
+        )
         ctx.defer_visits = not safe
         ctx.prefetch_households(
             {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)}

@@ -41,10 +41,12 @@ from server.db.schema import (
 from server.domain import entities as ent
 from server.domain import seed_names as names
 from server.domain.checklist_v1 import CHECKLIST_V1_QUESTIONS, CHECKLIST_V1_TITLE
+from server.domain.due_dates import due_date_for
 from server.domain.idcard import make_id_number
 from server.domain.passwords import hash_password
 from server.domain.questionnaires import seed_builtin_questionnaires
 from server.domain.seed_responses import seed_responses
+from server.settings import Settings
 
 DEMO_PASSWORD = "demo1234"
 #: The demo's "today": visit and concern dates lie before it; never the wall clock.
@@ -57,6 +59,8 @@ FULL_RESIDENTS_MIN = 11_050
 FULL_VISITS = 800
 FULL_CONCERNS = 98
 FULL_RESPONSES = 40
+#: due dates of the demo's concerns follow the default calendar and category rules
+_SETTINGS = Settings()
 
 
 class SeedError(RuntimeError):
@@ -514,6 +518,10 @@ def _build(seed: int, scale: float) -> dict[str, list[dict[str, Any]]]:
         current = next(
             (e["to_status"] for e in reversed(events) if e["action"] == "transition"), "open"
         )
+        resolved_at = next(
+            (e["created_at"] for e in reversed(events) if e["to_status"] == "resolved"), None
+        )
+        assignee = reviewer if current != "open" else None
         out["concerns"].append(
             {
                 "id": c_id,
@@ -528,7 +536,11 @@ def _build(seed: int, scale: float) -> dict[str, list[dict[str, Any]]]:
                 "created_at": events[0]["created_at"],
                 "updated_at": events[-1]["created_at"],
                 "version": 1 + transitions,
+                "assignee_id": assignee["id"] if assignee else None,
+                "due_date": due_date_for(category, opened, _SETTINGS).isoformat(),
+                "resolved_at": resolved_at if current == "resolved" else None,
                 "_creator_name": creator["name"],
+                "_assignee_name": assignee["name"] if assignee else "",
             }
         )
         out["concern_events"].extend(events)
@@ -617,7 +629,7 @@ def seed_demo(
         log.append(
             ent.change_row(
                 "concern",
-                ent.concern_data(c, c["_creator_name"]),
+                ent.concern_data(c, c["_creator_name"], c["_assignee_name"]),
                 version=c["version"],
                 estate_id=es,
                 district_id=ds,

@@ -13,6 +13,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``concerns``: the concern state machine
 - ``masking``: phone and ID-card numbers for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
+- ``reports``: the office's figures (``GET /reports/summary``)
 
 Conventions
 - Every id is a UUID string (lower-case, hyphenated).
@@ -25,9 +26,17 @@ Conventions
 """
 
 from services.protocol.concerns import (
+    CALLBACK_OUTCOMES,
+    CONCERN_EVENT_ACTIONS,
     CONCERN_STATUSES,
     CONCERN_TRANSITIONS,
+    REOPENING_OUTCOME,
+    REVIEW_DECISIONS,
+    CallbackOutcome,
+    ConcernEventAction,
     ConcernStatus,
+    ReviewDecision,
+    runs_concern_workflow,
     transition_allowed,
 )
 from services.protocol.entities import (
@@ -87,6 +96,15 @@ from services.protocol.payloads import (
     ResidentReveal,
     ResidentUpdate,
     VisitRecord,
+)
+from services.protocol.reports import (
+    ConcernFigures,
+    EstateFigures,
+    HeadFigures,
+    LivesAloneFigures,
+    Over60Figures,
+    PlaceFigures,
+    ReportSummary,
 )
 from services.protocol.timestamps import age_in, utc_iso, utc_now
 from services.protocol.types import AnswerValue
@@ -181,13 +199,29 @@ __all__ = [
     "ResidentData",
     "VisitData",
     # concerns
+    "CALLBACK_OUTCOMES",
+    "CONCERN_EVENT_ACTIONS",
     "CONCERN_STATUSES",
     "CONCERN_TRANSITIONS",
+    "REOPENING_OUTCOME",
+    "REVIEW_DECISIONS",
+    "CallbackOutcome",
+    "ConcernEventAction",
     "ConcernStatus",
+    "ReviewDecision",
+    "runs_concern_workflow",
     "transition_allowed",
     # masking
     "mask_id_number",
     "mask_phone",
+    # reports
+    "ConcernFigures",
+    "EstateFigures",
+    "HeadFigures",
+    "LivesAloneFigures",
+    "Over60Figures",
+    "PlaceFigures",
+    "ReportSummary",
     # timestamps
     "age_in",
     "utc_iso",

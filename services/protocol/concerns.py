@@ -30,3 +30,31 @@ def transition_allowed(role: str, from_status: str, to_status: str) -> bool:
     if role == "head":
         return to_status == "open"
     return True
+
+
+#: What a concern's history records: its creation, comments, moves, and the office's steps.
+ConcernEventAction = Literal["created", "comment", "transition", "assign", "callback", "decision"]
+CONCERN_EVENT_ACTIONS: tuple[str, ...] = (
+    "created",
+    "comment",
+    "transition",
+    "assign",
+    "callback",
+    "decision",
+)
+
+#: The resident's verdict when called back after a resolution (满意 / 基本满意 / 不满意).
+CallbackOutcome = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+CALLBACK_OUTCOMES: tuple[str, ...] = ("satisfied", "basically_satisfied", "dissatisfied")
+#: the call-back outcome that reopens the concern
+REOPENING_OUTCOME = "dissatisfied"
+
+#: What a review meeting (研判会) decides for one concern on its agenda.
+ReviewDecision = Literal["resolve", "refer", "assign", "merge"]
+REVIEW_DECISIONS: tuple[str, ...] = ("resolve", "refer", "assign", "merge")
+
+
+def runs_concern_workflow(role: str) -> bool:
+    """Whether ``role`` may assign concerns, set due dates, hold review meetings and record
+    call-backs: the office's side, district heads and staff."""
+    return role in ("district_head", "staff")

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from services.protocol.concerns import ConcernStatus
+from services.protocol.concerns import CallbackOutcome, ConcernEventAction, ConcernStatus
 from services.protocol.enums import ConcernKind, Gender, QuestionType, Vaccination, VisitMethod
 
 
@@ -104,6 +104,19 @@ class ConcernData(BaseModel):
     created_by_name: str
     created_at: str
     updated_at: str
+    #: who follows it up (a staff member or district head) and by when (local date)
+    assignee_id: str | None = None
+    assignee_name: str = ""
+    due_date: str | None = None
+    #: the latest move to resolved; null again once reopened
+    resolved_at: str | None = None
+    #: the department a referred concern went to
+    referred_to: str | None = None
+    #: set on a duplicate closed into another concern
+    merged_into: str | None = None
+    #: the resident's verdict on the latest call-back after resolving
+    callback: CallbackOutcome | None = None
+    callback_at: str | None = None
 
 
 class ConcernEventData(BaseModel):
@@ -111,7 +124,7 @@ class ConcernEventData(BaseModel):
     concern_id: str
     user_id: str | None
     user_name: str
-    action: Literal["created", "comment", "transition"]
+    action: ConcernEventAction
     from_status: ConcernStatus | None = None
     to_status: ConcernStatus | None = None
     text: str = ""

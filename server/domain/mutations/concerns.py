@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select, update
 
 from server.db.schema import concern_events, concerns, residents
+from server.domain.due_dates import due_date_for
 from server.domain.entities import concern_data, concern_event_data, user_name
 from server.domain.mutations.context import Ctx, Reject
 from services.protocol import (
@@ -27,12 +28,16 @@ def created_event_id(concern_id: str) -> str:
     return str(uuid.uuid5(_CREATED_EVENT_NS, str(concern_id)))
 
 
-def _stage_concern(ctx: Ctx, row, place) -> None:
+def stage_concern(ctx: Ctx, row, place) -> None:
     ctx.sink.add(
         "concern",
         row["id"],
         version=row["version"],
-        data=concern_data(row, user_name(ctx.conn, row["created_by"])),
+        data=concern_data(
+            row,
+            user_name(ctx.conn, row["created_by"]),
+            user_name(ctx.conn, row.get("assignee_id")),
+        ),
         estate_id=place[0],
         district_id=place[1],
     )
@@ -80,6 +85,7 @@ def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
         "created_at": ctx.created_iso,
         "updated_at": ctx.created_iso,
         "version": 1,
+        "due_date": due_date_for(p.category, ctx.created_at, ctx.settings).isoformat(),
     }
     ctx.conn.execute(concerns.insert(), row)
     ctx.sink.add(
@@ -132,15 +138,27 @@ def transition_concern(ctx: Ctx, m: Mutation, p: ConcernTransition) -> None:
         "created_at": ctx.created_iso,
     }
     _add_event(ctx, event, place)
-    concern.update(status=p.to_status, updated_at=ctx.created_iso, version=concern["version"] + 1)
+    move_concern(ctx, concern, current, p.to_status, place)
+
+
+def move_concern(ctx: Ctx, concern: dict, current: str, to_status: str, place, **values) -> None:
+    """Write ``concern``'s move from ``current`` to ``to_status`` (with any other column
+    ``values``) as its next version and stage it. A move to resolved stamps the resolution
+    time; a reopen clears it."""
+    values.update(status=to_status, updated_at=ctx.created_iso, version=concern["version"] + 1)
+    if to_status == "resolved":
+        values["resolved_at"] = ctx.created_iso
+    elif to_status == "open":
+        values["resolved_at"] = None
+    concern.update(values)
     res = ctx.conn.execute(
         update(concerns)
         .where(concerns.c.id == concern["id"], concerns.c.status == current)
-        .values(status=p.to_status, updated_at=ctx.created_iso, version=concern["version"])
+        .values(values)
     )
     if res.rowcount != 1:  # pushes are serialised, so this means a bug, not a race
         raise RuntimeError("concern changed under a serialised push")
-    _stage_concern(ctx, concern, place)
+    stage_concern(ctx, concern, place)
 
 
 def comment_concern(ctx: Ctx, m: Mutation, p: ConcernComment) -> None:

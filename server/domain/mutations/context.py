@@ -14,6 +14,7 @@ from server.domain.entities import household_place
 from server.domain.principal import Principal
 from server.domain.scope import may_write
 from server.domain.timeutil import iso
+from server.settings import Settings
 
 
 class Reject(Exception):  # noqa: N818 - it is a result, not a failure of the server
@@ -88,6 +89,8 @@ class Ctx:
     #: with one statement before the push commits (``write_deferred``)
     defer_visits: bool = False
     _deferred_visits: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    #: the operator's settings (the community's calendar for due dates)
+    settings: Settings = dataclasses.field(default_factory=Settings)
 
     @property
     def created_iso(self) -> str:

@@ -1,0 +1,102 @@
+"""The office's figures: what ``GET /reports/summary`` answers.
+
+Counts are whole numbers, ratios between 0 and 1 (0 when there is nothing to divide by).
+"Period" means the days ``from`` .. ``to`` inclusive, in the community's local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ConcernFigures(BaseModel):
+    """Concerns created in the period, by their status now."""
+
+    total: int
+    #: every status, zero included
+    by_status: dict[str, int]
+    #: every kind (request, complaint, suggestion), zero included
+    by_kind: dict[str, int]
+    by_category: dict[str, int]
+    #: resolved / total
+    resolved_rate: float
+    #: days from creation to the latest resolution, over the resolved ones; null when none
+    median_days_to_resolve: float | None
+    #: open or in review with a due date before today (local)
+    overdue: int
+
+
+class Over60Figures(BaseModel):
+    """Residents aged 60 or more in the period's last year (by birth year)."""
+
+    residents: int
+    #: vaccination partial, full or booster
+    vaccinated: int
+    #: vaccination none or unknown
+    not_vaccinated: int
+
+
+class LivesAloneFigures(BaseModel):
+    residents: int
+    #: whose household was visited in the 30 days up to the period's end
+    visited_last_30_days: int
+
+
+class PlaceFigures(BaseModel):
+    """Visits, person-times, coverage and concerns of one estate or one head."""
+
+    households: int
+    households_visited: int
+    coverage: float
+    visits: int
+    person_times: int
+    concerns: int
+    concerns_resolved: int
+    overdue: int
+
+
+class EstateFigures(PlaceFigures):
+    estate_id: str
+    name: str
+    district_id: str
+
+
+class HeadFigures(PlaceFigures):
+    """A neighbour head: households and coverage of the estates assigned to them (inside the
+    report's place); visits they made and concerns they raised."""
+
+    user_id: str
+    name: str
+    estates: int
+
+
+class ReportSummary(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    timezone: str
+    district_id: str | None = None
+    estate_id: str | None = None
+    residents: int
+    households: int
+    #: households with at least one visit in the period
+    households_visited: int
+    #: households_visited / households
+    coverage: float
+    visits: int
+    visits_in_person: int
+    visits_phone: int
+    #: sum of people reached
+    person_times: int
+    concerns: ConcernFigures
+    #: concerns of kind suggestion created in the period
+    suggestions: int
+    over_60: Over60Figures
+    lives_alone: LivesAloneFigures
+    #: answers submitted in the period, per questionnaire slug (every questionnaire listed)
+    questionnaire_responses: dict[str, int]
+    by_estate: list[EstateFigures]
+    by_head: list[HeadFigures]

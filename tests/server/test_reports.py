@@ -1,0 +1,285 @@
+"""``GET /reports/summary``: the figures agree with the raw rows, periods are whole local
+days, and each role sees what it may."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+
+from server.app import create_app
+from server.db.schema import concerns, users
+from server.settings import Settings
+from tests.server.helpers import Api, concern, ok, transition, visit
+from tests.server.report_oracle import expected_summary
+
+URL = "/api/v1/reports/summary"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+async def _summary(api, first, last, **params):
+    q = {"from": str(first), "to": str(last), **{k: v for k, v in params.items() if v}}
+    return await api.client.get(URL, params=q, headers=api.headers)
+
+
+def _heads(engine, demo) -> dict[str, dict]:
+    with engine.connect() as conn:
+        names = dict(conn.execute(select(users.c.id, users.c.name)).all())
+    return {
+        info["id"]: {"name": names[info["id"]], "username": u, "estate_ids": info["estate_ids"]}
+        for u, info in demo.users.items()
+        if info["role"] == "head"
+    }
+
+
+def _assert_agrees(body: dict, expected: dict) -> None:
+    got = dict(body)
+    for key in ("from", "to", "timezone", "district_id", "estate_id"):
+        got.pop(key)
+    median = got["concerns"].pop("median_days_to_resolve")
+    want_median = expected["concerns"].pop("median_days_to_resolve")
+    if want_median is None:
+        assert median is None
+    else:
+        assert median == pytest.approx(want_median, abs=0.11)
+    assert got == expected
+
+
+async def _add_activity(login, demo) -> None:
+    """Visits and concerns with known outcomes on top of the demo's history, so every figure
+    has something to count (a resolution, a reopen, a suggestion, phone visits)."""
+    head, dh = await login("head01"), await login("district1")
+    hh = demo.household_of("head01")
+    now = dt.datetime.now(dt.UTC)
+    muts = [visit(hh, method="phone", people_reached=2, visited_at=now.isoformat())]
+    concerns_ = [
+        concern(hh, kind="suggestion", category="环境卫生"),
+        concern(hh, kind="complaint", category="设施维修"),
+        concern(hh, kind="request", category="设施维修"),
+    ]
+    assert ok(await head.push(*muts, *concerns_)) == ["applied"] * 4
+    a, b, _ = (c["entity_id"] for c in concerns_)
+    district_of_head01 = demo.estate_district[sorted(demo.users["head01"]["estate_ids"])[0]]
+    reviewer = dh if demo.users["district1"]["district_id"] == district_of_head01 else None
+    reviewer = reviewer or await login("staff")
+    steps = [transition(a, "in_review"), transition(a, "resolved"), transition(b, "in_review")]
+    assert ok(await reviewer.push(*steps)) == ["applied"] * 3
+
+
+async def test_summary_agrees_with_the_rows_of_a_full_pull(login, engine, demo):
+    await _add_activity(login, demo)
+    staff = await login("staff")
+    state = await staff.state()
+    heads = _heads(engine, demo)
+    today = _today()
+    periods = [(dt.date(2026, 5, 1), today), (dt.date(2026, 9, 1), dt.date(2026, 9, 30))]
+    for first, last in periods:
+        r = await _summary(staff, first, last)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["from"] == str(first) and body["to"] == str(last)
+        _assert_agrees(body, expected_summary(state, heads, first=first, last=last, today=_today()))
+    whole = (await _summary(staff, *periods[0])).json()
+    assert whole["visits"] > 0 and whole["concerns"]["total"] > 0
+    assert whole["concerns"]["by_status"]["resolved"] >= 1
+    assert whole["concerns"]["median_days_to_resolve"] is not None
+
+    # one district, one estate
+    district = demo.district_ids[0]
+    estate = sorted(e for e, d in demo.estate_district.items() if d == district)[0]
+    first, last = periods[0]
+    for params, place in (
+        ({"district_id": district}, {e for e, d in demo.estate_district.items() if d == district}),
+        ({"estate_id": estate}, {estate}),
+    ):
+        r = await _summary(staff, first, last, **params)
+        assert r.status_code == 200, r.text
+        expected = expected_summary(
+            state, heads, first=first, last=last, today=_today(), estate_ids=place
+        )
+        _assert_agrees(r.json(), expected)
+
+
+async def test_period_is_whole_local_days(login, demo):
+    """A visit at 23:30 Shanghai time on the 10th counts for the 10th, one at 00:10 on the
+    11th (still the 10th in UTC) does not."""
+    head, staff = await login("head01"), await login("staff")
+    estate = sorted(demo.users["head01"]["estate_ids"])[0]
+    hh = demo.households_by_estate[estate][0]
+    late = dt.datetime(2030, 3, 10, 23, 30, tzinfo=SHANGHAI)
+    after_midnight = dt.datetime(2030, 3, 11, 0, 10, tzinfo=SHANGHAI)
+    assert after_midnight.astimezone(dt.UTC).date() == dt.date(2030, 3, 10)
+    r = await head.push(
+        visit(hh, visited_at=late.isoformat(), people_reached=3),
+        visit(hh, visited_at=after_midnight.isoformat(), people_reached=5),
+    )
+    assert ok(r) == ["applied", "applied"]
+    day10 = (await _summary(staff, "2030-03-10", "2030-03-10", estate_id=estate)).json()
+    assert (day10["visits"], day10["person_times"], day10["households_visited"]) == (1, 3, 1)
+    day11 = (await _summary(staff, "2030-03-11", "2030-03-11", estate_id=estate)).json()
+    assert (day11["visits"], day11["person_times"]) == (1, 5)
+    both = (await _summary(staff, "2030-03-10", "2030-03-11", estate_id=estate)).json()
+    assert (both["visits"], both["households_visited"]) == (2, 1)
+    assert both["timezone"] == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
+async def test_time_zone_is_configurable(login, demo, engine):
+    """The same visit falls on another day when the community's zone is UTC."""
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    at = dt.datetime(2030, 3, 11, 0, 10, tzinfo=SHANGHAI)  # 2030-03-10 16:10 UTC
+    assert ok(await head.push(visit(hh, visited_at=at.isoformat()))) == ["applied"]
+    app = create_app(engine, Settings(community_timezone="UTC"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        staff = await Api.sign_in(client, "staff", "demo1234")
+        body = (await _summary(staff, "2030-03-10", "2030-03-10")).json()
+    assert body["timezone"] == "UTC" and body["visits"] == 1
+
+
+async def test_concern_resolution_is_timed_and_a_reopen_clears_it(login, demo):
+    head, staff = await login("head01"), await login("staff")
+    c = concern(demo.household_of("head01"), category="设施维修")
+    cid = c["entity_id"]
+    created = dt.datetime.now(dt.UTC)
+    c["created_at"] = created.isoformat()
+    moves = [transition(cid, "in_review"), transition(cid, "resolved")]
+    moves[1]["created_at"] = (created + dt.timedelta(days=2)).isoformat()
+    assert ok(await staff.push(c, *moves)) == ["applied"] * 3
+    data = (await head.state())[("concern", cid)]["data"]
+    assert data["resolved_at"] is not None and data["due_date"] is not None
+    today = _today()
+    body = (await _summary(staff, today, today)).json()
+    assert body["concerns"]["by_status"]["resolved"] == 1
+    assert body["concerns"]["median_days_to_resolve"] == pytest.approx(2.0, abs=0.01)
+    assert ok(await head.push(transition(cid, "open"))) == ["applied"]
+    data = (await head.state())[("concern", cid)]["data"]
+    assert data["resolved_at"] is None
+    body = (await _summary(staff, today, today)).json()
+    assert body["concerns"]["median_days_to_resolve"] is None
+    assert body["concerns"]["by_status"]["open"] == 1
+
+
+async def test_overdue_counts_unfinished_concerns_past_their_due_date(login, demo, engine):
+    head, staff = await login("head01"), await login("staff")
+    hh = demo.household_of("head01")
+    late, done, fresh = (concern(hh) for _ in range(3))
+    assert ok(await head.push(late, done, fresh)) == ["applied"] * 3
+    assert ok(await staff.push(transition(done["entity_id"], "in_review"))) == ["applied"]
+    assert ok(await staff.push(transition(done["entity_id"], "closed"))) == ["applied"]
+    yesterday = (_today() - dt.timedelta(days=1)).isoformat()
+    with engine.begin() as conn:
+        conn.execute(
+            update(concerns)
+            .where(concerns.c.id.in_([late["entity_id"], done["entity_id"]]))
+            .values(due_date=yesterday)
+        )
+    today = _today()
+    body = (await _summary(staff, today, today)).json()
+    assert body["concerns"]["overdue"] == 1
+    estate = next(e for e in body["by_estate"] if e["overdue"])
+    assert estate["estate_id"] in demo.users["head01"]["estate_ids"]
+    mine = next(h for h in body["by_head"] if h["user_id"] == head.user["id"])
+    assert (mine["concerns"], mine["overdue"]) == (3, 1)
+
+
+# ---- who may see what --------------------------------------------------------------------
+
+
+async def test_a_head_gets_403(login):
+    head = await login("head01")
+    r = await _summary(head, "2026-01-01", "2026-12-31")
+    assert r.status_code == 403 and r.json()["detail"]
+
+
+async def test_a_district_head_sees_their_district_and_nothing_else(login, demo):
+    dh, staff = await login("district1"), await login("staff")
+    mine = demo.users["district1"]["district_id"]
+    other = next(d for d in demo.district_ids if d != mine)
+    r = await _summary(dh, "2026-01-01", "2026-12-31")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["district_id"] == mine
+    assert {e["district_id"] for e in body["by_estate"]} == {mine}
+    as_staff = (await _summary(staff, "2026-01-01", "2026-12-31", district_id=mine)).json()
+    assert body == as_staff
+    assert (await _summary(dh, "2026-01-01", "2026-12-31", district_id=other)).status_code == 403
+    foreign_estate = next(e for e, d in demo.estate_district.items() if d == other)
+    r = await _summary(dh, "2026-01-01", "2026-12-31", estate_id=foreign_estate)
+    assert r.status_code == 403
+    own_estate = next(e for e, d in demo.estate_district.items() if d == mine)
+    r = await _summary(dh, "2026-01-01", "2026-12-31", estate_id=own_estate)
+    assert r.status_code == 200 and [e["estate_id"] for e in r.json()["by_estate"]] == [own_estate]
+
+
+async def test_staff_see_the_whole_community(login, demo):
+    staff = await login("staff")
+    body = (await _summary(staff, "2026-01-01", "2026-12-31")).json()
+    assert body["district_id"] is None
+    assert {e["estate_id"] for e in body["by_estate"]} == set(demo.estate_district)
+    heads = {u for u, i in demo.users.items() if i["role"] == "head"}
+    assert len(body["by_head"]) == len(heads)
+
+
+async def test_bad_requests_are_refused_clearly(login, demo, http):
+    staff = await login("staff")
+    assert (
+        await http.get(URL, params={"from": "2026-01-01", "to": "2026-01-31"})
+    ).status_code == 401
+    r = await _summary(staff, "2026-02-01", "2026-01-01")
+    assert r.status_code == 422 and "after" in r.json()["detail"]
+    r = await _summary(staff, "1899-02-01", "2026-01-01")
+    assert r.status_code == 422 and "between" in r.json()["detail"]
+    assert (await _summary(staff, "2026-13-01", "2026-12-31")).status_code == 422
+    r = await staff.client.get(URL, params={"from": "2026-01-01"}, headers=staff.headers)
+    assert r.status_code == 422
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert (await _summary(staff, "2026-01-01", "2026-12-31", estate_id=unknown)).status_code == 404
+    r = await _summary(staff, "2026-01-01", "2026-12-31", district_id=unknown)
+    assert r.status_code == 404
+    r = await _summary(staff, "2026-01-01", "2026-12-31", district_id="not-a-uuid")
+    assert r.status_code == 422
+    d0, d1 = demo.district_ids[:2]
+    estate_in_d1 = next(e for e, d in demo.estate_district.items() if d == d1)
+    r = await _summary(staff, "2026-01-01", "2026-12-31", district_id=d0, estate_id=estate_in_d1)
+    assert r.status_code == 422 and "not in district" in r.json()["detail"]
+
+
+async def test_summary_is_documented_with_its_model_and_errors(http):
+    spec = (await http.get("/openapi.json")).json()
+    op = spec["paths"][URL]["get"]
+    ok_schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok_schema["$ref"].endswith("/ReportSummary")
+    for code in ("401", "403", "404", "422"):
+        schema = op["responses"][code]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/ErrorBody"), code
+    props = spec["components"]["schemas"]["ReportSummary"]["properties"]
+    for field in (
+        "residents",
+        "households",
+        "households_visited",
+        "coverage",
+        "visits",
+        "visits_in_person",
+        "visits_phone",
+        "person_times",
+        "concerns",
+        "suggestions",
+        "over_60",
+        "lives_alone",
+        "questionnaire_responses",
+        "by_estate",
+        "by_head",
+    ):
+        assert field in props, field
+    params = {p["name"] for p in op["parameters"]}
+    assert {"from", "to", "district_id", "estate_id"} <= params
