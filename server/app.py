@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from server.api import auth, health, public_form, reports, sync
+from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
 from services.protocol import API_PREFIX, ENTITY_DATA, MUTATION_PAYLOADS, PROTOCOL_VERSION
@@ -25,7 +26,12 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         description="Sync backend of the neighbour-head visit app (protocol version 1).",
     )
     app.state.engine = engine
-    app.state.settings = settings or Settings()
+    app.state.settings = settings = settings or Settings()
+    app.state.hash_gate = HashGate(
+        settings.login_hash_slots,
+        settings.login_hash_wait.total_seconds(),
+        settings.login_hash_queue,
+    )
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)

@@ -2,82 +2,168 @@
 
 Login answers the same 401 whether the username is unknown, the password wrong or the user
 inactive, and spends one password verification in every case so timing does not tell them
-apart. Failures are rate-limited per username and per client address, each attempt counted before
-its password is checked (server.domain.ratelimit); over the limit: 429 with ``Retry-After``.
+apart. Each attempt is counted as a failure before its password is checked
+(server.domain.login_limits says against which limits); over a limit: 429 with
+``Retry-After``. The password check itself runs in a bounded number of hashing slots per
+process (server.domain.hash_gate); when none comes free soon: 503 with ``Retry-After``, and
+the attempt is not counted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from sqlalchemy import select
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine, Row, select, update
 
 from server.api.deps import EngineDep, TokenDep, UserDep
 from server.db.engine import write_tx
+from server.db.fifo import queued_writer
 from server.db.schema import users
-from server.domain import ratelimit
-from server.domain.passwords import spend_verify, verify_password
+from server.domain import known_logins, passwords, ratelimit
+from server.domain.hash_gate import Busy, HashGate
+from server.domain.login_limits import LoginLimits, login_limits
 from server.domain.text_guard import nul_path
 from server.domain.tokens import issue_token, load_principal, revoke_token
+from server.settings import Settings
 from services.protocol import ErrorBody, LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(tags=["auth"])
 
 BAD_CREDENTIALS = "wrong username or password"
+TOO_MANY = "too many failed logins for this account or from this address; try again later"
+BUSY = "the server is busy checking other logins; try again in a moment"
 
 
-@router.post(
-    "/auth/login",
-    response_model=LoginResponse,
-    responses={401: {"model": ErrorBody}, 429: {"model": ErrorBody}},
-)
-def login(body: LoginRequest, request: Request, engine: EngineDep) -> dict:
-    settings = request.app.state.settings
-    bad = nul_path(body.model_dump())
-    if bad:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{bad}: contains a NUL character"
-        )
-    user_key = ratelimit.user_key(body.username)
-    client_key = ratelimit.client_key(request.client.host if request.client else "")
-    limits = [
-        ratelimit.Limit(user_key, settings.login_failures_per_user),
-        ratelimit.Limit(client_key, settings.login_failures_per_client),
-    ]
-    with write_tx(engine) as conn:
-        # counted as a failure before the password is checked (ratelimit.admit)
-        wait, attempt_ids = ratelimit.admit(conn, limits, settings.login_window)
+def hash_gate(request: Request) -> HashGate:
+    """The app's hashing slots (made by create_app from its settings)."""
+    return request.app.state.hash_gate
+
+
+@dataclasses.dataclass(frozen=True)
+class _Attempt:
+    user: Row | None
+    limits: LoginLimits
+    admission: ratelimit.Admission
+
+
+def _admit(engine: Engine, settings: Settings, body: LoginRequest, address: str) -> _Attempt:
+    with queued_writer(engine), write_tx(engine) as conn:
         user = conn.execute(
             select(users.c.id, users.c.password_hash, users.c.active).where(
                 users.c.username == body.username.strip()
             )
         ).first()
-    if wait is not None:
+        known = user is not None and known_logins.is_known(
+            conn, user.id, device_id=body.device_id, address=address
+        )
+        limits = login_limits(
+            settings,
+            username=body.username,
+            address=address,
+            device_id=body.device_id,
+            known=known,
+        )
+        # counted as a failure before the password is checked (ratelimit.admit)
+        admission = ratelimit.admit(conn, limits.enforced, counted=limits.counted)
+    return _Attempt(user, limits, admission)
+
+
+def _check(user: Row | None, password: str) -> tuple[bool, str | None]:
+    if user is None:
+        passwords.spend_verify()
+        return False, None
+    ok, new_hash = passwords.check(user.password_hash, password)
+    return (True, new_hash) if ok and user.active else (False, None)
+
+
+def _sign_in(
+    engine: Engine,
+    settings: Settings,
+    attempt: _Attempt,
+    body: LoginRequest,
+    address: str,
+    new_hash: str | None,
+) -> dict[str, Any] | None:
+    user = attempt.user
+    with queued_writer(engine), write_tx(engine) as conn:
+        principal = load_principal(conn, user.id)
+        if principal is None:  # deactivated meanwhile: the attempt stays counted
+            return None
+        ratelimit.forget(conn, attempt.admission.event_ids)
+        for key in attempt.limits.cleared_on_success:
+            ratelimit.clear(conn, key)
+        known_logins.remember(conn, user.id, device_id=body.device_id, address=address)
+        if new_hash is not None:  # made with older parameters: store the current cost
+            conn.execute(
+                update(users)
+                .where(users.c.id == user.id, users.c.password_hash == user.password_hash)
+                .values(password_hash=new_hash)
+            )
+        token, expires = issue_token(conn, user.id, body.device_id, settings.token_ttl)
+    return {"token": token, "user": principal.user_info(), "expires_at": expires}
+
+
+def _forget(engine: Engine, event_ids: list[int]) -> None:
+    with queued_writer(engine), write_tx(engine) as conn:
+        ratelimit.forget(conn, event_ids)
+
+
+def _busy(retry_after: int) -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE, detail=BUSY, headers={"Retry-After": str(retry_after)}
+    )
+
+
+@router.post(
+    "/auth/login",
+    response_model=LoginResponse,
+    responses={
+        401: {"model": ErrorBody, "description": "wrong username or password"},
+        429: {"model": ErrorBody, "description": "too many failures; see Retry-After"},
+        503: {"model": ErrorBody, "description": "password checks busy; see Retry-After"},
+    },
+)
+async def login(body: LoginRequest, request: Request) -> dict:
+    settings: Settings = request.app.state.settings
+    engine: Engine = request.app.state.engine
+    bad = nul_path(body.model_dump())
+    if bad:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{bad}: contains a NUL character"
+        )
+    gate = hash_gate(request)
+    if gate.saturated:  # refused before any database work: a flood costs next to nothing
+        raise _busy(gate.retry_after)
+    address = request.client.host if request.client else ""
+    attempt = await run_in_threadpool(_admit, engine, settings, body, address)
+    if not attempt.admission.admitted:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="too many failed logins; try again later",
-            headers={"Retry-After": str(wait)},
+            detail=TOO_MANY,
+            headers={"Retry-After": str(attempt.admission.wait)},
         )
-    # the slow hash runs outside any transaction
-    if user is None:
-        spend_verify()
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, body.password) and bool(user.active)
-    principal = None
+    try:
+        ok, new_hash = await gate.run(_check, attempt.user, body.password)
+    except Busy as busy:
+        # no password was checked: the attempt is no failure
+        await run_in_threadpool(_forget, engine, attempt.admission.event_ids)
+        raise _busy(busy.retry_after) from None
+    signed_in = None
     if ok:
-        with write_tx(engine) as conn:
-            principal = load_principal(conn, user.id)
-            if principal is not None:  # (else the attempt stays counted as a failure)
-                ratelimit.settle(conn, attempt_ids, user_key)
-                token, expires = issue_token(conn, user.id, body.device_id, settings.token_ttl)
-    if principal is None:
+        signed_in = await run_in_threadpool(
+            _sign_in, engine, settings, attempt, body, address, new_hash
+        )
+    if signed_in is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail=BAD_CREDENTIALS,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    request.state.user_id = principal.id
-    return {"token": token, "user": principal.user_info(), "expires_at": expires}
+    request.state.user_id = signed_in["user"]["id"]
+    return signed_in
 
 
 @router.post(

@@ -1,5 +1,5 @@
-"""Guards of the public questionnaire form: render tokens, a per-client rate limit, and a
-bounded body reader.
+"""Guards of the public questionnaire form: render tokens, per-client rate limits kept in the
+database, and a bounded body reader.
 
 Render token. Each rendered form carries a token: ``base64url(json) "." base64url(hmac)``
 with the questionnaire, the estate/household the QR named, an expiry, and ``rid``, the id the
@@ -12,12 +12,10 @@ so tokens outlive a restart and are shared by workers.
 from __future__ import annotations
 
 import base64
-import collections
 import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
@@ -26,7 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 
 from server.db.engine import write_tx
+from server.db.fifo import queued_writer
 from server.db.schema import meta
+from server.domain import ratelimit
+from server.domain.ratelimit import Limit, digest
+from server.settings import Settings
 
 SECRET_KEY = "form_token_secret"
 #: How long a rendered form may wait before it is submitted.
@@ -113,35 +115,6 @@ class FormTokens:
         return ticket
 
 
-class RateLimiter:
-    """At most ``limit`` events per key within ``window`` seconds (sliding), in memory.
-
-    Kept per server process: a restart forgets it, which only ever lets more through.
-    """
-
-    def __init__(self, limit: int = 10, window: float = 600.0):
-        self.limit = limit
-        self.window = window
-        self._events: dict[str, collections.deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, *, now: float | None = None) -> int | None:
-        """Count one event; returns None if allowed, else seconds until one would be."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            if len(self._events) > 10_000:  # forget idle clients rather than grow forever
-                self._events = {
-                    k: q for k, q in self._events.items() if q and q[-1] > now - self.window
-                }
-            q = self._events.setdefault(key, collections.deque())
-            while q and q[0] <= now - self.window:
-                q.popleft()
-            if len(q) >= self.limit:
-                return max(1, int(q[0] + self.window - now) + 1)
-            q.append(now)
-            return None
-
-
 class BodyTooLarge(Exception):
     pass
 
@@ -166,10 +139,27 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def client_key(request: Request) -> str:
-    """Who a submission counts against: the peer address (hashed, so no address is kept).
+def _client(request: Request) -> str:
+    """The peer address as a digest (no address is kept). Deployed behind a reverse proxy,
+    ``serve --forwarded-allow-ips`` makes this the real client."""
+    return digest(request.client.host if request.client else "unknown")
 
-    Deployed behind a reverse proxy, uvicorn's ``--proxy-headers`` makes this the real client.
-    """
-    host = request.client.host if request.client else "unknown"
-    return hashlib.sha256(host.encode()).hexdigest()[:24]
+
+def submission_limit(request: Request, settings: Settings) -> Limit:
+    """Form submissions (POST) per client address."""
+    return Limit(
+        f"form-post:{_client(request)}", settings.form_submissions_per_client, settings.form_window
+    )
+
+
+def token_limit(request: Request, settings: Settings) -> Limit:
+    """Forms handed out (GET, each with a fresh render token) per client address."""
+    return Limit(
+        f"form-get:{_client(request)}", settings.form_tokens_per_client, settings.form_window
+    )
+
+
+def admit(engine: Engine, limit: Limit) -> int | None:
+    """Count one event against ``limit``; None if admitted, else seconds to wait."""
+    with queued_writer(engine), write_tx(engine) as conn:
+        return ratelimit.admit(conn, [limit]).wait

@@ -4,8 +4,11 @@ Residents reach ``GET /q/{slug}?e=ESTATE&h=HOUSEHOLD`` from a QR code (no login)
 estate/household are checked to exist, shown by name, and sealed into the form's render
 token, so the answer is attributed to them whatever the browser sends back.
 
-``POST /q/{slug}`` (form-encoded, at most 32 KB, at most 10 per client per 10 minutes)
-checks the token (genuine, unexpired, single use), validates every answer, and either
+Both are limited per client address, counted in the database (server.api.form_guard;
+Settings: at most 60 forms handed out and 10 submissions per 10 minutes): beyond that a
+"too many" page with 429 and Retry-After.
+
+``POST /q/{slug}`` (form-encoded, at most 32 KB) checks the token (genuine, unexpired, single use), validates every answer, and either
 re-shows the form with the entered values and a message per field, or stores one
 ``questionnaire.response`` and redirects (303) to a thank-you page that carries nothing
 personal. Answers never appear in a URL or a log line.
@@ -13,7 +16,7 @@ personal. Answers never appear in a URL or a log line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -29,11 +32,12 @@ from server.api.form_guard import (
     BodyTooLarge,
     FormTicket,
     FormTokens,
-    RateLimiter,
     TokenError,
-    client_key,
+    admit,
     load_secret,
     read_body,
+    submission_limit,
+    token_limit,
 )
 from server.api.form_pages import SECURITY_HEADERS, form_page, message_page
 from server.api.form_text import pick_lang, texts
@@ -48,10 +52,9 @@ router = APIRouter(tags=["questionnaires"])
 
 @dataclass
 class PublicFormState:
-    """Per-app state of the public form: token signer, rate limiter, body limit."""
+    """Per-app state of the public form: token signer, body limit."""
 
     tokens: FormTokens
-    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(limit=10, window=600))
     max_body: int = MAX_BODY_BYTES
 
 
@@ -125,7 +128,15 @@ def _open_questionnaire(engine: Engine, slug: str) -> Questionnaire | None:
     return q if q is not None and q.active else None
 
 
-@router.get("/q/{slug}", response_class=Response, summary="Public questionnaire form (HTML)")
+@router.get(
+    "/q/{slug}",
+    response_class=Response,
+    summary="Public questionnaire form (HTML)",
+    responses={
+        404: {"description": "unknown questionnaire, estate or household (an HTML page)"},
+        429: {"description": "too many forms opened from this address (an HTML page)"},
+    },
+)
 def show_form(
     slug: str,
     request: Request,
@@ -142,6 +153,9 @@ def show_form(
             place = find_place(conn, e, h)
     if q is None or ((e or h) and place is None):
         return message_page(lang, "not_found", 404)
+    wait = admit(engine, token_limit(request, request.app.state.settings))
+    if wait is not None:
+        return message_page(lang, "too_many_opened", 429, headers={"Retry-After": str(wait)})
     return _render_form(form_state(request), q, place, lang)
 
 
@@ -149,7 +163,8 @@ def show_form(
 async def submit_form(slug: str, request: Request) -> Response:
     st = form_state(request)
     lang = pick_lang(request.query_params.get("lang"))
-    wait = st.limiter.hit(client_key(request))
+    limit = submission_limit(request, request.app.state.settings)
+    wait = await run_in_threadpool(admit, request.app.state.engine, limit)
     if wait is not None:
         return message_page(lang, "too_many", 429, headers={"Retry-After": str(wait)})
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -23,6 +23,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from server.db.files import private_dir
+
 
 class BackupError(RuntimeError):
     pass
@@ -44,7 +46,7 @@ def backup_sqlite(db: str | Path, out: str | Path) -> int:
     db, out = Path(db), Path(out)
     if not db.is_file():
         raise BackupError(f"no such database file: {db}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     tmp = _temp_beside(out)
     try:
         src = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
@@ -94,7 +96,7 @@ def _libpq_url(url: str) -> tuple[str, str | None]:
 def backup_postgres(url: str, out: str | Path) -> None:
     """``pg_dump`` the database at ``url`` to ``out`` in custom format."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     dsn, password = _libpq_url(url)
     env = dict(os.environ)
     if password is not None:

@@ -40,6 +40,7 @@ from sqlalchemy import func, select, text
 from server.commands.backup import _libpq_url
 from server.db.engine import migrate, open_engine, write_tx
 from server.db.fence import fence_history
+from server.db.files import private_dir
 from server.db.schema import changes
 
 PG_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -161,7 +162,7 @@ def restore_sqlite(backup: str | Path, target: str | Path, *, force: bool = Fals
         raise RestoreError(f"{names} already exist; stop the server and add --force to move aside")
     if target.exists() and _in_use(target):
         raise RestoreError(f"{target} is open in another process: stop the server first")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restoring", dir=target.parent)
     os.close(fd)
     tmp = Path(name)

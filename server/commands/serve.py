@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from pathlib import Path
 
 import uvicorn
 
 from server.app import create_app
 from server.db.engine import migrate, open_engine
+from server.db.files import open_to_others
 from server.logging_setup import configure_logging
 from server.settings import Settings
 
@@ -31,11 +34,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    try:
+        settings = Settings.from_env(token_ttl=dt.timedelta(days=args.token_days))
+    except ValueError as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
     configure_logging(getattr(logging, args.log_level.upper(), logging.INFO))
     engine = open_engine(args.db)
+    if engine.dialect.name == "sqlite" and open_to_others(engine.url.database):
+        log.warning(
+            "the database's directory is open to other users; make it 0700",
+            extra={"dir": str(Path(engine.url.database).resolve().parent)},
+        )
     migrate(engine)
     log.info("migrated", extra={"dialect": engine.dialect.name})
-    app = create_app(engine, Settings(token_ttl=dt.timedelta(days=args.token_days)))
+    app = create_app(engine, settings)
     uvicorn.run(
         app,
         host=args.host,

@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from server.db.engine import insert_on_conflict
 from server.db.schema import changes, meta
 
 #: district_id marker for rows only staff may pull (e.g. a questionnaire answer with no estate).
@@ -41,10 +41,6 @@ def history_floor(conn: Connection) -> int:
     return conn.execute(select(meta.c.int_value).where(meta.c.key == "history_floor")).scalar_one()
 
 
-def _insert(conn: Connection):
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(changes)
-
-
 def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Stamp many entities at once. Each row: entity, entity_id, op ("upsert"|"delete"),
     version, estate_id, district_id, data (the entity's full pull data; None for delete)."""
@@ -64,7 +60,7 @@ def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:
         }
         for i, r in enumerate(rows)
     ]
-    stmt = _insert(conn)
+    stmt = insert_on_conflict(conn, changes)
     stmt = stmt.on_conflict_do_update(
         index_elements=[changes.c.entity, changes.c.entity_id],
         set_={

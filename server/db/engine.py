@@ -5,6 +5,7 @@ the right settings; ``migrate(engine)`` brings the schema forward with Alembic (
 Write transactions go through ``write_tx(engine)`` so that on SQLite they start with
 ``BEGIN IMMEDIATE`` (no lock upgrades, no SQLITE_BUSY half-way) and on PostgreSQL they are
 plain READ COMMITTED transactions serialised on the change counter row (see changelog.py).
+A SQLite database's files and a directory made for them are owner-only (server.db.files).
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.pool import NullPool
+
+from server.db.files import make_private
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -37,6 +41,9 @@ def is_sqlite(engine: Engine | Connection) -> bool:
 def open_engine(target: str, *, pool_size: int = 8) -> Engine:
     url = database_url(target)
     if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            make_private(path)
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
@@ -61,6 +68,11 @@ def open_engine(target: str, *, pool_size: int = 8) -> Engine:
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def insert_on_conflict(conn: Connection, table: Table):
+    """An INSERT for ``table`` with the dialect's ``on_conflict_do_update/nothing``."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 @contextlib.contextmanager

@@ -332,11 +332,25 @@ changes = Table(
 Index("ix_changes_estate_seq", changes.c.estate_id, changes.c.seq)
 Index("ix_changes_district_seq", changes.c.district_id, changes.c.seq)
 
-# Rate limiting of logins survives restarts and is shared by workers.
-login_attempts = Table(
-    "login_attempts",
+# Rate limits (logins, the public form) survive restarts and are shared by workers: one row
+# per counted event and key, kept until ``until`` (its limit's window has passed).
+rate_events = Table(
+    "rate_events",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(160), nullable=False, index=True),  # "user:<name>" | "client:<ip>"
+    # "acct:<username>" | "addr:<digest>" | "form-post:<digest>" ... (server.domain.ratelimit)
+    Column("key", String(160), nullable=False, index=True),
     Column("at", TS, nullable=False),
+    Column("until", TS, nullable=False, index=True),
+)
+
+# Devices and client addresses that have signed in to an account (as digests, never the raw
+# values): they may still try when the account's failure budget is spent (login_limits).
+known_logins = Table(
+    "known_logins",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(8), primary_key=True),  # device | address
+    Column("digest", String(64), primary_key=True),
+    Column("last_at", TS, nullable=False),
 )

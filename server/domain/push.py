@@ -15,10 +15,8 @@ takes the write lock. So duplicate checks and state-machine checks see every ear
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import logging
-import threading
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,6 +24,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db.engine import write_tx
+from server.db.fifo import queued_writer
 from server.db.schema import meta, mutations
 from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
@@ -51,37 +50,6 @@ def field_of(err: ValidationError) -> str:
     return f"{loc}: {first.get('msg', 'invalid')}"
 
 
-class _FifoLock:
-    """A lock granted in arrival order. SQLite lets one writer in at a time and makes the
-    others poll with growing sleeps (busy_timeout), which is unfair and leaves long tails;
-    queueing pushes here, in the one server process, hands the write lock over at once and
-    in turn."""
-
-    def __init__(self) -> None:
-        self._mutex = threading.Lock()
-        self._waiters: collections.deque[threading.Event] = collections.deque()
-        self._held = False
-
-    def __enter__(self) -> None:
-        with self._mutex:
-            if not self._held:
-                self._held = True
-                return
-            turn = threading.Event()
-            self._waiters.append(turn)
-        turn.wait()  # ownership is handed over by __exit__
-
-    def __exit__(self, *exc) -> None:
-        with self._mutex:
-            if self._waiters:
-                self._waiters.popleft().set()
-            else:
-                self._held = False
-
-
-_sqlite_push_lock = _FifoLock()
-
-
 def apply_push(
     engine: Engine,
     principal: Principal,
@@ -91,10 +59,8 @@ def apply_push(
 ) -> list[dict]:
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
     settings = settings or Settings()
-    if engine.dialect.name == "sqlite":
-        with _sqlite_push_lock:
-            return _apply(engine, principal, device_id, batch, settings)
-    return _apply(engine, principal, device_id, batch, settings)
+    with queued_writer(engine):
+        return _apply(engine, principal, device_id, batch, settings)
 
 
 class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error

@@ -1,97 +1,118 @@
-"""Login rate limiting, kept in the ``login_attempts`` table (survives restarts, shared by
-workers and by server processes on one PostgreSQL).
+"""Rate limits kept in the ``rate_events`` table: they survive restarts and are shared by
+workers and by server processes on one PostgreSQL.
 
-Each login attempt adds a row for ``user:<username>`` and one for ``client:<address>``
-BEFORE its password is checked (``admit``), in a transaction serialised with every other
-admission, so parallel guesses cannot all pass the check before any of them is counted; a
-successful login then takes its own rows back and clears its username's failures (``settle``).
-A login is refused with 429 while either key has reached its limit of failures within the
-window (Settings: 5 per username, 20 per client, 5 minutes); ``Retry-After`` says when the
-oldest counted failure leaves the window.
+A limit is a key and "at most N events within a window". ``admit`` checks a set of limits and,
+if none is reached, counts the event against each of them at once, in a transaction
+serialised with every other admission, so parallel requests cannot all pass the check before
+any of them is counted. Each row is kept until its own window has passed (``until``), so one
+table serves short and long windows together. Keys never hold a client address or a device
+id as such, only a digest of it (``digest``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import math
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, delete, func, select, text
 
-from server.db.schema import login_attempts
+from server.db.schema import rate_events
 from server.domain.timeutil import iso, now_utc
 
 
-def user_key(username: str) -> str:
-    return "user:" + username.strip().lower()[:64]
-
-
-def client_key(address: str) -> str:
-    return "client:" + (address or "unknown")[:120]
+def digest(value: str) -> str:
+    """A short stable digest of an address or device id, so keys name no client as such."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 @dataclasses.dataclass(frozen=True)
 class Limit:
     key: str
-    max_failures: int
+    max_events: int
+    window: dt.timedelta
 
 
-def retry_after(conn: Connection, limits: list[Limit], window: dt.timedelta) -> int | None:
-    """Seconds to wait if any limit is reached now, else None."""
-    now = now_utc()
-    since = iso(now - window)
-    wait = 0.0
-    for lim in limits:
-        count, oldest = conn.execute(
-            select(func.count(), func.min(login_attempts.c.at)).where(
-                login_attempts.c.key == lim.key, login_attempts.c.at > since
-            )
-        ).one()
-        if count >= lim.max_failures and oldest is not None:
-            leaves = dt.datetime.fromisoformat(oldest) + window
-            wait = max(wait, (leaves - now).total_seconds())
-    return max(1, math.ceil(wait)) if wait > 0 else None
+@dataclasses.dataclass(frozen=True)
+class Admission:
+    """``wait`` is None when admitted (then ``event_ids`` are the rows counted), else the
+    seconds until the limit ``refused_by`` lets one more event through."""
+
+    wait: int | None
+    event_ids: list[int]
+    refused_by: Limit | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.wait is None
 
 
-def record_failure(conn: Connection, keys: list[str], window: dt.timedelta) -> list[int]:
-    """Count one failure against each key, and forget failures older than the window;
+def retry_after(conn: Connection, limit: Limit, now: dt.datetime) -> int | None:
+    """Seconds until ``limit`` admits one more event, or None if it does now."""
+    in_window = (rate_events.c.key == limit.key) & (rate_events.c.at > iso(now - limit.window))
+    count = conn.execute(select(func.count()).where(in_window)).scalar_one()
+    if count < limit.max_events:
+        return None
+    # the event whose leaving the window brings the count below the limit
+    leaving = conn.execute(
+        select(rate_events.c.at)
+        .where(in_window)
+        .order_by(rate_events.c.at)
+        .offset(count - limit.max_events)
+        .limit(1)
+    ).scalar_one()
+    leaves = dt.datetime.fromisoformat(leaving) + limit.window
+    return max(1, math.ceil((leaves - now).total_seconds()))
+
+
+def record(conn: Connection, limits: Sequence[Limit], now: dt.datetime) -> list[int]:
+    """Count one event against each limit's key (and drop rows whose window has passed);
     returns the new rows' ids."""
-    now = now_utc()
-    conn.execute(delete(login_attempts).where(login_attempts.c.at <= iso(now - window)))
+    conn.execute(delete(rate_events).where(rate_events.c.until <= iso(now)))
     return [
         conn.execute(
-            login_attempts.insert().values(key=k, at=iso(now)).returning(login_attempts.c.id)
+            rate_events.insert()
+            .values(key=lim.key, at=iso(now), until=iso(now + lim.window))
+            .returning(rate_events.c.id)
         ).scalar_one()
-        for k in keys
+        for lim in limits
     ]
 
 
-#: any fixed 64-bit number: the PostgreSQL advisory lock that queues login admissions
+#: any fixed 64-bit number: the PostgreSQL advisory lock that queues admissions
 _ADMISSION_LOCK = 0x78_6C_6C_6F_67_69_6E
 
 
 def admit(
-    conn: Connection, limits: list[Limit], window: dt.timedelta
-) -> tuple[int | None, list[int]]:
-    """Check the limits and, if none is reached, count this attempt as a failure at once.
+    conn: Connection, enforced: Sequence[Limit], *, counted: Sequence[Limit] = ()
+) -> Admission:
+    """Check the ``enforced`` limits and, if none is reached, count the event against them
+    and against ``counted`` (limits counted here but checked on other occasions).
 
-    Returns (seconds to wait, None if admitted; ids of the rows counted). Call it in a write
-    transaction: on SQLite that holds the database write lock; on PostgreSQL a transaction
-    advisory lock queues admissions, so the count and the insert are one step."""
+    Call it in a write transaction: on SQLite that holds the database write lock; on
+    PostgreSQL a transaction advisory lock queues admissions, so the check and the count are
+    one step. When several limits are reached, the longest wait is given."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADMISSION_LOCK})
-    wait = retry_after(conn, limits, window)
-    if wait is not None:
-        return wait, []
-    return None, record_failure(conn, [lim.key for lim in limits], window)
+    now = now_utc()
+    refused: tuple[int, Limit] | None = None
+    for lim in enforced:
+        wait = retry_after(conn, lim, now)
+        if wait is not None and (refused is None or wait > refused[0]):
+            refused = (wait, lim)
+    if refused is not None:
+        return Admission(refused[0], [], refused[1])
+    return Admission(None, record(conn, [*enforced, *counted], now))
 
 
-def settle(conn: Connection, attempt_ids: list[int], user: str) -> None:
-    """A login succeeded: its attempt was no failure, and the username starts afresh."""
-    if attempt_ids:
-        conn.execute(delete(login_attempts).where(login_attempts.c.id.in_(attempt_ids)))
-    clear(conn, user)
+def forget(conn: Connection, event_ids: Sequence[int]) -> None:
+    """Take counted events back (the request they counted turned out not to be one)."""
+    if event_ids:
+        conn.execute(delete(rate_events).where(rate_events.c.id.in_(list(event_ids))))
 
 
 def clear(conn: Connection, key: str) -> None:
-    conn.execute(delete(login_attempts).where(login_attempts.c.key == key))
+    """Forget every event counted against ``key``."""
+    conn.execute(delete(rate_events).where(rate_events.c.key == key))

@@ -43,7 +43,8 @@ def seed_small(db_path: Path, *, seed: int = 7, scale: float = 0.05) -> dict:
 
 class ServerProcess:
     """``python -m server serve --db DB`` on 127.0.0.1. ``db`` is a SQLite file path or a
-    ``postgresql://`` URL (then ``log_path`` is required); ``log_level`` is the server's."""
+    ``postgresql://`` URL (then ``log_path`` is required); ``log_level`` is the server's;
+    ``env`` adds environment variables (``XIANGLIN_*`` settings)."""
 
     def __init__(
         self,
@@ -53,8 +54,10 @@ class ServerProcess:
         log_path: Path | None = None,
         extra_args: list[str] | None = None,
         log_level: str = "warning",
+        env: dict[str, str] | None = None,
     ):
         self.db = str(db_path)
+        self.env = dict(env or {})
         is_url = "://" in self.db
         if is_url and log_path is None:
             raise ValueError("a database URL needs an explicit log_path")
@@ -85,7 +88,7 @@ class ServerProcess:
                 *self.extra_args,
             ],
             cwd=REPO,
-            env=subprocess_env(),
+            env={**subprocess_env(), **self.env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
