@@ -70,6 +70,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "尝试次数过多，请稍后再试。",
         "en": "Too many attempts; try again later.",
     },
+    "login.err.busy": {
+        "zh": "服务器正忙，请稍等片刻再试。",
+        "en": "The server is busy; try again in a moment.",
+    },
     "login.err.network": {
         "zh": "连不上服务器，请检查网络和服务器地址。",
         "en": "Cannot reach the server; check the network and address.",

@@ -13,7 +13,7 @@ from services.protocol import LoginResponse
 
 
 class LoginError(Exception):
-    """Login failed. ``kind``: bad_credentials | rate_limited | network | server."""
+    """Login failed. ``kind``: bad_credentials | rate_limited | busy | network | server."""
 
     def __init__(self, kind: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
@@ -45,13 +45,12 @@ async def login(
             raise LoginError("network", "cannot reach the server") from None
     if resp.status_code in (401, 422):
         raise LoginError("bad_credentials", "wrong username or password")
+    retry = resp.headers.get("Retry-After")
+    retry_after = int(retry) if retry and retry.isdigit() else None
     if resp.status_code == 429:
-        retry = resp.headers.get("Retry-After")
-        raise LoginError(
-            "rate_limited",
-            "too many failed logins; try again later",
-            int(retry) if retry and retry.isdigit() else None,
-        )
+        raise LoginError("rate_limited", "too many failed logins; try again later", retry_after)
+    if resp.status_code == 503:  # password checks busy: nothing was counted, just try again
+        raise LoginError("busy", "the server is busy; try again in a moment", retry_after)
     if resp.status_code != 200:
         raise LoginError("server", f"the server had a problem (HTTP {resp.status_code})")
     try:

@@ -88,7 +88,10 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
             for kind in SyncError.TRANSIENT
             | {"auth", "gone", "bad_request", "too_large", "protocol", "cancelled", "internal"}
         }
-        | {f"login.err.{k}" for k in ("bad_credentials", "rate_limited", "network", "server")}
+        | {
+            f"login.err.{k}"
+            for k in ("bad_credentials", "rate_limited", "busy", "network", "server")
+        }
     )
     assert not _missing(expected)
 

@@ -233,7 +233,12 @@ async def test_login_errors_say_what_went_wrong():
     def answer(code):
         return httpx.MockTransport(lambda r: httpx.Response(code, json={"detail": "x"}))
 
-    for code, kind in [(401, "bad_credentials"), (429, "rate_limited"), (500, "server")]:
+    for code, kind in [
+        (401, "bad_credentials"),
+        (429, "rate_limited"),
+        (503, "busy"),
+        (500, "server"),
+    ]:
         with pytest.raises(LoginError) as err:
             await login("http://x", "head01", "pw", "dev", transport=answer(code))
         assert err.value.kind == kind
