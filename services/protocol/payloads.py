@@ -1,16 +1,27 @@
-"""Mutation payloads: what ``Mutation.payload`` holds, one model per mutation type."""
+"""Mutation payloads: what ``Mutation.payload`` holds, one model per mutation type.
+
+Every field is bounded (``services.protocol.types``): text is ``SafeText`` with a length,
+numbers have ranges, versions fit 32 bits, timestamps lie in the window. Validate through
+``check_mutation`` (``services.protocol.checks``), which adds the checks a model cannot make
+alone (size, depth, answers against their questions)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.protocol.concerns import ConcernStatus
-from services.protocol.enums import ConcernKind, Gender, ResidentFlag, Vaccination, VisitMethod
-from services.protocol.types import AnswerValue
+from services.protocol.enums import (
+    RESIDENT_FLAGS,
+    ConcernKind,
+    Gender,
+    ResidentFlag,
+    Vaccination,
+    VisitMethod,
+)
+from services.protocol.types import Answers, Day, SafeText, Timestamp, Version
 
 
 class _Payload(BaseModel):
@@ -21,13 +32,13 @@ class VisitRecord(_Payload):
     """``visit.record``; ``entity_id`` is the new visit's id."""
 
     household_id: uuid.UUID
-    visited_at: AwareDatetime
+    visited_at: Timestamp
     method: VisitMethod
     people_reached: int = Field(ge=0, le=99)
-    checklist_version: int = Field(ge=1)
-    answers: dict[str, AnswerValue] = Field(default_factory=dict)
-    notes: str = Field(default="", max_length=4000)
-    follow_up_date: dt.date | None = None
+    checklist_version: Version
+    answers: Answers = Field(default_factory=dict)
+    notes: SafeText = Field(default="", max_length=4000)
+    follow_up_date: Day | None = None
     reached_resident_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 
 
@@ -37,8 +48,8 @@ class ConcernCreate(_Payload):
     household_id: uuid.UUID
     resident_id: uuid.UUID | None = None
     kind: ConcernKind
-    category: str = Field(min_length=1, max_length=64)
-    description: str = Field(min_length=1, max_length=4000)
+    category: SafeText = Field(min_length=1, max_length=64)
+    description: SafeText = Field(min_length=1, max_length=4000)
     visit_id: uuid.UUID | None = None
 
 
@@ -47,20 +58,20 @@ class ConcernTransition(_Payload):
 
     concern_id: uuid.UUID
     to_status: ConcernStatus
-    note: str = Field(default="", max_length=4000)
+    note: SafeText = Field(default="", max_length=4000)
 
 
 class ConcernComment(_Payload):
     """``concern.comment``; ``entity_id`` is the concern event's id (new, client-made)."""
 
     concern_id: uuid.UUID
-    text: str = Field(min_length=1, max_length=4000)
+    text: SafeText = Field(min_length=1, max_length=4000)
 
 
 class HouseholdFields(_Payload):
     people_count: int | None = Field(default=None, ge=0, le=99)
-    note: str | None = Field(default=None, max_length=2000)
-    contact_phone: str | None = Field(default=None, max_length=32)
+    note: SafeText | None = Field(default=None, max_length=2000)
+    contact_phone: SafeText | None = Field(default=None, max_length=32)
 
 
 class HouseholdUpdate(_Payload):
@@ -68,41 +79,41 @@ class HouseholdUpdate(_Payload):
     ``base_version``: a field the server changed since then keeps the server's value and
     becomes a ``conflict`` row."""
 
-    base_version: int = Field(ge=1)
+    base_version: Version
     fields: HouseholdFields
 
 
 class ResidentFields(_Payload):
-    name: str | None = Field(default=None, min_length=1, max_length=64)
+    name: SafeText | None = Field(default=None, min_length=1, max_length=64)
     gender: Gender | None = None
     birth_year: int | None = Field(default=None, ge=1890, le=2100)
-    phone: str | None = Field(default=None, max_length=32)
-    id_number: str | None = Field(default=None, max_length=32)
-    relation: str | None = Field(default=None, max_length=32)
-    flags: list[ResidentFlag] | None = None
+    phone: SafeText | None = Field(default=None, max_length=32)
+    id_number: SafeText | None = Field(default=None, max_length=32)
+    relation: SafeText | None = Field(default=None, max_length=32)
+    flags: list[ResidentFlag] | None = Field(default=None, max_length=len(RESIDENT_FLAGS))
     vaccination: Vaccination | None = None
-    note: str | None = Field(default=None, max_length=2000)
+    note: SafeText | None = Field(default=None, max_length=2000)
 
 
 class ResidentCreate(_Payload):
     """``resident.create``; ``entity_id`` is the new resident's id."""
 
     household_id: uuid.UUID
-    name: str = Field(min_length=1, max_length=64)
+    name: SafeText = Field(min_length=1, max_length=64)
     gender: Gender = "unknown"
     birth_year: int | None = Field(default=None, ge=1890, le=2100)
-    phone: str | None = Field(default=None, max_length=32)
-    id_number: str | None = Field(default=None, max_length=32)
-    relation: str = Field(default="", max_length=32)
-    flags: list[ResidentFlag] = Field(default_factory=list)
+    phone: SafeText | None = Field(default=None, max_length=32)
+    id_number: SafeText | None = Field(default=None, max_length=32)
+    relation: SafeText = Field(default="", max_length=32)
+    flags: list[ResidentFlag] = Field(default_factory=list, max_length=len(RESIDENT_FLAGS))
     vaccination: Vaccination = "unknown"
-    note: str = Field(default="", max_length=2000)
+    note: SafeText = Field(default="", max_length=2000)
 
 
 class ResidentUpdate(_Payload):
     """``resident.update``; ``entity_id`` is the resident. Same merge rule as households."""
 
-    base_version: int = Field(ge=1)
+    base_version: Version
     fields: ResidentFields
 
 
@@ -110,7 +121,7 @@ class ResidentRemove(_Payload):
     """``resident.remove``: moved out or deceased; the row becomes a tombstone."""
 
     reason: Literal["moved_out", "deceased", "duplicate", "other"]
-    note: str = Field(default="", max_length=2000)
+    note: SafeText = Field(default="", max_length=2000)
 
 
 class ResidentReveal(_Payload):
@@ -134,7 +145,7 @@ class QuestionnaireReview(_Payload):
     with, saying what came of it."""
 
     outcome: Literal["resident_updated", "concern_raised", "no_action"]
-    note: str = Field(default="", max_length=2000)
+    note: SafeText = Field(default="", max_length=2000)
 
 
 class QuestionnaireResponse(_Payload):
@@ -143,7 +154,7 @@ class QuestionnaireResponse(_Payload):
     questionnaire_id: uuid.UUID
     estate_id: uuid.UUID | None = None
     household_id: uuid.UUID | None = None
-    answers: dict[str, AnswerValue]
+    answers: Answers
 
 
 MUTATION_PAYLOADS: dict[str, type[BaseModel]] = {

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.protocol.enums import EntityName, Role
+from services.protocol.types import SafeText
 
 _strict = ConfigDict(extra="forbid")
 
@@ -22,9 +23,9 @@ def new_id() -> str:
 
 class LoginRequest(BaseModel):
     model_config = _strict
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    device_id: str = Field(min_length=1, max_length=128)
+    username: SafeText = Field(min_length=1, max_length=64)
+    password: SafeText = Field(min_length=1, max_length=256)
+    device_id: SafeText = Field(min_length=1, max_length=128)
 
 
 class UserInfo(BaseModel):
@@ -54,7 +55,9 @@ class ErrorBody(BaseModel):
 
 
 class Mutation(BaseModel):
-    """One change made on a phone. ``payload`` is validated per ``type`` (see MUTATION_PAYLOADS)."""
+    """One change made on a phone. ``payload`` and the window of ``created_at`` are checked
+    per mutation (``check_mutation``), so one bad mutation is refused alone and never
+    blocks its batch."""
 
     model_config = _strict
     id: uuid.UUID
@@ -66,7 +69,7 @@ class Mutation(BaseModel):
 
 class PushRequest(BaseModel):
     model_config = _strict
-    device_id: str = Field(min_length=1, max_length=128)
+    device_id: SafeText = Field(min_length=1, max_length=128)
     mutations: list[Mutation]
 
 

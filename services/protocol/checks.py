@@ -1,0 +1,217 @@
+"""The rules a mutation must pass, the same on both sides: the phone's store runs them before
+it queues a mutation, the server before it applies one.
+
+``check_mutation(type, payload, questions=None, created_at=None)`` returns the validated
+payload model or raises ``PayloadError(code, field, message)``. In order:
+
+1. the type is known (else ``unknown_type``);
+2. the payload is a JSON object at most ``MAX_PAYLOAD_DEPTH`` deep whose every string and
+   key is storable text (no NUL, no lone surrogate), every number finite and every integer
+   within 64 bits, and whose JSON encoding is at most ``MAX_MUTATION_BYTES`` bytes;
+3. it matches its type's model (``MUTATION_PAYLOADS``: every field bounded);
+4. ``created_at`` (the envelope's, when given) lies in the time window;
+5. with ``questions`` (the checklist version's, or the questionnaire's), ``answers`` holds
+   only their keys, each answer of its question's type, choices among its options, numbers
+   within its min and max, text within its length (``check_answer_values``).
+
+Everything but ``unknown_type`` is ``invalid_payload``; ``field`` is the dotted path of the
+offending value (``answers.household_size``), ``message`` says what is wrong in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from services.protocol.entities import Question
+from services.protocol.limits import (
+    INT64_MAX,
+    MAX_ANSWER_TEXT,
+    MAX_MUTATION_BYTES,
+    MAX_PAYLOAD_DEPTH,
+)
+from services.protocol.payloads import MUTATION_PAYLOADS
+from services.protocol.types import text_problem, time_problem
+
+#: Longest phone-number or address answer as stored (normalised), in characters.
+_SHORT_ANSWER = 32
+
+
+class PayloadError(ValueError):
+    """A mutation refused before it is queued or applied: a protocol reject ``code``
+    (``invalid_payload`` or ``unknown_type``), the ``field`` at fault and a ``message`` in
+    words. ``str(err)`` is ``"field: message"``, the text a rejection carries."""
+
+    def __init__(self, code: str, field: str, message: str):
+        # a field path is made of the sender's keys: keep the message short whatever they are
+        field = field if len(field) <= 120 else field[:117] + "..."
+        super().__init__(f"{field}: {message}")
+        self.code = code
+        self.field = field
+        self.message = message
+
+
+def _invalid(field: str, message: str) -> PayloadError:
+    return PayloadError("invalid_payload", field, message)
+
+
+def describe_validation_error(err: ValidationError) -> tuple[str, str]:
+    """(dotted field, message) of the first error pydantic found, in plain words."""
+    first = err.errors(include_url=False)[0]
+    field = ".".join(str(p) for p in first.get("loc", ()) if p != "[key]") or "payload"
+    message = str(first.get("msg", "invalid"))
+    return field, message.removeprefix("Value error, ")
+
+
+def _scan(payload: Any) -> None:
+    """Refuse what no model should ever see: depth, unstorable text, non-finite numbers,
+    integers beyond 64 bits. Walks without recursion, so no nesting can overflow the stack."""
+    stack: list[tuple[Any, str, int]] = [(payload, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        where = path or "payload"
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                raise _invalid(where, problem)
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if not -INT64_MAX - 1 <= value <= INT64_MAX:
+                raise _invalid(where, "is an integer beyond 64 bits")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise _invalid(where, "is not a finite number")
+        elif isinstance(value, dict | list):
+            if depth >= MAX_PAYLOAD_DEPTH:
+                raise _invalid(where, f"is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        raise _invalid(where, "has a key that is not text")
+                    sub = f"{path}.{key}" if path else key
+                    problem = text_problem(key)
+                    if problem:
+                        raise _invalid(f"{where} (a key)", problem)
+                    stack.append((item, sub, depth + 1))
+            else:
+                for i, item in enumerate(value):
+                    stack.append((item, f"{path}.{i}" if path else str(i), depth + 1))
+        else:
+            raise _invalid(where, f"is a {type(value).__name__}, not a JSON value")
+
+
+def payload_size(payload: Any) -> int:
+    """Bytes of ``payload`` as compact UTF-8 JSON (the measure of ``MAX_MUTATION_BYTES``)."""
+    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return len(text.encode("utf-8"))
+
+
+def check_mutation(
+    mutation_type: str,
+    payload: Any,
+    questions: Sequence[Question | Mapping[str, Any]] | None = None,
+    *,
+    created_at: dt.datetime | str | None = None,
+) -> BaseModel:
+    """The validated payload model of one mutation, or ``PayloadError`` (see the module)."""
+    model = MUTATION_PAYLOADS.get(mutation_type)
+    if model is None:
+        raise PayloadError("unknown_type", "type", f"unknown mutation type {mutation_type!r:.80}")
+    if not isinstance(payload, dict):
+        raise _invalid("payload", "must be a JSON object")
+    _scan(payload)
+    size = payload_size(payload)
+    if size > MAX_MUTATION_BYTES:
+        raise _invalid("payload", f"is {size} bytes, more than {MAX_MUTATION_BYTES}")
+    try:
+        parsed = model.model_validate(payload)
+    except ValidationError as err:
+        raise _invalid(*describe_validation_error(err)) from None
+    if created_at is not None:
+        check_created_at(created_at)
+    answers = getattr(parsed, "answers", None)
+    if questions is not None and answers is not None:
+        check_answer_values(questions, answers)
+    return parsed
+
+
+def check_created_at(created_at: dt.datetime | str) -> None:
+    """Refuse a mutation's ``created_at`` outside the time window (``PayloadError``)."""
+    if isinstance(created_at, str):
+        try:
+            created_at = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        except ValueError:
+            raise _invalid("created_at", "is not an ISO-8601 timestamp") from None
+    if created_at.tzinfo is None:
+        raise _invalid("created_at", "has no UTC offset")
+    problem = time_problem(created_at)
+    if problem:
+        raise _invalid("created_at", problem)
+
+
+def text_limit(question: Question) -> int:
+    """Longest answer a question takes: a text question's ``max`` (characters) when given."""
+    if question.type == "text" and question.max is not None and 1 <= question.max < MAX_ANSWER_TEXT:
+        return int(question.max)
+    return MAX_ANSWER_TEXT
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _answer_problem(q: Question, value: Any) -> str | None:
+    options = {o.value for o in q.options}
+    if q.type == "yes_no":
+        return None if isinstance(value, bool) else "must be yes or no (true/false)"
+    if q.type == "number":
+        if not _is_number(value):
+            return "must be a number"
+        if q.min is not None and value < q.min:
+            return f"is less than the smallest allowed, {q.min:g}"
+        if q.max is not None and value > q.max:
+            return f"is more than the largest allowed, {q.max:g}"
+        return None
+    if q.type == "choice":
+        if not isinstance(value, str) or value not in options:
+            return "is not one of the question's options"
+        return None
+    if q.type == "multi_choice":
+        if not isinstance(value, list) or any(v not in options for v in value):
+            return "must be a list of the question's options"
+        if len(set(value)) != len(value):
+            return "names an option twice"
+        return None
+    if q.type in ("text", "phone", "building_unit_room"):
+        if not isinstance(value, str):
+            return "must be a text"
+        limit = text_limit(q) if q.type == "text" else _SHORT_ANSWER
+        if len(value) > limit:
+            return f"is longer than {limit} characters"
+        return None
+    return f"answers a question of unknown type {q.type}"
+
+
+def check_answer_values(
+    questions: Sequence[Question | Mapping[str, Any]], answers: Mapping[str, Any]
+) -> None:
+    """Refuse (``PayloadError``, field ``answers.<key>``) an answer to no question, or one
+    that does not fit its question's type, options, bounds or length. Unanswered questions
+    are fine: a visit may skip some."""
+    by_key = {}
+    for q in questions:
+        parsed = q if isinstance(q, Question) else Question.model_validate(q)
+        by_key[parsed.key] = parsed
+    for key, value in answers.items():
+        q = by_key.get(key)
+        if q is None:
+            raise _invalid(f"answers.{key}", "is not a question of this form")
+        problem = _answer_problem(q, value)
+        if problem:
+            raise _invalid(f"answers.{key}", problem)
