@@ -16,8 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.responses import HTMLResponse
 
 from server.api.form_text import texts
-from server.domain.questionnaire_answers import text_limit
-from services.protocol import Question
+from services.protocol import Question, text_limit
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

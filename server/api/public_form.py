@@ -45,7 +45,7 @@ from server.db.engine import write_tx
 from server.domain.principal import Principal
 from server.domain.questionnaire_answers import check_answers
 from server.domain.questionnaires import Place, Questionnaire, find_place, get_questionnaire
-from services.protocol import API_PREFIX, new_id
+from services.protocol import API_PREFIX, PayloadError, check_mutation, new_id
 
 router = APIRouter(tags=["questionnaires"])
 
@@ -206,6 +206,8 @@ def _submit(
         notice = texts(lang)["expired" if expired else "updated"]
         return _render_form(st, q, place, lang, rid=ticket.rid, values=values, notice=notice)
     result = check_answers(q.parsed_questions(), form)
+    if result.ok:
+        result.errors = _protocol_errors(q, result.answers)
     if not result.ok:
         return _render_form(st, q, place, lang, rid=ticket.rid, values=values, errors=result.errors)
     try:
@@ -226,6 +228,20 @@ def _submit(
         return message_page(lang, "replay", 409)
     thanks = f"/q/{q.slug}/thanks" + ("?lang=en" if lang == "en" else "")
     return RedirectResponse(thanks, status_code=303, headers=SECURITY_HEADERS)
+
+
+def _protocol_errors(q: Questionnaire, answers: dict[str, Any]) -> dict[str, str]:
+    """The protocol's rules for a stored response (the ones every pull relies on), as one
+    form error on the answer at fault; none when the answers pass."""
+    payload = {"questionnaire_id": q.id, "answers": answers}
+    try:
+        check_mutation("questionnaire.response", payload, q.parsed_questions())
+    except PayloadError as err:
+        key = err.field.split(".")[1] if err.field.startswith("answers.") else ""
+        if key not in answers:
+            key = next(iter(answers), "")
+        return {key: "invalid"}
+    return {}
 
 
 def _ticket_place(engine: Engine, ticket: FormTicket) -> Place | None:

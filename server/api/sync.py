@@ -90,6 +90,8 @@ async def push(
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise _unprocessable("body is not valid JSON") from None
+    except RecursionError:
+        raise _unprocessable("body is nested too deeply") from None
     if isinstance(body, dict) and isinstance(body.get("mutations"), list):
         if len(body["mutations"]) > MAX_PUSH_MUTATIONS:
             raise _too_large(f"more than {MAX_PUSH_MUTATIONS} mutations in one push")

@@ -2,9 +2,10 @@
 
 Per mutation, in request order: a mutation id already applied (earlier, or earlier in this
 batch) is ``duplicate``; an unknown type is ``unknown_type``; ``questionnaire.response`` from a
-phone is ``forbidden``; a payload not matching its schema is ``invalid_payload`` naming the
-field; then its handler runs inside a savepoint, so a rejected mutation leaves no trace and
-does not stop the ones after it. Applied mutations are remembered in ``mutations``. The
+phone is ``forbidden``; a payload that fails ``check_mutation`` (the protocol's rules, with
+the checklist version's questions for a visit) is ``invalid_payload`` naming the field; then
+its handler runs inside a savepoint, so a rejected mutation leaves no trace and does not stop
+the ones after it. Applied mutations are remembered in ``mutations``. The
 change-log rows of all applied mutations are stamped once, at the end, in the same
 transaction.
 
@@ -19,19 +20,27 @@ import datetime as dt
 import logging
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
 from server.db.schema import meta, mutations
+from server.domain.checklists import checklist_questions
 from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
-from server.domain.text_guard import nul_path
 from server.domain.timeutil import iso, now_iso
 from server.settings import Settings
-from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES, Mutation, VisitRecord
+from services.protocol import (
+    INT32_MAX,
+    MUTATION_PAYLOADS,
+    PHONE_MUTATION_TYPES,
+    Mutation,
+    PayloadError,
+    Question,
+    VisitRecord,
+    check_mutation,
+)
 
 log = logging.getLogger("xianglin.push")
 
@@ -43,13 +52,6 @@ def _result(m: Mutation, status: str, code: str | None = None, message: str = ""
     return out
 
 
-def field_of(err: ValidationError) -> str:
-    """``fields.birth_year: Input should be ...`` from the first pydantic error."""
-    first = err.errors(include_url=False)[0]
-    loc = ".".join(str(p) for p in first.get("loc", ())) or "payload"
-    return f"{loc}: {first.get('msg', 'invalid')}"
-
-
 def apply_push(
     engine: Engine,
     principal: Principal,
@@ -59,8 +61,14 @@ def apply_push(
 ) -> list[dict]:
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
     settings = settings or Settings()
+    # checked before queueing for the write lock: published checklists never change
+    questions = checklist_questions(engine, _checklist_versions(batch))
+    checked = [_validate(m, questions) for m in batch]
     with queued_writer(engine):
-        return _apply(engine, principal, device_id, batch, settings)
+        try:
+            return _apply_once(engine, principal, device_id, batch, checked, settings, safe=False)
+        except _RetrySafely:
+            return _apply_once(engine, principal, device_id, batch, checked, settings, safe=True)
 
 
 class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
@@ -74,33 +82,29 @@ class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
 SINGLE_WRITE = frozenset({"visit.record", "concern.comment"})
 
 
-def _apply(
-    engine: Engine,
-    principal: Principal,
-    device_id: str,
-    batch: list[Mutation],
-    settings: Settings,
-) -> list[dict]:
-    checked = [_validate(m) for m in batch]  # pure: done before any lock is taken
-    try:
-        return _apply_once(engine, principal, device_id, batch, checked, settings, safe=False)
-    except _RetrySafely:
-        return _apply_once(engine, principal, device_id, batch, checked, settings, safe=True)
+def _checklist_versions(batch: list[Mutation]) -> set[int]:
+    return {
+        v
+        for m in batch
+        if m.type == "visit.record"
+        and isinstance(v := m.payload.get("checklist_version"), int)
+        and 1 <= v <= INT32_MAX
+    }
 
 
-def _validate(m: Mutation) -> tuple[dict | None, object | None]:
+def _validate(
+    m: Mutation, questions: dict[int, list[Question]]
+) -> tuple[dict | None, object | None]:
     """(result if decided without the handler or the database, validated payload otherwise)."""
     if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
-        return _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type}"), None
+        return _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type!r}"), None
     if m.type not in PHONE_MUTATION_TYPES:
-        return _result(m, "rejected", "forbidden", f"{m.type} cannot be pushed"), None
-    bad = nul_path(m.payload)
-    if bad:
-        return _result(m, "rejected", "invalid_payload", f"{bad}: contains a NUL character"), None
+        return _result(m, "rejected", "forbidden", f"{m.type!r} cannot be pushed"), None
+    form = questions.get(m.payload.get("checklist_version")) if m.type == "visit.record" else None
     try:
-        return None, MUTATION_PAYLOADS[m.type].model_validate(m.payload)
-    except ValidationError as err:
-        return _result(m, "rejected", "invalid_payload", field_of(err)), None
+        return None, check_mutation(m.type, m.payload, form, created_at=m.created_at)
+    except PayloadError as err:
+        return _result(m, "rejected", err.code, str(err)), None
 
 
 def _apply_once(

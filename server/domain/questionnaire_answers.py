@@ -12,10 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.protocol import Question
-
-#: Longest text answer, in characters.
-MAX_TEXT = 1000
+from services.protocol import MAX_ANSWER_NUMBER, Question, text_limit, text_problem
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-－—()（）+]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -31,7 +28,7 @@ _BUR = re.compile(
 class CheckResult:
     answers: dict[str, Any] = field(default_factory=dict)
     #: question key -> error code (required, too_long, not_a_number, too_small, too_large,
-    #: not_an_integer, bad_phone, bad_address, bad_choice)
+    #: not_an_integer, bad_phone, bad_address, bad_choice, invalid: text no store can hold)
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -60,20 +57,13 @@ def normalise_address(raw: str) -> str | None:
     return "-".join(part.upper() for part in m.groups())
 
 
-def text_limit(q: Question) -> int:
-    """Longest answer a question takes: a text question's ``max`` (characters) when given."""
-    if q.type == "text" and q.max is not None and 1 <= q.max < MAX_TEXT:
-        return int(q.max)
-    return MAX_TEXT
-
-
 def _number(q: Question, raw: str) -> tuple[Any, str | None]:
     text = _fold_width(raw).strip()
     try:
         value = float(text)
     except ValueError:
         return None, "not_a_number"
-    if value != value or value in (float("inf"), float("-inf")):
+    if value != value or abs(value) > MAX_ANSWER_NUMBER:  # NaN, infinities, 1e999
         return None, "not_a_number"
     if q.min is not None and value < q.min:
         return None, "too_small"
@@ -112,6 +102,9 @@ def check_answers(questions: Sequence[Question], form: Mapping[str, Sequence[str
             continue
         if len(raw) > text_limit(q):
             result.errors[q.key] = "too_long"
+            continue
+        if text_problem(raw):
+            result.errors[q.key] = "invalid"
             continue
         value: Any
         error: str | None = None

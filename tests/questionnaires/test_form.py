@@ -305,3 +305,16 @@ def test_form_state_is_made_once_per_app(app):
     first = form_state(_Req(app))
     assert form_state(_Req(app)) is first
     assert isinstance(first.tokens, FormTokens)
+
+
+async def test_an_answer_no_store_can_hold_is_reshown_and_nothing_stored(client, place, engine):
+    for field, value, message in [
+        ("note", "a\x00b", "无法保存"),
+        ("name", "王\x00", "无法保存"),
+        ("people_count", "1e999", "请填写数字"),
+        ("people_count", "nan", "请填写数字"),
+    ]:
+        token = token_of(await open_form(client, "resident-info", place))
+        r = await submit(client, "resident-info", token, {**VALID_RESIDENT_INFO, field: value})
+        assert r.status_code == 200 and message in r.text, (field, value)
+    assert response_count(engine) == 0

@@ -55,3 +55,27 @@ async def test_answer_is_stored_once_on_postgres(pg_engine):
         ).one()
     assert len(rows) == 1 and len(secrets) == 1
     assert change.estate_id == place.estate_id and change.district_id == place.district_id
+
+
+async def test_a_nul_in_an_answer_is_refused_on_postgres(pg_engine):
+    """PostgreSQL text cannot hold NUL: the form says so instead of failing the write."""
+    from server.db.schema import estates, households
+    from tests.questionnaires.conftest import Place
+
+    with pg_engine.connect() as conn:
+        row = conn.execute(
+            select(estates.c.id, estates.c.name, estates.c.district_id, households.c.id)
+            .join(households, households.c.estate_id == estates.c.id)
+            .limit(1)
+        ).one()
+        before = len(conn.execute(select(questionnaire_responses.c.id)).all())
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(pg_engine)), base_url="http://c"
+    )
+    async with client:
+        token = token_of(await open_form(client, "resident-info", Place(*row)))
+        answers = {**VALID_RESIDENT_INFO, "note": "楼道\x00灯"}
+        r = await submit(client, "resident-info", token, answers)
+    assert r.status_code == 200 and "无法保存" in r.text
+    with pg_engine.connect() as conn:
+        assert len(conn.execute(select(questionnaire_responses.c.id)).all()) == before

@@ -87,7 +87,7 @@ async def test_concern_on_someone_else_s_resident_is_refused(login, demo):
     other_hh = next(h for h in demo.residents_by_household if h != mine)
     c = concern(mine, resident_id=demo.resident_in(other_hh))
     [r] = await head.push(c)
-    assert r["error"]["code"] == "unknown_resident"
+    assert r["error"]["code"] == "out_of_scope"
 
 
 async def test_transition_of_a_concern_outside_scope(login, demo):

@@ -18,12 +18,12 @@ def _count(engine, table) -> int:
 
 async def test_visit_is_applied_and_pulled_with_user_name(login, demo):
     head = await login("head01")
-    m = visit(demo.household_of("head01"), answers={"people": 3}, notes="好")
+    m = visit(demo.household_of("head01"), answers={"household_size": 3}, notes="好")
     assert ok(await head.push(m)) == ["applied"]
     state = await head.state()
     data = state[("visit", m["entity_id"])]["data"]
     assert data["user_id"] == head.user["id"] and data["user_name"] == head.user["name"]
-    assert data["answers"] == {"people": 3} and data["notes"] == "好"
+    assert data["answers"] == {"household_size": 3} and data["notes"] == "好"
 
 
 async def test_re_push_is_duplicate_and_changes_nothing(login, demo, engine):
@@ -255,7 +255,7 @@ async def test_a_refused_deferred_visit_write_redoes_the_push_safely(
 
     def clashing(ctx, m, p):
         if p.notes == "clash":
-            ctx._visit_ids.discard(first["entity_id"])  # the check does not see it
+            ctx._visit_households.pop(first["entity_id"], None)  # the check does not see it
             m = m.model_copy(update={"entity_id": first["entity_id"]})
         record_visit(ctx, m, p)
 

@@ -59,17 +59,29 @@ def _add_event(ctx: Ctx, event: dict, place) -> None:
     )
 
 
-def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
-    concern_id = str(m.entity_id)
-    place = ctx.place_of_household(p.household_id)
+def _check_references(ctx: Ctx, p: ConcernCreate) -> None:
+    """The resident and the visit a concern names belong to its household. A visit not (yet)
+    on the server is kept by id: it may be a visit refused and resent later."""
     if p.resident_id is not None:
         hh = ctx.conn.execute(
             select(residents.c.household_id).where(residents.c.id == str(p.resident_id))
         ).scalar_one_or_none()
+        if hh is None:
+            raise Reject("unknown_resident", f"resident_id {p.resident_id} does not exist")
         if hh != str(p.household_id):
             raise Reject(
-                "unknown_resident", f"resident_id {p.resident_id} is not in this household"
+                "out_of_scope", f"resident_id {p.resident_id} is not in household {p.household_id}"
             )
+    if p.visit_id is not None:
+        hh = ctx.household_of_visit(str(p.visit_id))
+        if hh is not None and hh != str(p.household_id):
+            raise Reject("out_of_scope", f"visit_id {p.visit_id} is a visit to another household")
+
+
+def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
+    concern_id = str(m.entity_id)
+    place = ctx.place_of_household(p.household_id)
+    _check_references(ctx, p)
     if ctx.conn.execute(select(concerns.c.id).where(concerns.c.id == concern_id)).first():
         raise Reject("entity_exists", f"concern {concern_id} already exists")
     row = {

@@ -26,7 +26,9 @@ def resolve_conflict(ctx: Ctx, m: Mutation, p: ConflictResolve) -> None:
         select(changes.c.estate_id, changes.c.district_id).where(
             changes.c.entity == "conflict", changes.c.entity_id == conflict["id"]
         )
-    ).one()
+    ).first()
+    if place is None:  # a conflict never logged cannot be placed in anyone's scope
+        raise Reject("unknown_conflict", f"conflict {m.entity_id} is not in the change log")
     ctx.require_scope(place[0], place[1])
     if conflict["status"] != "open":
         raise Reject("invalid_transition", "this conflict is already resolved")

@@ -81,9 +81,9 @@ class Ctx:
     #: household id -> (estate, district) or None; households never move, so a push may
     #: look them all up at once (``prefetch_households``)
     _places: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)
-    #: visit ids known to exist: those found by ``prefetch_visits`` plus those written or
-    #: staged in this push
-    _visit_ids: set[str] = dataclasses.field(default_factory=set)
+    #: visits known to exist, id -> household: those found by ``prefetch_visits`` plus those
+    #: written or staged in this push
+    _visit_households: dict[str, str] = dataclasses.field(default_factory=dict)
     _visits_looked_up: set[str] = dataclasses.field(default_factory=set)
     #: when set (a push's fast path, no savepoints), new visit rows wait here and are written
     #: with one statement before the push commits (``write_deferred``)
@@ -128,16 +128,22 @@ class Ctx:
         self._visits_looked_up.update(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            self._visit_ids.update(
-                self.conn.execute(select(visits.c.id).where(visits.c.id.in_(chunk))).scalars()
+            self._visit_households.update(
+                self.conn.execute(
+                    select(visits.c.id, visits.c.household_id).where(visits.c.id.in_(chunk))
+                ).all()
             )
 
     def visit_exists(self, visit_id: str) -> bool:
         """Whether a visit with this id exists or was written earlier in this push; ids not
         prefetched are looked up."""
+        return self.household_of_visit(visit_id) is not None
+
+    def household_of_visit(self, visit_id: str) -> str | None:
+        """The household of a visit that exists or was written earlier in this push."""
         if visit_id not in self._visits_looked_up:
             self.prefetch_visits({visit_id})
-        return visit_id in self._visit_ids
+        return self._visit_households.get(visit_id)
 
     def add_visit(self, row: dict[str, Any]) -> None:
         """Write a new visit row now, or stage it for ``write_deferred`` (``defer_visits``)."""
@@ -145,7 +151,7 @@ class Ctx:
             self._deferred_visits.append(row)
         else:
             self.conn.execute(visits.insert(), row)
-        self._visit_ids.add(row["id"])
+        self._visit_households[row["id"]] = row["household_id"]
 
     def write_deferred(self) -> None:
         """Write the staged visit rows (one statement); a database error propagates."""

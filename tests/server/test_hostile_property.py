@@ -1,0 +1,337 @@
+"""No input gives a 5xx, and nothing stored can break a pull: hostile JSON (NaN, infinities,
+1e999, huge and 64-bit-overflowing integers, lone surrogates, NUL, deep nesting, huge
+strings, unknown keys, wrong types, timestamps at the ends of time) thrown by hypothesis at
+``POST /sync/push``, ``GET /sync/pull`` and the public form of a real server process over
+real HTTP, on SQLite and PostgreSQL. After every push the pushing head and staff pull what
+changed; at the end staff pull everything from the start and get every row the change log
+holds, so no stored row was skipped or refused."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from urllib.parse import quote
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from server.db.schema import changes, questionnaires
+from tests.server.helpers import Demo
+from tests.services.serverproc import ServerProcess
+
+API = "/api/v1"
+PASSWORD = "demo1234"
+TOKEN_RE = re.compile(r'name="_token" value="([^"]+)"')
+#: a settings profile that keeps each property to a few seconds per database
+RUN = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
+)
+
+# ---- hostile JSON, as raw text (no encoder would write most of it) --------------------------
+
+NUMBERS = st.sampled_from(
+    [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e999",
+        "-1e999",
+        "1e308",
+        str(2**31),
+        str(2**63),
+        str(-(2**63) - 1),
+        str(10**400),
+        "-0.0",
+        "0",
+        "-1",
+    ]
+)
+STRINGS = st.one_of(
+    st.sampled_from(
+        [
+            '"\\udc00"',
+            '"\\ud800x"',
+            '"a\\u0000b"',
+            json.dumps("长" * 70_000),
+            json.dumps("x" * 1001),
+            '"9999-12-31T23:59:59-10:00"',
+            '"0001-01-01T00:00:00+10:00"',
+            '"2026-13-45T25:61:00Z"',
+            '"not-a-uuid"',
+        ]
+    ),
+    st.text(max_size=30).map(json.dumps),  # escapes lone surrogates as \udxxx
+)
+NESTING = st.integers(1, 1200).map(lambda d: "[" * d + "]" * d)
+WRONG_TYPES = st.sampled_from(
+    ["null", "true", "[]", "{}", '[1,"a",null]', '{"x":{"y":1}}', '""', '{"\\u0000":1}']
+)
+RAW_VALUES = st.one_of(NUMBERS, STRINGS, NESTING, WRONG_TYPES)
+
+ENVELOPE_KEYS = ["id", "type", "entity_id", "created_at", "payload", "surplus"]
+PAYLOAD_KEYS = [
+    "household_id",
+    "visited_at",
+    "method",
+    "people_reached",
+    "checklist_version",
+    "answers",
+    "notes",
+    "follow_up_date",
+    "reached_resident_ids",
+    "resident_id",
+    "visit_id",
+    "kind",
+    "category",
+    "description",
+    "concern_id",
+    "to_status",
+    "text",
+    "base_version",
+    "fields",
+    "name",
+    "phone",
+    "flags",
+    "surplus",
+]
+ANSWER_KEYS = ["household_size", "suggestions", "officials_conduct", "home_safety", "x\u00e9", "k"]
+
+edit = st.tuples(
+    st.sampled_from(["envelope", "payload", "answers", "fields"]),
+    st.sampled_from(ENVELOPE_KEYS + PAYLOAD_KEYS + ANSWER_KEYS),
+    RAW_VALUES,
+)
+mutation_plan = st.tuples(
+    st.sampled_from(["visit", "concern", "comment", "household", "resident", "transition"]),
+    st.lists(edit, max_size=3),
+)
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def _mutation(kind: str, hh: str, resident: str | None, concern_id: str) -> dict:
+    """A valid mutation of ``kind`` for household ``hh``: the base every edit spoils."""
+    payloads = {
+        "visit": (
+            "visit.record",
+            {
+                "household_id": hh,
+                "visited_at": _now(),
+                "method": "in_person",
+                "people_reached": 1,
+                "checklist_version": 1,
+                "answers": {"household_size": 2},
+                "notes": "",
+            },
+        ),
+        "concern": (
+            "concern.create",
+            {"household_id": hh, "kind": "request", "category": "repair", "description": "灯"},
+        ),
+        "comment": ("concern.comment", {"concern_id": concern_id, "text": "已联系"}),
+        "household": ("household.update", {"base_version": 1, "fields": {"note": "n"}}),
+        "resident": ("resident.create", {"household_id": hh, "name": "王"}),
+        "transition": (
+            "concern.transition",
+            {"concern_id": concern_id, "to_status": "open", "note": ""},
+        ),
+    }
+    mtype, payload = payloads[kind]
+    entity = hh if kind == "household" else str(uuid.uuid4())
+    return {
+        "id": str(uuid.uuid4()),
+        "type": mtype,
+        "entity_id": entity,
+        "payload": payload,
+        "created_at": _now(),
+    }
+
+
+def _spoil(m: dict, edits, marks: dict[str, str]) -> None:
+    for where, key, raw in edits:
+        mark = f"@{len(marks)}@"
+        marks[mark] = raw
+        if where == "envelope":
+            m[key] = mark
+        elif where == "payload" and isinstance(m.get("payload"), dict):
+            m["payload"][key] = mark
+        elif where == "answers" and isinstance(m.get("payload"), dict):
+            m["payload"].setdefault("answers", {})
+            if isinstance(m["payload"]["answers"], dict):
+                m["payload"]["answers"][key] = mark
+        elif where == "fields" and isinstance(m.get("payload"), dict):
+            if isinstance(m["payload"].get("fields"), dict):
+                m["payload"]["fields"][key] = mark
+
+
+def _body(mutations: list[dict], marks: dict[str, str]) -> bytes:
+    text = json.dumps({"device_id": "dev-hostile", "mutations": mutations})
+    for mark, raw in marks.items():
+        text = text.replace(json.dumps(mark), raw)
+    return text.encode()
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(engine, db_kind, tmp_path):
+    """The real server process on this test's database; clients for a head and staff."""
+    db = engine.url.render_as_string(hide_password=False) if db_kind == "postgres" else None
+    proc = ServerProcess(
+        db or engine.url.database,
+        log_path=tmp_path / "server.log",
+        extra_args=["--forwarded-allow-ips", "127.0.0.1"],
+    )
+    proc.start()
+    clients = {}
+    try:
+        for name in ("head01", "staff"):
+            c = httpx.Client(base_url=proc.url, timeout=60)
+            r = c.post(
+                f"{API}/auth/login",
+                json={"username": name, "password": PASSWORD, "device_id": f"dev-{name}"},
+            )
+            assert r.status_code == 200, r.text
+            c.headers["Authorization"] = f"Bearer {r.json()['token']}"
+            clients[name] = c
+        yield proc, clients
+    finally:
+        for c in clients.values():
+            c.close()
+        proc.stop()
+
+
+class Puller:
+    """Pulls what changed since its last pull, asserting every page is served."""
+
+    def __init__(self, client: httpx.Client):
+        self.client, self.cursor, self.seen = client, None, {}
+
+    def pull(self) -> None:
+        while True:
+            params = {"limit": 500} | ({"cursor": self.cursor} if self.cursor else {})
+            r = self.client.get(f"{API}/sync/pull", params=params)
+            assert r.status_code == 200, r.text[:500]
+            page = r.json()
+            for ch in page["changes"]:
+                self.seen[(ch["entity"], ch["id"])] = ch
+            self.cursor = page["cursor"]
+            if not page["has_more"]:
+                return
+
+
+def test_hostile_pushes_never_500_and_every_stored_row_pulls(live, engine, demo: Demo):
+    _, clients = live
+    head, staff = clients["head01"], clients["staff"]
+    hh = demo.household_of("head01")
+    resident = demo.residents_by_household.get(hh, [None])[0]
+    base = _mutation("concern", hh, resident, "")
+    r = head.post(f"{API}/sync/push", json={"device_id": "dev-hostile", "mutations": [base]})
+    assert r.json()["results"][0]["status"] == "applied"
+    concern_id = base["entity_id"]
+    pullers = [Puller(head), Puller(staff)]
+    applied: set[str] = set()
+
+    @RUN
+    @given(plans=st.lists(mutation_plan, min_size=1, max_size=4))
+    def push_hostile(plans):
+        marks: dict[str, str] = {}
+        batch = []
+        for kind, edits in plans:
+            m = _mutation(kind, hh, resident, concern_id)
+            _spoil(m, edits, marks)
+            batch.append(m)
+        r = head.post(
+            f"{API}/sync/push",
+            content=_body(batch, marks),
+            headers={"content-type": "application/json"},
+        )
+        assert r.status_code < 500, r.text[:500]
+        assert r.status_code in (200, 413, 422), r.text[:500]
+        if r.status_code == 200:
+            results = r.json()["results"]
+            assert len(results) == len(batch)
+            for res, m in zip(results, batch, strict=True):
+                if res["status"] == "rejected":
+                    assert res["error"]["code"] and res["error"]["message"]
+                elif res["status"] == "applied" and m["type"] != "household.update":
+                    applied.add(m["entity_id"])
+        for p in pullers:
+            p.pull()
+
+    push_hostile()
+
+    @RUN
+    @given(cursor=st.text(max_size=60), limit=st.text(max_size=12))
+    def pull_hostile(cursor, limit):
+        r = head.get(f"{API}/sync/pull", params={"cursor": cursor, "limit": limit})
+        assert r.status_code < 500, r.text[:500]
+
+    pull_hostile()
+
+    everything = Puller(staff)
+    everything.pull()
+    assert applied <= {i for _, i in everything.seen}
+    with engine.connect() as conn:
+        logged = conn.execute(select(func.count()).select_from(changes)).scalar_one()
+    assert len(everything.seen) == logged
+
+
+FORM_VALUES = st.one_of(
+    st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40).map(quote),
+    st.sampled_from(
+        ["%00", "a%00b", "%ED%B0%80", "%FF%FE", "1e999", "nan", "-inf", "9" * 400, "x" * 5000]
+    ),
+)
+FORM_KEYS = st.sampled_from(
+    ["address", "name", "phone", "people_count", "has_elderly", "housing", "note", "zz", "_lang"]
+)
+
+
+def test_hostile_form_posts_never_500_and_answers_pull(live, engine):
+    proc, clients = live
+    with engine.connect() as conn:
+        slugs = sorted(conn.execute(select(questionnaires.c.slug)).scalars())
+    form = httpx.Client(base_url=proc.url, timeout=60)
+    staff = Puller(clients["staff"])
+
+    @settings(RUN, max_examples=25)
+    @given(
+        slug=st.sampled_from(slugs),
+        fields=st.lists(st.tuples(FORM_KEYS, FORM_VALUES), max_size=12),
+        client_no=st.integers(0, 2**24),
+    )
+    def post_hostile(slug, fields, client_no):
+        # each example comes from its own address, so the spam limit does not stop it early
+        ip = {"X-Forwarded-For": f"10.{client_no >> 16}.{(client_no >> 8) & 255}.{client_no & 255}"}
+        page = form.get(f"/q/{slug}", headers=ip)
+        assert page.status_code < 500
+        token = TOKEN_RE.search(page.text)
+        body = "&".join(f"{k}={v}" for k, v in fields)
+        if token:
+            body = f"_token={quote(token.group(1))}&" + body
+        r = form.post(
+            f"/q/{slug}",
+            content=body.encode(),
+            headers={**ip, "content-type": "application/x-www-form-urlencoded"},
+        )
+        assert r.status_code < 500, r.text[:500]
+        staff.pull()
+
+    try:
+        post_hostile()
+    finally:
+        form.close()
