@@ -1,7 +1,8 @@
-"""``python -m server import-register --db PATH FILE [--skip-bad] [--dry-run] [--create-estates]``.
+"""``python -m server import-register --db PATH FILE [options]``: see docs/register-format.md.
 
-Exit codes: 0 imported (or nothing to change), 1 the file could not be read, 2 bad rows and
-nothing written (or, with --skip-bad, no good row at all).
+Exit codes: 0 imported (or nothing to change, or a clean dry run), 1 the file could not be
+read, 2 something was refused and nothing written (or, with --skip-bad, no good row at all),
+3 a usage error in the options.
 """
 
 from __future__ import annotations
@@ -22,12 +23,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="create estates (and districts) named in the 小区/片区 columns that do not exist yet",
     )
+    parser.add_argument(
+        "--apply-moves",
+        action="store_true",
+        help="a resident found by ID number at another address moves there",
+    )
+    parser.add_argument("--sheet", help="import only this worksheet of an .xlsx")
+    parser.add_argument(
+        "--ignore-column",
+        action="append",
+        default=[],
+        metavar="HEADER",
+        help="leave this column out (its header as written, or its letter); repeatable",
+    )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="read the column HEADER as FIELD (e.g. 联系方式=phone); repeatable",
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)"
+    )
+
+
+def _column_map(pairs: list[str]) -> dict[str, str] | str:
+    """``["联系方式=phone"]`` -> ``{"联系方式": "phone"}``, or the first bad pair."""
+    from server.domain.register import field_of
+
+    out = {}
+    for pair in pairs:
+        header, sep, field = pair.partition("=")
+        known = field_of(field.strip()) if sep else None
+        if not header.strip() or known is None:
+            return pair
+        out[header.strip()] = known
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
     from server.db.engine import migrate, open_engine
-    from server.domain.register import RegisterFileError, import_register
+    from server.domain.register import FIELDS, RegisterFileError, import_register, text
 
+    lang = args.lang
+    sep = "：" if lang == "zh" else ": "
+    columns = _column_map(args.column)
+    if isinstance(columns, str):
+        print(
+            text("bad_column_option", lang, pair=columns, fields=", ".join(FIELDS)), file=sys.stderr
+        )
+        return 3
     engine = open_engine(args.db)
     try:
         migrate(engine)
@@ -38,31 +84,33 @@ def run(args: argparse.Namespace) -> int:
                 skip_bad=args.skip_bad,
                 dry_run=args.dry_run,
                 create_estates=args.create_estates,
+                apply_moves=args.apply_moves,
+                sheet=args.sheet,
+                ignore_columns=args.ignore_column,
+                columns=columns,
             )
         except RegisterFileError as exc:
-            print(f"import-register: {exc}", file=sys.stderr)
+            print(f"{text('error', lang)}{sep}{exc.text(lang)}", file=sys.stderr)
             return 1
     finally:
         engine.dispose()
 
-    for w in report.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+    for note in report.notes:
+        print(f"{text('note', lang)}{sep}{note.text(lang)}")
     for e in report.errors:
-        print(f"error: {e}", file=sys.stderr)
-    print(
-        f"{report.rows} rows read, {report.good_rows} good, {report.bad_rows} bad; "
-        f"households created {report.households_created}; residents created "
-        f"{report.residents_created}, updated {report.residents_updated}, unchanged "
-        f"{report.residents_unchanged}"
-        + (f"; estates created {report.estates_created}" if report.estates_created else "")
-    )
+        print(f"{text('error', lang)}{sep}{e.text(lang)}", file=sys.stderr)
+    print(report.summary(lang))
+    if report.layout_refused:
+        print(text("refused_layout", lang), file=sys.stderr)
+        return 2
     if report.errors and not args.skip_bad:
-        print("nothing written: fix the rows above, or pass --skip-bad", file=sys.stderr)
+        print(text("refused_all", lang), file=sys.stderr)
         return 2
     if args.dry_run:
-        print("dry run: nothing written")
+        print(text("dry_run", lang))
         return 0
     if report.good_rows == 0 and report.errors:
+        print(text("nothing_good", lang), file=sys.stderr)
         return 2
-    print("written" if report.written else "nothing to change")
+    print(text("written" if report.written else "nothing_to_change", lang))
     return 0

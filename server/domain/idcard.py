@@ -26,20 +26,22 @@ def make_id_number(region: str, birth: dt.date, serial: int) -> str:
 
 
 def id_number_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid 18-character ID number, or None if it is.
+    """Why ``value`` is not a valid 18-character ID number, or None if it is: "shape" (not 17
+    digits and a digit or X), "date" (the birth date part is not a date), "range" (the birth
+    date is out of range) or "check" (the check character does not match).
 
     A lower-case "x" is accepted (callers normalise with ``.upper()``)."""
     s = value.strip().upper()
     if not _SHAPE.match(s):
-        return "must be 17 digits followed by a digit or X"
+        return "shape"
     try:
-        birth = dt.datetime.strptime(s[6:14], "%Y%m%d").date()
+        birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
-        return "birth date part is not a date"
+        return "date"
     if birth.year < 1890 or birth > dt.date(2100, 1, 1):
-        return "birth date part is out of range"
+        return "range"
     if check_char(s[:17]) != s[17]:
-        return "check digit does not match"
+        return "check"
     return None
 
 

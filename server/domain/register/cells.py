@@ -1,0 +1,309 @@
+"""One register row -> one resident's values, or the reasons it cannot be stored as meant.
+
+Each cell is read for what it is, not only what it shows: an ID number held as a number is
+refused (its last digits are gone), a room a spreadsheet turned into a date is refused (what
+was typed is gone), a birth date may be a date cell or text. Text is normalised first (see
+``text``), so full-width digits and stray spaces never make a value invalid or different.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+from server.domain.idcard import birth_year_of, gender_of, id_number_problem
+from server.domain.register.layout import FIELDS, REQUIRED, Layout
+from server.domain.register.problems import Problem, problem
+from server.domain.register.read import Cell
+from server.domain.register.text import (
+    address_part,
+    cell_text,
+    compact,
+    date_shown,
+    has_control_chars,
+    looks_like_date,
+    person_name,
+)
+from services.protocol import RESIDENT_FLAGS
+
+GENDERS = {
+    "男": "male", "男性": "male", "女": "female", "女性": "female",
+    "male": "male", "female": "female", "m": "male", "f": "female",
+    # GB/T 2261.1: 1 male, 2 female, 0 unknown, 9 not stated
+    "1": "male", "2": "female", "0": None, "9": None, "未知": None, "未说明": None,
+}  # fmt: skip
+FLAGS = {
+    "独居": "lives_alone", "需帮扶": "needs_help", "需要帮助": "needs_help", "残疾": "disabled",
+    "残疾人": "disabled", "低保": "low_income", "低收入": "low_income", "党员": "party_member",
+    "lives_alone": "lives_alone", "needs_help": "needs_help", "disabled": "disabled",
+    "low_income": "low_income", "party_member": "party_member",
+}  # fmt: skip
+VACCINATION = {
+    "未知": "unknown", "未接种": "none", "部分": "partial", "部分接种": "partial",
+    "全程": "full", "全程接种": "full", "加强": "booster", "加强针": "booster",
+    "unknown": "unknown", "none": "none", "partial": "partial", "full": "full",
+    "booster": "booster",
+}  # fmt: skip
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{9,11}$")
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_FLAG_SPLIT = re.compile(r"[、,，;；/|\s]+")
+_PHONE_SPLIT = re.compile(r"[/,，、;；]|或")
+_DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?年?$")
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2})?$")
+_DIGIT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
+_ID_PROBLEMS = {"shape": "id_shape", "date": "id_date", "range": "id_range", "check": "id_check"}
+LIMITS = {
+    "estate": 64,
+    "district": 64,
+    "building": 16,
+    "unit": 16,
+    "room": 16,
+    "name": 64,
+    "relation": 32,
+    "note": 2000,
+}
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclasses.dataclass
+class Row:
+    """A resident's row: address and name normalised, ``fields`` the filled cells only."""
+
+    sheet: str
+    number: int
+    estate: str
+    district: str
+    building: str
+    unit: str
+    room: str
+    name: str
+    fields: dict[str, Any]
+
+
+def _number_cell(value: Cell) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _id_number(value: Cell) -> str | None:
+    if _number_cell(value):
+        raise _Bad("id_as_number")
+    s = compact(cell_text(value)).upper().lstrip("'`")
+    if not s:
+        return None
+    if _SCIENTIFIC.match(s):
+        raise _Bad("id_as_number")
+    if re.fullmatch(r"\d{15}", s):
+        raise _Bad("id_old")
+    found = id_number_problem(s)
+    if found == "check" and s.isdigit() and (s.endswith("000") or int(float(s)) == int(s)):
+        raise _Bad("id_check_zeros")
+    if found:
+        raise _Bad(_ID_PROBLEMS[found])
+    return s
+
+
+def _phone(value: Cell) -> str | None:
+    if isinstance(value, float) and not value.is_integer():
+        raise _Bad("phone_bad")
+    s = compact(cell_text(value))
+    if not s:
+        return None
+    if len([p for p in _PHONE_SPLIT.split(s) if p]) > 1:
+        raise _Bad("phone_many")
+    digits = re.sub(r"[-()（）.]", "", s)
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]
+    if _MOBILE.match(digits) or _LANDLINE.match(digits):
+        return digits
+    if len(digits) == 22 and _MOBILE.match(digits[:11]) and _MOBILE.match(digits[11:]):
+        raise _Bad("phone_many")
+    raise _Bad("phone_bad")
+
+
+def _gender(value: Cell) -> str | None:
+    s = compact(cell_text(value)).lower()
+    if not s:
+        return None
+    if s not in GENDERS:
+        raise _Bad("gender_bad")
+    return GENDERS[s]
+
+
+def _year(y: int, this_year: int) -> int:
+    if not 1890 <= y <= this_year:
+        raise _Bad("year_bad", year=this_year)
+    return y
+
+
+def _birth_year(value: Cell, this_year: int) -> int | None:
+    if isinstance(value, dt.date):
+        return _year(value.year, this_year)
+    s = compact(cell_text(value)).removesuffix("年")
+    if not s:
+        return None
+    if not (s.isdigit() and len(s) == 4):
+        raise _Bad("year_bad", year=this_year)
+    return _year(int(s), this_year)
+
+
+def _birth_date(value: Cell, this_year: int) -> int | None:
+    """The birth year from a 出生日期 / 出生年月 cell: a date, or text or digits."""
+    if isinstance(value, dt.date):
+        return _year(value.year, this_year)
+    if isinstance(value, dt.time):
+        raise _Bad("date_bad")
+    if _number_cell(value):
+        if not float(value).is_integer():
+            raise _Bad("date_bad")
+        s = str(int(value))
+        if len(s) not in (4, 6, 8):
+            raise _Bad("date_serial")
+    else:
+        s = compact(_TIME_OF_DAY.sub("", cell_text(value)))
+    if not s:
+        return None
+    m = _DATE.match(s) or _DIGIT_DATE.match(s)
+    if not m:
+        raise _Bad("date_bad")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise _Bad("date_bad") from None
+    return _year(year, this_year)
+
+
+def _address(value: Cell, kind: str) -> str:
+    if isinstance(value, dt.date | dt.time):
+        raise _Bad("became_date", shown=date_shown(value))
+    s = cell_text(value)
+    if looks_like_date(s):
+        raise _Bad("became_date", shown=s)
+    return address_part(s, kind) if s else ""
+
+
+def _flags(value: Cell) -> list[str] | None:
+    s = cell_text(value)
+    if not s:
+        return None
+    parts = [compact(p) for p in _FLAG_SPLIT.split(s) if p.strip()]
+    unknown = [p for p in parts if p.lower() not in FLAGS]
+    if unknown:
+        raise _Bad("flags_unknown", flags="、".join(unknown))
+    chosen = {FLAGS[p.lower()] for p in parts}
+    return [f for f in RESIDENT_FLAGS if f in chosen]
+
+
+def _vaccination(value: Cell) -> str | None:
+    s = compact(cell_text(value)).lower()
+    if not s:
+        return None
+    if s not in VACCINATION:
+        raise _Bad("vaccination_bad")
+    return VACCINATION[s]
+
+
+def _free_text(value: Cell) -> str | None:
+    return cell_text(value) or None
+
+
+def parse_row(
+    sheet: str, number: int, cells: list[Cell], layout: Layout, this_year: int
+) -> tuple[Row | None, list[Problem]]:
+    """The row's resident, or the problems that refuse it (every bad cell, not only the first)."""
+    errors: list[Problem] = []
+    where = sheet or None
+
+    def label(key: str) -> str:
+        return layout.label.get(key, FIELDS[key][0])
+
+    def bad(key: str, code: str, **params: Any) -> None:
+        errors.append(problem(code, where, number, label(key), **params))
+
+    def raw(key: str) -> Cell:
+        i = layout.index.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def read(key: str, parse, *args):
+        value = raw(key)
+        if isinstance(value, str) and has_control_chars(value):
+            bad(key, "control_char")
+            return None
+        try:
+            result = parse(value, *args)
+        except _Bad as exc:
+            bad(key, exc.code, **exc.params)
+            return None
+        if isinstance(result, str) and len(result) > LIMITS.get(key, 10_000):
+            bad(key, "too_long", limit=LIMITS[key])
+            return None
+        return result
+
+    address = {k: read(k, _address, k) or "" for k in ("building", "unit", "room")}
+    name = read("name", lambda v: person_name(cell_text(v)))
+    estate = read("estate", lambda v: " ".join(cell_text(v).split()))
+    district = read("district", lambda v: " ".join(cell_text(v).split())) or ""
+    filled = {"estate": estate, "name": name, **address}
+    for key in REQUIRED:
+        if not filled.get(key) and not any(e.column == label(key) for e in errors):
+            bad(key, "required_empty")
+
+    fields: dict[str, Any] = {}
+    for key, parse, args in (
+        ("gender", _gender, ()),
+        ("birth_year", _birth_year, (this_year,)),
+        ("id_number", _id_number, ()),
+        ("phone", _phone, ()),
+        ("relation", _free_text, ()),
+        ("flags", _flags, ()),
+        ("vaccination", _vaccination, ()),
+        ("note", _free_text, ()),
+    ):
+        value = read(key, parse, *args)
+        if value is not None:
+            fields[key] = value
+    from_date = read("birth_date", _birth_date, this_year)
+    year_column = "birth_year"
+    if from_date is not None:
+        if "birth_year" in fields and fields["birth_year"] != from_date:
+            bad("birth_date", "birth_conflict", other=label("birth_year"))
+        fields.setdefault("birth_year", from_date)
+        if "birth_year" not in layout.index:
+            year_column = "birth_date"
+    if id_number := fields.get("id_number"):
+        year, sex = birth_year_of(id_number), gender_of(id_number)
+        if fields.get("birth_year", year) != year:
+            bad(year_column, "birth_year_mismatch")
+        if fields.get("gender", sex) != sex:
+            bad("gender", "gender_mismatch")
+        fields.setdefault("birth_year", year)
+        fields.setdefault("gender", sex)
+    if errors:
+        return None, errors
+    return (
+        Row(
+            sheet=sheet,
+            number=number,
+            estate=estate or "",
+            district=district,
+            building=address["building"],
+            unit=address["unit"] or "1",
+            room=address["room"],
+            name=name or "",
+            fields=fields,
+        ),
+        [],
+    )
