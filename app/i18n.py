@@ -276,6 +276,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event.created": {"zh": "登记", "en": "Logged"},
     "event.comment": {"zh": "说明", "en": "Comment"},
     "event.transition": {"zh": "{from_} → {to}", "en": "{from_} → {to}"},
+    "event.assign": {"zh": "交办", "en": "Assigned"},
+    "event.callback": {"zh": "回访", "en": "Call-back"},
+    "event.decision": {"zh": "研判会决定", "en": "Meeting decision"},
+    "callback.satisfied": {"zh": "满意", "en": "Satisfied"},
+    "callback.basically_satisfied": {"zh": "基本满意", "en": "Mostly satisfied"},
+    "callback.dissatisfied": {"zh": "不满意", "en": "Dissatisfied"},
+    "decision.resolve": {"zh": "解决", "en": "Resolve"},
+    "decision.refer": {"zh": "转办", "en": "Refer"},
+    "decision.assign": {"zh": "交办", "en": "Assign"},
+    "decision.merge": {"zh": "合并重复", "en": "Merge duplicate"},
     # --- questionnaire answers to review -------------------------------------------------------
     "review.title": {"zh": "扫码问卷待处理", "en": "Questionnaire answers to review"},
     "review.empty": {"zh": "没有待处理的问卷答复。", "en": "No answers to review."},
@@ -387,6 +397,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mutation.resident.remove": {"zh": "移除居民", "en": "Resident removal"},
     "mutation.questionnaire.review": {"zh": "问卷答复处理", "en": "Answer review"},
     "mutation.conflict.resolve": {"zh": "冲突处理", "en": "Conflict decision"},
+    "mutation.resident.reveal": {"zh": "查看完整号码", "en": "Number reveal"},
+    "mutation.concern.assign": {"zh": "诉求交办", "en": "Concern assignment"},
+    "mutation.concern.callback": {"zh": "诉求回访", "en": "Concern call-back"},
+    "mutation.meeting.open": {"zh": "召开研判会", "en": "Review meeting opened"},
+    "mutation.meeting.decide": {"zh": "研判会决定", "en": "Review meeting decision"},
+    "mutation.meeting.close": {"zh": "研判会结束", "en": "Review meeting closed"},
     "mutation.other": {"zh": "其他记录", "en": "Other entry"},
     "reject.invalid_payload": {"zh": "内容格式不正确", "en": "The entry is not valid"},
     "reject.unknown_type": {
@@ -430,6 +446,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reject.entity_exists": {
         "zh": "记录已存在且内容不同",
         "en": "A different record with this id exists",
+    },
+    "reject.unknown_user": {
+        "zh": "承办人须为社区工作人员或本片区片长",
+        "en": "The assignee must be staff or this district's head",
+    },
+    "reject.unknown_meeting": {
+        "zh": "服务器上找不到这次研判会",
+        "en": "The server does not know this review meeting",
     },
     "reject.unsendable": {
         "zh": "含有无法上传的内容（如无效数字），未发往服务器",
