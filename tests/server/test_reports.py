@@ -150,7 +150,7 @@ async def test_concern_resolution_is_timed_and_a_reopen_clears_it(login, demo):
     head, staff = await login("head01"), await login("staff")
     c = concern(demo.household_of("head01"), category="设施维修")
     cid = c["entity_id"]
-    created = dt.datetime.now(dt.UTC)
+    created = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     c["created_at"] = created.isoformat()
     moves = [transition(cid, "in_review"), transition(cid, "resolved")]
     moves[1]["created_at"] = (created + dt.timedelta(days=2)).isoformat()
@@ -158,13 +158,14 @@ async def test_concern_resolution_is_timed_and_a_reopen_clears_it(login, demo):
     data = (await head.state())[("concern", cid)]["data"]
     assert data["resolved_at"] is not None and data["due_date"] is not None
     today = _today()
-    body = (await _summary(staff, today, today)).json()
+    since = created.astimezone(SHANGHAI).date()
+    body = (await _summary(staff, since, since)).json()
     assert body["concerns"]["by_status"]["resolved"] == 1
     assert body["concerns"]["median_days_to_resolve"] == pytest.approx(2.0, abs=0.01)
     assert ok(await head.push(transition(cid, "open"))) == ["applied"]
     data = (await head.state())[("concern", cid)]["data"]
     assert data["resolved_at"] is None
-    body = (await _summary(staff, today, today)).json()
+    body = (await _summary(staff, since, today)).json()
     assert body["concerns"]["median_days_to_resolve"] is None
     assert body["concerns"]["by_status"]["open"] == 1
 
