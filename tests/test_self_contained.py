@@ -3,6 +3,7 @@ docs/sync-protocol.md names every mutation type, reject code and limit the proto
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -56,3 +57,12 @@ def test_the_protocol_page_names_every_mutation_type_reject_code_and_limit():
     for status in protocol.CONCERN_STATUSES:
         assert f"`{status}`" in page or status in page, status
     assert "2000-01-01T00:00:00Z" in page  # the time window is stated
+
+
+def test_the_protocol_page_lists_every_field_of_every_pulled_entity():
+    page = (REPO / "docs" / "sync-protocol.md").read_text(encoding="utf-8")
+    for entity, model in protocol.ENTITY_DATA.items():
+        start = page.index(f"`{entity} {{")
+        listed = page[start : page.index("}`", start)]
+        for field in model.model_fields:
+            assert re.search(rf"\b{field}\b", listed), f"{entity}.{field}"
