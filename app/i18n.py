@@ -349,7 +349,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "当前离线：记录会保存在手机上，联网后自动上传。",
         "en": "Offline: entries are kept on this phone and upload when back online.",
     },
-    "sync.rejected_title": {"zh": "被服务器退回的记录", "en": "Refused by the server"},
+    "sync.rejected_title": {"zh": "未能上传的记录", "en": "Not uploaded"},
     "sync.no_rejected": {"zh": "没有被退回的记录。", "en": "Nothing was refused."},
     "sync.edit_resend": {"zh": "修改后重发", "en": "Edit and resend"},
     "sync.discard": {"zh": "放弃", "en": "Discard"},

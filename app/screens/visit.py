@@ -176,6 +176,12 @@ def build(state, household_id: str) -> ft.View:
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="visit-message")
 
+    def refuse(text: str) -> None:
+        # shown by the save button and as a toast: the top bar's save is far from the message
+        message.value, message.visible = text, True
+        state.toast(text, error=True)
+        state.page.update()
+
     async def save(e=None) -> None:
         try:
             reached = int((people.value or "0").strip())
@@ -183,18 +189,15 @@ def build(state, household_id: str) -> ft.View:
                 raise ValueError
         except ValueError:
             people.error = t("visit.invalid_people")
-            message.value, message.visible = t("visit.invalid_people"), True
-            state.page.update()
+            refuse(t("visit.invalid_people"))
             return
         for q in questions:
             # a refused entry first: its answer is missing because what was typed is wrong
             if q.error:
-                message.value, message.visible = f"{q.label}：{q.error}", True
-                state.page.update()
+                refuse(f"{q.label}：{q.error}")
                 return
             if q.question.get("required") and q.qkey not in answers:
-                message.value, message.visible = t("visit.required_missing", label=q.label), True
-                state.page.update()
+                refuse(t("visit.required_missing", label=q.label))
                 return
         days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
         follow_up = state.today() + dt.timedelta(days=days) if days else None
@@ -213,8 +216,7 @@ def build(state, household_id: str) -> ft.View:
             log_failure(log, "saving a visit", err)  # its text may quote what was typed
             # the store's words are for developers; the person gets a sentence they can act on
             reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
-            message.value, message.visible = t("visit.save_failed", reason=reason), True
-            state.page.update()
+            refuse(t("visit.save_failed", reason=reason))
             return
         state.after_write()
         state.nav.back()
