@@ -32,12 +32,20 @@ def open_concern_dialog(
     category: str = "other",
     add_label: str | None = None,
     extra: list[ft.Control] | None = None,
+    draft: dict | None = None,
+    on_leave: Callable[[dict | None], None] | None = None,
 ) -> ft.AlertDialog:
     """Show the dialog. ``on_add({"kind", "category", "description"})`` runs on confirm; the
     dialog closes unless it returns False (the caller then shows why). ``kind`` and
     ``category`` are preselected; ``extra`` controls go under the description (e.g. "also
-    mark the answer dealt with")."""
+    mark the answer dealt with"). Nothing typed is lost: leaving without adding (cancel,
+    tap outside, back) calls ``on_leave(fields)`` with what was entered, or None when nothing
+    was; ``draft`` (those fields, kept by the caller) opens the dialog where it was left."""
     t = state.t
+    if draft:
+        prefill = draft.get("description", prefill)
+        kind = draft.get("kind", kind)
+        category = draft.get("category", category)
     kind_picker = ft.SegmentedButton(
         segments=[ft.Segment(value=k, label=ft.Text(t(f"kind.{k}"))) for k in KINDS],
         selected=[kind if kind in KINDS else "request"],
@@ -60,20 +68,39 @@ def open_concern_dialog(
         key="concern-description",
     )
 
+    def fields() -> dict:
+        return {
+            "kind": (kind_picker.selected or ["request"])[0],
+            "category": category_picker.value or "other",
+            "description": (description.value or "").strip(),
+        }
+
+    untouched = fields() | {"description": (prefill or "").strip()}
+    closed = {"done": False}
+
+    def leave(e=None) -> None:
+        if closed["done"]:
+            return
+        closed["done"] = True
+        if on_leave is not None:
+            now = fields()
+            # nothing typed (or only the untouched prefill): nothing to keep
+            typed = bool(now["description"]) and (now != untouched or bool(draft))
+            on_leave(now if typed else None)
+
+    def cancel(e=None) -> None:
+        leave()
+        state.page.pop_dialog()
+
     def add(e=None) -> None:
         text = (description.value or "").strip()
         if not text:
             description.error = t("concern.need_description")
             state.page.update()
             return
-        ok = on_add(
-            {
-                "kind": (kind_picker.selected or ["request"])[0],
-                "category": category_picker.value or "other",
-                "description": text,
-            }
-        )
+        ok = on_add(fields())
         if ok is not False:
+            closed["done"] = True  # added: nothing left to keep
             state.page.pop_dialog()
         state.page.update()
 
@@ -89,9 +116,10 @@ def open_concern_dialog(
         # its fields; a scrolling column inside would take the whole screen height
         scrollable=True,
         actions=[
-            ft.TextButton(t("common.cancel"), on_click=lambda e: state.page.pop_dialog()),
+            ft.TextButton(t("common.cancel"), on_click=cancel, key="concern-cancel"),
             ft.FilledButton(add_label or t("concern.add"), on_click=add, key="concern-add"),
         ],
+        on_dismiss=leave,
         key="concern-dialog",
     )
     state.page.show_dialog(dialog)

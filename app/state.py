@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,9 @@ class AppState:
     nav: Navigator | None = None
     pin_failures: int = 0
     pin_on: bool = False  # mirrors whether a PIN hash is stored
+    #: opens a URL outside the app (``tel:`` for the dialer); None = the platform's launcher.
+    #: View tests put a recorder here: the dialer is beyond what a test can reach.
+    open_url: Callable[[str], Awaitable[None]] | None = None
     _unsubscribe: Callable | None = None
 
     # ---- language --------------------------------------------------------------------------
@@ -112,6 +115,13 @@ class AppState:
                 duration=ft.Duration(seconds=4),
             )
         )
+
+    async def launch(self, url: str) -> None:
+        """Open ``url`` with the phone (``tel:...`` opens the dialer)."""
+        if self.open_url is not None:
+            await self.open_url(url)
+        else:
+            await ft.UrlLauncher().launch_url(url)
 
     # ---- session ---------------------------------------------------------------------------
     async def restore(self) -> None:

@@ -106,7 +106,8 @@ class ChecklistQuestion:
             padding=ft.Padding.only(left=12, right=4, top=4, bottom=12),
             border_radius=12,
             border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
-            key=f"q-{self.qkey}",
+            # a scroll key: a form can bring an unanswered question into view
+            key=ft.ScrollKey(f"q-{self.qkey}"),
         )
 
     # -- inputs --------------------------------------------------------------------------------
@@ -215,8 +216,8 @@ class ChecklistQuestion:
         number = parse_number(raw)
         self.error = self.number_error(number)
         self.input.error = self.error
-        if self.error is None:
-            self._set(number)
+        # a refused entry is no answer: the one it replaced (a prefill) must not stay behind
+        self._set(number if self.error is None else None)
 
     def number_error(self, number: int | float | None) -> str | None:
         """Why ``number`` cannot be this question's answer (not a finite number, or outside

@@ -289,15 +289,20 @@ class Store:
         household_id: str | None = None,
         status: str | Iterable[str] | None = None,
         mine: bool = False,
+        visit_id: str | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> list[dict]:
         """Concerns, newest first: data + address, estate_name, pending, version. ``status``
-        is one status or several; ``mine`` keeps those raised by the signed-in user."""
+        is one status or several; ``mine`` keeps those raised by the signed-in user;
+        ``visit_id`` those raised in that visit."""
         where, params = ["1"], []
         if household_id is not None:
             where.append("t.household_id = ?")
             params.append(household_id)
+        if visit_id is not None:
+            where.append("json_extract(t.data, '$.visit_id') = ?")
+            params.append(str(visit_id))
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
             where.append(f"t.status IN ({', '.join('?' * len(statuses))})")
@@ -531,12 +536,16 @@ class Store:
         reached_resident_ids: Iterable[str] = (),
         checklist_version: int | None = None,
         concerns: Iterable[dict] = (),
+        people_count: int | None = None,
     ) -> str:
         """Record a home visit (``visit.record``); returns the new visit id. ``visited_at``
         defaults to now; ``checklist_version`` (ADDED, optional) to the active checklist's.
         ``concerns`` (ADDED, optional): dicts of ``raise_concern``'s keyword arguments, raised
         with ``visit_id`` = this visit IN THE SAME transaction (all saved, or none). The
-        household's visit draft, if any, goes in that transaction too."""
+        household's visit draft, if any, goes in that transaction too. ``people_count``: how
+        many live there as the visit found it; when it differs from the register, the
+        household's ``people_count`` is updated (``household.update``) in the same
+        transaction."""
         user = self._signed_in()
         visit_id = new_id()
         try:
@@ -562,7 +571,7 @@ class Store:
             "reached_resident_ids": [str(r) for r in reached_resident_ids],
         }
         with self._tx() as conn:
-            self._require(conn, "household", household_id)
+            house = self._require(conn, "household", household_id)
             mid = self._mutate(conn, "visit.record", visit_id, payload)
             local = {
                 "id": visit_id,
@@ -575,6 +584,10 @@ class Store:
             conn.execute(
                 "DELETE FROM drafts WHERE kind = 'visit' AND target_id = ?", (str(household_id),)
             )
+            if people_count is not None and people_count != house["data"].get("people_count"):
+                self._update_household_tx(
+                    conn, str(household_id), house, {"people_count": people_count}
+                )
             for c in concerns:
                 extra = set(c) - {"kind", "category", "description", "resident_id"}
                 if extra:
@@ -706,16 +719,21 @@ class Store:
         self._signed_in()
         with self._tx() as conn:
             row = self._require(conn, "household", household_id)
-            payload = {"base_version": max(1, int(row["version"] or 1)), "fields": fields}
-            mid = self._mutate(conn, "household.update", str(household_id), payload)
-            data = dict(row["data"])
-            for key, value in fields.items():
-                if key == "contact_phone":
-                    data["contact_phone_masked"] = mask_phone(value)
-                else:
-                    data[key] = value
-            overlay(conn, "household", str(household_id), data, mid)
+            self._update_household_tx(conn, str(household_id), row, fields)
         return str(household_id)
+
+    def _update_household_tx(
+        self, conn: sqlite3.Connection, household_id: str, row: dict, fields: dict
+    ) -> None:
+        payload = {"base_version": max(1, int(row["version"] or 1)), "fields": fields}
+        mid = self._mutate(conn, "household.update", household_id, payload)
+        data = dict(row["data"])
+        for key, value in fields.items():
+            if key == "contact_phone":
+                data["contact_phone_masked"] = mask_phone(value)
+            else:
+                data[key] = value
+        overlay(conn, "household", household_id, data, mid)
 
     @staticmethod
     def _resident_view(data: dict, fields: dict) -> dict:

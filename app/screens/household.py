@@ -1,5 +1,6 @@
-"""One household: members (age, flags, masked phone), past visits, open concerns, and
-"record visit" as the obvious action."""
+"""One household: "record visit" as the obvious action (or "continue" when a draft waits),
+what the last visit heard, members (tap one to edit, call or move out; add one), open
+concerns, and past visits (tap one to read it)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen, section_title
 from app.qr_dialog import qr_button
+from app.screens.past_visit import answer_rows, method_label
 from components.empty_state import empty_state
 from components.flag_chips import flag_chips, tag
 
@@ -33,11 +35,7 @@ def build(state, household_id: str) -> ft.View:
         )
     members = store.members(household_id)
     visits = store.visits(household_id)
-    concerns = [
-        c
-        for c in store.concerns(household_id=household_id, limit=100)
-        if c.get("status") in ("open", "in_review")
-    ]
+    concerns = store.concerns(household_id=household_id, status=("open", "in_review"), limit=100)
 
     header = ft.Container(
         content=ft.Column(
@@ -75,37 +73,67 @@ def build(state, household_id: str) -> ft.View:
             chips.append(("vacc", t(f"vacc.{vacc}")))
         member_rows.append(
             ft.Container(
-                content=ft.Column(
+                content=ft.Row(
                     [
-                        ft.Row(
+                        ft.Column(
                             [
-                                ft.Text(m.get("name", ""), size=17, weight=ft.FontWeight.W_600),
-                                ft.Text(
-                                    " · ".join(x for x in line if x),
-                                    size=14,
-                                    color=ft.Colors.ON_SURFACE_VARIANT,
+                                ft.Row(
+                                    [
+                                        ft.Text(
+                                            m.get("name", ""), size=17, weight=ft.FontWeight.W_600
+                                        ),
+                                        ft.Text(
+                                            " · ".join(x for x in line if x),
+                                            size=14,
+                                            color=ft.Colors.ON_SURFACE_VARIANT,
+                                        ),
+                                        *(
+                                            [tag(t("common.pending"), warm=True)]
+                                            if m.get("pending")
+                                            else []
+                                        ),
+                                    ],
+                                    wrap=True,
+                                    spacing=8,
                                 ),
-                                *(
-                                    [tag(t("common.pending"), warm=True)]
-                                    if m.get("pending")
-                                    else []
-                                ),
+                                flag_chips(chips),
                             ],
-                            wrap=True,
-                            spacing=8,
+                            spacing=4,
+                            expand=True,
                         ),
-                        flag_chips(chips),
+                        ft.Icon(
+                            ft.Icons.CHEVRON_RIGHT,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                            semantics_label=t("house.member_open", name=m.get("name", "")),
+                        ),
                     ],
-                    spacing=4,
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
                 ),
                 padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                 border_radius=10,
                 bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+                ink=True,
+                on_click=lambda e, rid=m["id"]: state.nav.push(
+                    "member", household_id=household_id, resident_id=rid
+                ),
                 key=f"member-{m['id']}",
             )
         )
     if not member_rows:
         member_rows.append(empty_state(t("house.no_members"), icon=ft.Icons.PERSON_OFF_OUTLINED))
+    member_rows.append(
+        ft.Row(
+            [
+                ft.OutlinedButton(
+                    t("house.add_member"),
+                    icon=ft.Icons.PERSON_ADD_ALT_1_OUTLINED,
+                    height=48,
+                    on_click=lambda e: state.nav.push("member", household_id=household_id),
+                    key="add-member",
+                )
+            ]
+        )
+    )
 
     visit_rows: list[ft.Control] = []
     for v in visits[:20]:
@@ -152,9 +180,21 @@ def build(state, household_id: str) -> ft.View:
             )
         visit_rows.append(
             ft.Container(
-                content=ft.Column(lines, spacing=2),
+                content=ft.Row(
+                    [
+                        ft.Column(lines, spacing=2, expand=True),
+                        ft.Icon(
+                            ft.Icons.CHEVRON_RIGHT,
+                            color=ft.Colors.ON_SURFACE_VARIANT,
+                            semantics_label=t("house.visit_open"),
+                        ),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
                 padding=ft.Padding.symmetric(horizontal=12, vertical=8),
                 border=ft.Border.only(left=ft.BorderSide(3, ft.Colors.PRIMARY)),
+                ink=True,
+                on_click=lambda e, vid=v["id"]: state.nav.push("past_visit", visit_id=vid),
                 key=f"visit-{v['id']}",
             )
         )
@@ -181,17 +221,33 @@ def build(state, household_id: str) -> ft.View:
         content=qr_button(state, estate_id=house.get("estate_id"), household_id=house.get("id")),
     )
 
+    draft = bool(house.get("draft"))
     record = ft.FilledButton(
-        t("house.record_visit"),
+        t("house.continue_draft") if draft else t("house.record_visit"),
         icon=ft.Icons.EDIT_NOTE,
         height=56,
         expand=True,
         on_click=lambda e: state.nav.push("visit", household_id=household_id),
         key="record-visit",
     )
+    draft_note: list[ft.Control] = (
+        [
+            ft.Row(
+                [
+                    tag(t("house.draft"), warm=True, key="house-draft"),
+                    ft.Text(t("house.draft_waits"), size=14, color=ft.Colors.ON_SURFACE_VARIANT),
+                ],
+                spacing=8,
+            )
+        ]
+        if draft
+        else []
+    )
     body: list[ft.Control] = [
         header,
         ft.Row([record]),
+        *draft_note,
+        *_last_visit(state, visits[0] if visits else None),
         qr_slot,
         section_title(t("house.members")),
         *member_rows,
@@ -220,3 +276,46 @@ def build(state, household_id: str) -> ft.View:
             key="record-visit-fab",
         ),
     )
+
+
+def _last_visit(state, visit: dict | None) -> list[ft.Control]:
+    """The last visit's date, way, visitor and answers, so a routine visit can start from
+    what was said last time; tapping it opens the whole visit."""
+    if visit is None:
+        return []
+    t = state.t
+    lines: list[ft.Control] = [
+        ft.Text(t("house.last_visit"), size=14, weight=ft.FontWeight.W_600),
+        ft.Text(
+            t(
+                "house.last_visit_line",
+                date=fmt.date(visit.get("visited_at")),
+                method=method_label(t, visit),
+                who=visit.get("user_name") or "",
+            ),
+            size=16,
+            key="last-visit-line",
+        ),
+        *answer_rows(state, visit, key_prefix="last-answer"),
+    ]
+    if visit.get("notes"):
+        lines.append(
+            ft.Text(
+                visit["notes"],
+                size=14,
+                color=ft.Colors.ON_SURFACE_VARIANT,
+                max_lines=3,
+                overflow=ft.TextOverflow.ELLIPSIS,
+            )
+        )
+    return [
+        ft.Container(
+            content=ft.Column(lines, spacing=4),
+            padding=12,
+            border_radius=12,
+            bgcolor=ft.Colors.SURFACE_CONTAINER_LOW,
+            ink=True,
+            on_click=lambda e: state.nav.push("past_visit", visit_id=visit["id"]),
+            key="last-visit",
+        )
+    ]

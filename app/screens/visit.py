@@ -2,11 +2,16 @@
 never hard-coded), notes, concerns raised from any answer, follow-up date; saved locally in one
 tap, then back to the household with the visit shown as pending.
 
-From the household page to saved: tap "record visit", (optionally) answer, tap "save visit".
+From the household page to saved: tap "record visit", tap "save visit": "how many people
+live here" starts at the registered count (a different answer updates the register with the
+visit). Nothing typed is lost: every change is kept as the household's draft until the visit
+is saved, and opening the form again continues it. A question left unanswered scrolls into
+view, marked, instead of a message below the fold.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -23,6 +28,9 @@ from services.failures import log_failure
 log = logging.getLogger(__name__)
 
 FOLLOW_UPS = (("none", None), ("7", 7), ("14", 14), ("30", 30))
+#: The checklist question "how many people live in your household": it starts at the
+#: registered count, and a different answer updates the register with the visit.
+HOUSEHOLD_SIZE = "household_size"
 
 
 def build(state, household_id: str) -> ft.View:
@@ -31,8 +39,31 @@ def build(state, household_id: str) -> ft.View:
     house = store.household(household_id) or {}
     checklist = store.checklist()
     members = store.members(household_id)
-    answers: dict[str, Any] = {}
-    concerns: list[dict] = []  # raised in this visit, saved with it
+    questions_def = (checklist or {}).get("questions", [])
+    registered = house.get("people_count") or len(members) or None
+    # the form as it opens fresh: unchanged from this, there is nothing to keep as a draft
+    fresh: dict[str, Any] = {
+        "method": "in_person",
+        "people": "1",
+        "answers": (
+            {HOUSEHOLD_SIZE: registered}
+            if registered and any(q.get("key") == HOUSEHOLD_SIZE for q in questions_def)
+            else {}
+        ),
+        "notes": "",
+        "follow": "none",
+        "concerns": [],
+        "concern_draft": None,
+    }
+    try:
+        draft = store.draft("visit", household_id)
+    except Exception:
+        log.exception("reading the visit draft failed")
+        draft = None
+    start = {**fresh, **(draft or {})}
+    answers: dict[str, Any] = dict(start["answers"])
+    concerns: list[dict] = list(start["concerns"])  # raised in this visit, saved with it
+    concern_draft: dict[str, Any] = {"fields": start["concern_draft"]}
 
     method = ft.SegmentedButton(
         segments=[
@@ -45,15 +76,17 @@ def build(state, household_id: str) -> ft.View:
                 value="phone", label=ft.Text(t("method.phone")), icon=ft.Icons.PHONE_OUTLINED
             ),
         ],
-        selected=["in_person"],
+        selected=[start["method"]],
         show_selected_icon=False,
+        on_change=lambda e: keep_draft(),
         key="visit-method",
     )
     people = ft.TextField(
         label=t("visit.people_reached"),
-        value=str(min(max(len(members), 1), 1)),
+        value=str(start["people"]),
         keyboard_type=ft.KeyboardType.NUMBER,
         width=140,
+        on_change=lambda e: keep_draft(),
         key="visit-people",
     )
 
@@ -65,11 +98,13 @@ def build(state, household_id: str) -> ft.View:
                 n = 0
             people.value = str(min(99, max(0, n + delta)))
             people.error = None
+            keep_draft()
 
         return handler
 
     people_row = ft.Row(
-        [
+        key=ft.ScrollKey("visit-people-row"),
+        controls=[
             ft.IconButton(ft.Icons.REMOVE, on_click=bump(-1), key="people-minus"),
             people,
             ft.IconButton(ft.Icons.ADD, on_click=bump(1), key="people-plus"),
@@ -109,15 +144,27 @@ def build(state, household_id: str) -> ft.View:
     def remove_concern(i: int) -> None:
         concerns.pop(i)
         show_concerns()
+        keep_draft()
         state.page.update()
 
     def open_concern(key: str | None, label: str, answer_text: str) -> None:
         def add(c: dict) -> None:
             concerns.append({**c, "question": key})
+            concern_draft["fields"] = None
             show_concerns()
+            keep_draft()
+
+        def leave(fields: dict | None) -> None:
+            # a concern typed and not added stays with the visit's draft
+            concern_draft["fields"] = fields
+            keep_draft()
 
         prefill = f"{label}：{answer_text}" if label and answer_text else (label or "")
-        open_concern_dialog(state, prefill=prefill, on_add=add)
+        open_concern_dialog(
+            state, prefill=prefill, on_add=add, on_leave=leave, draft=concern_draft["fields"]
+        )
+
+    show_concerns()  # those a restored draft holds
 
     # ---- checklist --------------------------------------------------------------------------
     def out_of_range(lo: str | None, hi: str | None) -> str:
@@ -140,6 +187,7 @@ def build(state, household_id: str) -> ft.View:
             answers.pop(key, None)
         else:
             answers[key] = value
+        keep_draft()
 
     questions: list[ChecklistQuestion] = []
     if checklist:
@@ -151,6 +199,7 @@ def build(state, household_id: str) -> ft.View:
                     labels=labels,
                     on_change=on_answer,
                     on_raise_concern=open_concern,
+                    value=answers.get(q["key"]),
                 )
             )
 
@@ -160,6 +209,8 @@ def build(state, household_id: str) -> ft.View:
         multiline=True,
         min_lines=3,
         max_lines=8,
+        value=start["notes"],
+        on_change=lambda e: keep_draft(),
         key="visit-notes",
     )
     follow = ft.SegmentedButton(
@@ -170,17 +221,83 @@ def build(state, household_id: str) -> ft.View:
             )
             for code, days in FOLLOW_UPS
         ],
-        selected=["none"],
+        selected=[start["follow"]],
         show_selected_icon=False,
+        on_change=lambda e: keep_draft(),
         key="visit-follow",
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="visit-message")
 
-    def refuse(text: str) -> None:
-        # shown by the save button and as a toast: the top bar's save is far from the message
+    # ---- the draft: every change kept at once, nothing typed is ever lost ---------------------
+    def snapshot() -> dict[str, Any]:
+        return {
+            "method": (method.selected or ["in_person"])[0],
+            "people": people.value or "",
+            "answers": dict(answers),
+            "notes": notes.value or "",
+            "follow": (follow.selected or ["none"])[0],
+            "concerns": [dict(c) for c in concerns],
+            "concern_draft": concern_draft["fields"],
+        }
+
+    def keep_draft() -> None:
+        try:
+            now = snapshot()
+            if now == fresh:
+                store.discard_draft("visit", household_id)
+            else:
+                store.save_draft("visit", household_id, now, household_id=household_id)
+        except Exception:  # a draft that could not be kept must never stop the typing
+            log.exception("keeping the visit draft failed")
+
+    def discard(e=None) -> None:
+        store.discard_draft("visit", household_id)
+        state.nav.replace("visit", household_id=household_id)
+
+    restored: list[ft.Control] = (
+        [
+            ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Icon(ft.Icons.RESTORE, color=ft.Colors.ON_TERTIARY_CONTAINER),
+                        ft.Text(
+                            t("draft.restored"),
+                            size=16,
+                            expand=True,
+                            color=ft.Colors.ON_TERTIARY_CONTAINER,
+                        ),
+                        ft.TextButton(
+                            t("draft.discard"), height=48, on_click=discard, key="draft-discard"
+                        ),
+                    ],
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
+                padding=ft.Padding.only(left=12, right=4),
+                border_radius=12,
+                bgcolor=ft.Colors.TERTIARY_CONTAINER,
+                key="draft-restored",
+            )
+        ]
+        if draft
+        else []
+    )
+
+    async def show_problem(target: str, text: str, question: ChecklistQuestion | None) -> None:
+        """Mark what needs doing and scroll it into view; the message says it too."""
+        for q in questions:
+            q.control.border = ft.Border.all(1, ft.Colors.OUTLINE_VARIANT)
+        if question is not None:
+            question.control.border = ft.Border.all(2, ft.Colors.ERROR)
         message.value, message.visible = text, True
-        state.toast(text, error=True)
         state.page.update()
+        # not awaited: the scroll completes on the phone's side; saving is done either way
+        view.data["scrolling"] = asyncio.ensure_future(scroll(target))
+
+    async def scroll(target: str) -> None:
+        try:
+            await view.scroll_to(scroll_key=target, duration=300)
+        except Exception:  # no client to scroll (closing session): the mark and message stay
+            log.debug("scrolling to the question failed", exc_info=True)
 
     async def save(e=None) -> None:
         try:
@@ -189,16 +306,17 @@ def build(state, household_id: str) -> ft.View:
                 raise ValueError
         except ValueError:
             people.error = t("visit.invalid_people")
-            refuse(t("visit.invalid_people"))
+            await show_problem("visit-people-row", t("visit.invalid_people"), None)
             return
         for q in questions:
             # a refused entry first: its answer is missing because what was typed is wrong
             if q.error:
-                refuse(f"{q.label}：{q.error}")
+                await show_problem(f"q-{q.qkey}", f"{q.label}：{q.error}", q)
                 return
             if q.question.get("required") and q.qkey not in answers:
-                refuse(t("visit.required_missing", label=q.label))
+                await show_problem(f"q-{q.qkey}", t("visit.required_missing", label=q.label), q)
                 return
+        household_size = answers.get(HOUSEHOLD_SIZE)
         days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
         follow_up = state.today() + dt.timedelta(days=days) if days else None
         try:
@@ -209,14 +327,17 @@ def build(state, household_id: str) -> ft.View:
                 answers=dict(answers),
                 notes=(notes.value or "").strip(),
                 follow_up_date=follow_up,
-                # one transaction: the visit and its concerns are all saved, or none
+                # one transaction: the visit, its concerns and the household's new people
+                # count are all saved (and the draft gone), or none
                 concerns=[{k: c[k] for k in ("kind", "category", "description")} for c in concerns],
+                people_count=household_size if isinstance(household_size, int) else None,
             )
         except Exception as err:  # the store refuses bad input with a readable error
             log_failure(log, "saving a visit", err)  # its text may quote what was typed
             # the store's words are for developers; the person gets a sentence they can act on
             reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
-            refuse(t("visit.save_failed", reason=reason))
+            message.value, message.visible = t("visit.save_failed", reason=reason), True
+            state.page.update()
             return
         state.after_write()
         state.nav.back()
@@ -231,6 +352,7 @@ def build(state, household_id: str) -> ft.View:
             size=16,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
+        *restored,
         section_title(t("visit.method")),
         method,
         section_title(t("visit.people_reached")),
@@ -268,6 +390,12 @@ def build(state, household_id: str) -> ft.View:
         ],
     )
     view.data.update(
-        {"save": save, "answers": answers, "concerns": concerns, "questions": questions}
+        {
+            "save": save,
+            "answers": answers,
+            "concerns": concerns,
+            "questions": questions,
+            "keep_draft": keep_draft,
+        }
     )
     return view

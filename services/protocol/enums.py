@@ -41,11 +41,6 @@ MutationType = Literal[
     "conflict.resolve",
     "questionnaire.review",
     "questionnaire.response",
-    "concern.assign",
-    "concern.callback",
-    "meeting.open",
-    "meeting.decide",
-    "meeting.close",
 ]
 
 EntityName = Literal[
@@ -60,7 +55,6 @@ EntityName = Literal[
     "questionnaire",
     "questionnaire_response",
     "conflict",
-    "review_meeting",
 ]
 ENTITIES: tuple[str, ...] = (
     "district",
@@ -74,5 +68,4 @@ ENTITIES: tuple[str, ...] = (
     "questionnaire",
     "questionnaire_response",
     "conflict",
-    "review_meeting",
 )

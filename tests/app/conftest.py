@@ -72,7 +72,9 @@ def find(control, key=None, cls=None) -> list:
         if not isinstance(c, ft.BaseControl) or id(c) in seen:
             return
         seen.add(id(c))
-        if (key is None or getattr(c, "key", None) == key) and (cls is None or isinstance(c, cls)):
+        own = getattr(c, "key", None)
+        own = getattr(own, "value", own)  # a ScrollKey / ValueKey matches by its value
+        if (key is None or own == key) and (cls is None or isinstance(c, cls)):
             out.append(c)
         for f in dataclasses.fields(c):
             if f.name.startswith("_") or f.name in ("parent", "data"):

@@ -57,6 +57,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
 
     from app.chrome import TABS
     from app.concern_dialog import CATEGORIES, KINDS
+    from app.screens.member import GENDERS, REMOVE_REASONS, VACCINATIONS
     from app.screens.sync import EDITABLE_FIELDS
     from app.screens.visit import FOLLOW_UPS
     from services import protocol as P
@@ -80,11 +81,12 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
             f"review.outcome.{o}"
             for o in get_args(P.QuestionnaireReview.model_fields["outcome"].annotation)
         }
-        | {f"event.{a}" for a in P.CONCERN_EVENT_ACTIONS}
-        | {f"callback.{o}" for o in P.CALLBACK_OUTCOMES}
-        | {f"decision.{d}" for d in P.REVIEW_DECISIONS}
+        | {f"event.{a}" for a in ("created", "comment")}
         | {f"field.{f}" for fields in EDITABLE_FIELDS.values() for f in fields}
         | {f"visit.follow_{code}" for code, days in FOLLOW_UPS}
+        | {f"member.{r}" for r in REMOVE_REASONS}
+        | {f"vacc.{v}" for v in VACCINATIONS}
+        | {f"gender.{g}" for g in GENDERS}
         | {
             f"sync.err.{kind}"
             for kind in SyncError.TRANSIENT

@@ -110,3 +110,39 @@ def test_one_visit_and_the_checklist_version_it_answered(store, community):
     assert store.visit(uid()) is None
     assert store.checklist(v["checklist_version"])["questions"][0]["key"] == "household_size"
     assert store.checklist(99) is None
+
+
+def test_a_visit_that_finds_another_people_count_updates_the_register_with_it(store, community):
+    hid = community.h1["id"]
+    registered = store.household(hid)["people_count"]
+    store.record_visit(
+        hid, method="in_person", people_reached=1, answers={}, people_count=registered
+    )
+    assert _types(store) == ["visit.record"], "the same count changes nothing"
+    vid = store.record_visit(
+        hid, method="in_person", people_reached=1, answers={}, people_count=(registered or 0) + 2
+    )
+    assert _types(store) == ["visit.record", "visit.record", "household.update"]
+    assert store.household(hid)["people_count"] == (registered or 0) + 2
+    assert store.visit(vid)["pending"]
+
+
+def test_a_refused_visit_leaves_the_register_alone(store, community):
+    hid = community.h1["id"]
+    before = store.household(hid)["people_count"]
+    with pytest.raises(ValueError):
+        store.record_visit(hid, method="phone", people_reached=-1, answers={}, people_count=9)
+    assert store.household(hid)["people_count"] == before and store.outbox_batch(10) == []
+
+
+def test_concerns_raised_in_one_visit(store, community):
+    hid = community.h1["id"]
+    vid = store.record_visit(
+        hid,
+        method="in_person",
+        people_reached=1,
+        answers={},
+        concerns=[{"kind": "request", "category": "safety", "description": "楼道灯坏了"}],
+    )
+    store.raise_concern(hid, kind="request", category="other", description="别的")
+    assert [c["description"] for c in store.concerns(visit_id=vid)] == ["楼道灯坏了"]
