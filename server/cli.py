@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "create-user": ("server.commands.users", "create a login"),
     "set-password": ("server.commands.users", "set a login's password"),
     "assign": ("server.commands.users", "assign estates or a district to a login"),
+    "unlock-login": ("server.commands.users", "forget a login's failed sign-in attempts"),
     "backup": ("server.commands.backup", "consistent online backup of the database"),
     "restore": ("server.commands.restore", "restore a backup, fenced so phones download again"),
     "import-questionnaires": (

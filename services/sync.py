@@ -1,4 +1,4 @@
-"""The background sync engine: push the outbox, then pull the scope (../shared/SYNC-PROTOCOL.md).
+"""The background sync engine: push the outbox, then pull the scope (docs/sync-protocol.md).
 
 - Push before pull, the outbox in order, in batches. Per mutation: applied / duplicate ->
   done; rejected -> kept with the server's code and message, never blocking the rest. A

@@ -228,6 +228,12 @@ def build(state, household_id: str) -> ft.View:
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="visit-message")
 
+    def refuse(text: str) -> None:
+        # shown by the save button and as a toast: the top bar's save is far from the message
+        message.value, message.visible = text, True
+        state.toast(text, error=True)
+        state.page.update()
+
     # ---- the draft: every change kept at once, nothing typed is ever lost ---------------------
     def snapshot() -> dict[str, Any]:
         return {
@@ -288,8 +294,7 @@ def build(state, household_id: str) -> ft.View:
             q.control.border = ft.Border.all(1, ft.Colors.OUTLINE_VARIANT)
         if question is not None:
             question.control.border = ft.Border.all(2, ft.Colors.ERROR)
-        message.value, message.visible = text, True
-        state.page.update()
+        refuse(text)
         # not awaited: the scroll completes on the phone's side; saving is done either way
         view.data["scrolling"] = asyncio.ensure_future(scroll(target))
 
@@ -336,8 +341,7 @@ def build(state, household_id: str) -> ft.View:
             log_failure(log, "saving a visit", err)  # its text may quote what was typed
             # the store's words are for developers; the person gets a sentence they can act on
             reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
-            message.value, message.visible = t("visit.save_failed", reason=reason), True
-            state.page.update()
+            refuse(t("visit.save_failed", reason=reason))
             return
         state.after_write()
         state.nav.back()

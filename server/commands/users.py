@@ -1,4 +1,5 @@
-"""``create-user``, ``set-password`` and ``assign``: logins for a real deployment.
+"""``create-user``, ``set-password``, ``assign`` and ``unlock-login``: logins for a real
+deployment.
 
 Passwords are read from standard input (``--password-stdin``, first line) or asked for twice
 without echo; never taken from the command line, where they would land in shell history and
@@ -113,5 +114,20 @@ def run_assign(args: argparse.Namespace) -> int:
             engine, username=args.username, estate_refs=args.estate, district_ref=args.district
         )
         return f"assigned {args.username} to {', '.join(ids)}"
+
+    return _run(args, action)
+
+
+def add_unlock_login_arguments(parser: argparse.ArgumentParser) -> None:
+    _db(parser)
+    parser.add_argument("--username", required=True)
+
+
+def run_unlock_login(args: argparse.Namespace) -> int:
+    from server.domain.accounts import unlock_login
+
+    def action(engine) -> str:
+        n = unlock_login(engine, username=args.username)
+        return f"{args.username} may sign in again; {n} counted failure(s) forgotten"
 
     return _run(args, action)

@@ -210,6 +210,8 @@ concern_events = Table(
     Column("to_status", String(16)),
     Column("text", Text, nullable=False, server_default=""),
     Column("created_at", TS, nullable=False),
+    # what an assign, callback or decision event set (meeting, decision, assignee, ...)
+    Column("detail", JSON),
 )
 
 # 诉求分析研判会: a sitting that goes through an agenda of concerns, one decision each.

@@ -1,6 +1,7 @@
-"""Logins for real deployments: create a user, set a password, assign estates or a district.
+"""Logins for real deployments: create a user, set a password, assign estates or a district,
+clear an account's failed logins.
 
-Used by the ``create-user`` / ``set-password`` / ``assign`` commands. Every function runs in
+Used by the ``create-user`` / ``set-password`` / ``assign`` / ``unlock-login`` commands. Every function runs in
 one write transaction and raises ``AccountError`` (writing nothing) when asked for something
 that cannot be done. Users are not synced to phones, so nothing here touches the change log;
 a head's cursors become stale when their estates change (the pull answers 410 for a cursor
@@ -87,6 +88,16 @@ def set_password(engine: Engine, *, username: str, password: str) -> int:
             .where(tokens.c.user_id == user.id, tokens.c.revoked_at.is_(None))
             .values(revoked_at=_now())
         ).rowcount
+
+
+def unlock_login(engine: Engine, *, username: str) -> int:
+    """Forget the failed logins counted against the user (server.domain.login_limits), so
+    they may sign in at once from anywhere; returns how many were forgotten."""
+    from server.domain.login_limits import forget_account_failures
+
+    with write_tx(engine) as conn:
+        user = _user(conn, username)
+        return forget_account_failures(conn, user.username)
 
 
 def _resolve(conn: Connection, table, ref: str, what: str) -> str:

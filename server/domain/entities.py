@@ -139,6 +139,40 @@ def concern_event_data(row: Any, user_name: str) -> dict[str, Any]:
         "to_status": row.get("to_status"),
         "text": row.get("text") or "",
         "created_at": row["created_at"],
+        "detail": row.get("detail"),
+    }
+
+
+def review_meeting_data(row: Any, items: list[Any], created_by_name: str) -> dict[str, Any]:
+    """A review meeting with its agenda items (in agenda order) and their decisions."""
+    row = _m(row)
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "district_id": row.get("district_id"),
+        "held_at": row["held_at"],
+        "status": row["status"],
+        "minutes": row.get("minutes") or "",
+        "created_by": row["created_by"],
+        "created_by_name": created_by_name,
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "items": [
+            {
+                "concern_id": item["concern_id"],
+                "position": item["position"],
+                "decision": item.get("decision"),
+                "department": item.get("department"),
+                "assignee_id": item.get("assignee_id"),
+                "due_date": item.get("due_date"),
+                "merged_into": item.get("merged_into"),
+                "note": item.get("note") or "",
+                "decided_by": item.get("decided_by"),
+                "decided_at": item.get("decided_at"),
+            }
+            for item in sorted((_m(i) for i in items), key=lambda i: i["position"])
+        ],
+        "version": row["version"],
     }
 
 

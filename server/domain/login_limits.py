@@ -18,13 +18,17 @@ for strangers, plus ``acct-dev`` per known device (a device id is a random value
 the phone and the server hold).
 
 A successful login clears its own ``acct-addr`` and ``acct-dev`` failures, not the
-account's budget (strangers' guesses keep counting until they leave the window).
+account's budget (strangers' guesses keep counting until they leave the window); an
+operator may clear them all (``forget_account_failures``, the ``unlock-login`` command).
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from sqlalchemy import Connection, delete, or_
+
+from server.db.schema import rate_events
 from server.domain.ratelimit import Limit, digest
 from server.settings import Settings
 
@@ -62,3 +66,17 @@ def login_limits(
     else:
         enforced, counted = [account_address, client, account], [device]
     return LoginLimits(enforced, counted, [account_address.key, device.key])
+
+
+def forget_account_failures(conn: Connection, username: str) -> int:
+    """Forget every failure counted against the account, from anywhere; returns how many
+    failed attempts that was."""
+    name = account_digest(username)
+    k = rate_events.c.key
+    conn.execute(
+        delete(rate_events).where(
+            or_(k.startswith(f"acct-addr:{name}:"), k.startswith(f"acct-dev:{name}:"))
+        )
+    )
+    # every attempt counts once against the account's own key
+    return conn.execute(delete(rate_events).where(k == f"acct:{name}")).rowcount

@@ -17,6 +17,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``masking``: phone and ID-card numbers for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
 - ``reports``: the office's figures (``GET /reports/summary``)
+- ``workflow``: assigning concerns, call-backs and review meetings (payloads, meeting data)
 
 Validating a mutation (both sides)
     from services.protocol import PayloadError, check_mutation
@@ -178,6 +179,17 @@ from services.protocol.wire import (
     UserInfo,
     new_id,
 )
+from services.protocol.workflow import (
+    MAX_AGENDA,
+    ConcernAssign,
+    ConcernCallback,
+    ConcernEventDetail,
+    MeetingClose,
+    MeetingDecide,
+    MeetingOpen,
+    ReviewItemData,
+    ReviewMeetingData,
+)
 
 __all__ = [
     # limits
@@ -306,6 +318,16 @@ __all__ = [
     "Over60Figures",
     "PlaceFigures",
     "ReportSummary",
+    # workflow
+    "MAX_AGENDA",
+    "ConcernAssign",
+    "ConcernCallback",
+    "ConcernEventDetail",
+    "MeetingClose",
+    "MeetingDecide",
+    "MeetingOpen",
+    "ReviewItemData",
+    "ReviewMeetingData",
     # timestamps
     "age_in",
     "utc_iso",

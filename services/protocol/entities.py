@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.protocol.concerns import CallbackOutcome, ConcernEventAction, ConcernStatus
 from services.protocol.enums import ConcernKind, Gender, QuestionType, Vaccination, VisitMethod
+from services.protocol.workflow import ConcernEventDetail, ReviewMeetingData
 
 
 class LocalizedText(BaseModel):
@@ -129,6 +130,8 @@ class ConcernEventData(BaseModel):
     to_status: ConcernStatus | None = None
     text: str = ""
     created_at: str
+    #: for assign, callback and decision events: what was set
+    detail: ConcernEventDetail | None = None
 
 
 class ChecklistData(BaseModel):
@@ -186,4 +189,5 @@ ENTITY_DATA: dict[str, type[BaseModel]] = {
     "questionnaire": QuestionnaireData,
     "questionnaire_response": QuestionnaireResponseData,
     "conflict": ConflictData,
+    "review_meeting": ReviewMeetingData,
 }

@@ -41,6 +41,11 @@ MutationType = Literal[
     "conflict.resolve",
     "questionnaire.review",
     "questionnaire.response",
+    "concern.assign",
+    "concern.callback",
+    "meeting.open",
+    "meeting.decide",
+    "meeting.close",
 ]
 
 EntityName = Literal[
@@ -55,6 +60,7 @@ EntityName = Literal[
     "questionnaire",
     "questionnaire_response",
     "conflict",
+    "review_meeting",
 ]
 ENTITIES: tuple[str, ...] = (
     "district",
@@ -68,4 +74,5 @@ ENTITIES: tuple[str, ...] = (
     "questionnaire",
     "questionnaire_response",
     "conflict",
+    "review_meeting",
 )

@@ -22,6 +22,13 @@ from services.protocol.enums import (
     VisitMethod,
 )
 from services.protocol.types import Answers, Day, SafeText, Timestamp, Version
+from services.protocol.workflow import (
+    ConcernAssign,
+    ConcernCallback,
+    MeetingClose,
+    MeetingDecide,
+    MeetingOpen,
+)
 
 
 class _Payload(BaseModel):
@@ -170,6 +177,11 @@ MUTATION_PAYLOADS: dict[str, type[BaseModel]] = {
     "conflict.resolve": ConflictResolve,
     "questionnaire.review": QuestionnaireReview,
     "questionnaire.response": QuestionnaireResponse,
+    "concern.assign": ConcernAssign,
+    "concern.callback": ConcernCallback,
+    "meeting.open": MeetingOpen,
+    "meeting.decide": MeetingDecide,
+    "meeting.close": MeetingClose,
 }
 
 #: Mutation types a phone may push (``questionnaire.response`` comes only from the public form).

@@ -106,6 +106,8 @@ REJECT_CODES: tuple[str, ...] = (
     "invalid_transition",  # not allowed by the concern state machine
     "forbidden",  # the role may not do this (e.g. a head resolving a concern)
     "entity_exists",  # a create for an id that already exists with different content
+    "unknown_user",  # an assignee who is not an active staff member or district head there
+    "unknown_meeting",
 )
 
 

@@ -81,7 +81,9 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
             f"review.outcome.{o}"
             for o in get_args(P.QuestionnaireReview.model_fields["outcome"].annotation)
         }
-        | {f"event.{a}" for a in ("created", "comment")}
+        | {f"event.{a}" for a in P.CONCERN_EVENT_ACTIONS}
+        | {f"callback.{o}" for o in P.CALLBACK_OUTCOMES}
+        | {f"decision.{d}" for d in P.REVIEW_DECISIONS}
         | {f"field.{f}" for fields in EDITABLE_FIELDS.values() for f in fields}
         | {f"visit.follow_{code}" for code, days in FOLLOW_UPS}
         | {f"member.{r}" for r in REMOVE_REASONS}

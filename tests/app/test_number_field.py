@@ -3,6 +3,7 @@ in the catalogue's words, and a visit with such an answer is not saved."""
 
 from __future__ import annotations
 
+import flet as ft
 import pytest
 
 from app.i18n import Translator
@@ -63,7 +64,10 @@ async def test_number_field_refuses_non_finite_and_out_of_range_and_nothing_is_s
 
     await click(session, one(form, "visit-save"))
     assert head_state.page.views[-1] is form, "stays on the form"
-    assert f"{number.label}：{t('visit.number_between', min='0', max='30')}" in texts(form)
+    refused = f"{number.label}：{t('visit.number_between', min='0', max='30')}"
+    assert refused in texts(form)
+    toast = session.page._dialogs.controls[-1]  # also where the top bar's save can see it
+    assert isinstance(toast, ft.SnackBar) and toast.content.value == refused
     assert len(store.visits(hh["id"])) == visits_before
     assert store.outbox_counts()["pending"] == pending_before
 

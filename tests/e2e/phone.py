@@ -45,10 +45,11 @@ def focus(page, box):
     raise AssertionError("could not focus the field")
 
 
-def type_into(page, name: str, text: str) -> None:
-    """Focus the field, type, and check the text arrived whole (Flutter drops keystrokes
-    that come before its editing element is ready); retype if not."""
-    box = page.get_by_role("textbox", name=name)
+def type_into(page, name, text: str) -> None:
+    """Focus the field (``name``: its accessible name, or a locator), type, and check the
+    text arrived whole (Flutter drops keystrokes that come before its editing element is
+    ready); retype if not."""
+    box = page.get_by_role("textbox", name=name) if isinstance(name, str) else name
     box.wait_for(timeout=15000)
     for _ in range(5):
         field = focus(page, box)

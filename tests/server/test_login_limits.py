@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +23,8 @@ from server.db.schema import rate_events, users
 from server.domain.hash_gate import Busy, HashGate
 from server.domain.passwords import verify_password
 from server.settings import Settings
+from tests.services.serverproc import REPO as ROOT
+from tests.services.serverproc import subprocess_env
 
 PHONE = "3f7c2a9e-head09-phone"
 #: small numbers, same shape as the defaults: 3 per account and address, 6 per account
@@ -210,3 +214,28 @@ async def test_the_gate_queue_is_bounded():
     await held
     assert await asyncio.gather(*waiting) == ["done", "done"]
     gate.close()
+
+
+@pytest.mark.parametrize("settings", [SMALL])
+async def test_unlock_login_lets_a_head_in_on_a_new_phone_after_strangers_spent_the_budget(
+    at, engine
+):
+    for i in range(3):
+        stranger = at(f"203.0.113.{i}")
+        for _ in range(3):
+            await login(stranger, "head08", "guess", f"evil-{i}")
+    new_phone = at("100.64.0.8")
+    assert_refused(await login(new_phone, "head08", "demo1234", "new-phone"), 429, TOO_MANY)
+    url = engine.url.render_as_string(hide_password=False)
+    db = url.replace("postgresql+psycopg://", "postgresql://").replace("sqlite:///", "")
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "unlock-login", "--db", db, "--username", "head08"],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "head08 may sign in again; 6 counted failure(s) forgotten" in done.stdout
+    assert (await login(new_phone, "head08", "demo1234", "new-phone")).status_code == 200

@@ -113,19 +113,19 @@ async def test_period_is_whole_local_days(login, demo):
     head, staff = await login("head01"), await login("staff")
     estate = sorted(demo.users["head01"]["estate_ids"])[0]
     hh = demo.households_by_estate[estate][0]
-    late = dt.datetime(2030, 3, 10, 23, 30, tzinfo=SHANGHAI)
-    after_midnight = dt.datetime(2030, 3, 11, 0, 10, tzinfo=SHANGHAI)
-    assert after_midnight.astimezone(dt.UTC).date() == dt.date(2030, 3, 10)
+    late = dt.datetime(2025, 3, 10, 23, 30, tzinfo=SHANGHAI)
+    after_midnight = dt.datetime(2025, 3, 11, 0, 10, tzinfo=SHANGHAI)
+    assert after_midnight.astimezone(dt.UTC).date() == dt.date(2025, 3, 10)
     r = await head.push(
         visit(hh, visited_at=late.isoformat(), people_reached=3),
         visit(hh, visited_at=after_midnight.isoformat(), people_reached=5),
     )
     assert ok(r) == ["applied", "applied"]
-    day10 = (await _summary(staff, "2030-03-10", "2030-03-10", estate_id=estate)).json()
+    day10 = (await _summary(staff, "2025-03-10", "2025-03-10", estate_id=estate)).json()
     assert (day10["visits"], day10["person_times"], day10["households_visited"]) == (1, 3, 1)
-    day11 = (await _summary(staff, "2030-03-11", "2030-03-11", estate_id=estate)).json()
+    day11 = (await _summary(staff, "2025-03-11", "2025-03-11", estate_id=estate)).json()
     assert (day11["visits"], day11["person_times"]) == (1, 5)
-    both = (await _summary(staff, "2030-03-10", "2030-03-11", estate_id=estate)).json()
+    both = (await _summary(staff, "2025-03-10", "2025-03-11", estate_id=estate)).json()
     assert (both["visits"], both["households_visited"]) == (2, 1)
     assert both["timezone"] == "Asia/Shanghai"
 
@@ -135,14 +135,14 @@ async def test_time_zone_is_configurable(login, demo, engine):
     """The same visit falls on another day when the community's zone is UTC."""
     head = await login("head01")
     hh = demo.household_of("head01")
-    at = dt.datetime(2030, 3, 11, 0, 10, tzinfo=SHANGHAI)  # 2030-03-10 16:10 UTC
+    at = dt.datetime(2025, 3, 11, 0, 10, tzinfo=SHANGHAI)  # 2025-03-10 16:10 UTC
     assert ok(await head.push(visit(hh, visited_at=at.isoformat()))) == ["applied"]
     app = create_app(engine, Settings(community_timezone="UTC"))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver"
     ) as client:
         staff = await Api.sign_in(client, "staff", "demo1234")
-        body = (await _summary(staff, "2030-03-10", "2030-03-10")).json()
+        body = (await _summary(staff, "2025-03-10", "2025-03-10")).json()
     assert body["timezone"] == "UTC" and body["visits"] == 1
 
 
@@ -150,7 +150,7 @@ async def test_concern_resolution_is_timed_and_a_reopen_clears_it(login, demo):
     head, staff = await login("head01"), await login("staff")
     c = concern(demo.household_of("head01"), category="设施维修")
     cid = c["entity_id"]
-    created = dt.datetime.now(dt.UTC)
+    created = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
     c["created_at"] = created.isoformat()
     moves = [transition(cid, "in_review"), transition(cid, "resolved")]
     moves[1]["created_at"] = (created + dt.timedelta(days=2)).isoformat()
@@ -158,13 +158,14 @@ async def test_concern_resolution_is_timed_and_a_reopen_clears_it(login, demo):
     data = (await head.state())[("concern", cid)]["data"]
     assert data["resolved_at"] is not None and data["due_date"] is not None
     today = _today()
-    body = (await _summary(staff, today, today)).json()
+    since = created.astimezone(SHANGHAI).date()
+    body = (await _summary(staff, since, since)).json()
     assert body["concerns"]["by_status"]["resolved"] == 1
     assert body["concerns"]["median_days_to_resolve"] == pytest.approx(2.0, abs=0.01)
     assert ok(await head.push(transition(cid, "open"))) == ["applied"]
     data = (await head.state())[("concern", cid)]["data"]
     assert data["resolved_at"] is None
-    body = (await _summary(staff, today, today)).json()
+    body = (await _summary(staff, since, today)).json()
     assert body["concerns"]["median_days_to_resolve"] is None
     assert body["concerns"]["by_status"]["open"] == 1
 

@@ -107,6 +107,20 @@ def test_head_may_not_resolve_a_concern(store, community):
     assert table_counts(store) == before
 
 
+def test_a_district_head_closes_a_concern_in_review_and_a_head_reopens_it(store, community):
+    cid = store.raise_concern(
+        community.h1["id"], kind="request", category="repair", description="漏水"
+    )
+    store.set_user(dict(USER, role="district_head"))
+    store.transition_concern(cid, "in_review")
+    store.transition_concern(cid, "closed", note="居民表示不再需要")
+    assert store.concern(cid)["status"] == "closed"
+    store.set_user(dict(USER, role="head"))
+    store.transition_concern(cid, "open")
+    queued = [m["payload"].get("to_status") for m in store.outbox_batch(10)]
+    assert queued[-3:] == ["in_review", "closed", "open"]
+
+
 def test_comment_and_transition_events_show_pending(store, community):
     cid = store.raise_concern(
         community.h1["id"], kind="request", category="repair", description="漏水"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from server.domain.mutations.concerns import comment_concern, create_concern, transition_concern
 from server.domain.mutations.conflicts import resolve_conflict
 from server.domain.mutations.context import ChangeSink, Ctx, Reject
+from server.domain.mutations.meetings import close_meeting, decide, open_meeting
 from server.domain.mutations.records import (
     create_resident,
     remove_resident,
@@ -16,6 +17,7 @@ from server.domain.mutations.records import (
 )
 from server.domain.mutations.reveals import record_reveal
 from server.domain.mutations.visits import record_visit
+from server.domain.mutations.workflow import assign_concern, callback_concern
 from server.domain.responses import review_response
 
 HANDLERS: dict[str, Callable] = {
@@ -30,6 +32,11 @@ HANDLERS: dict[str, Callable] = {
     "resident.reveal": record_reveal,
     "conflict.resolve": resolve_conflict,
     "questionnaire.review": review_response,
+    "concern.assign": assign_concern,
+    "concern.callback": callback_concern,
+    "meeting.open": open_meeting,
+    "meeting.decide": decide,
+    "meeting.close": close_meeting,
 }
 
 __all__ = ["HANDLERS", "ChangeSink", "Ctx", "Reject"]

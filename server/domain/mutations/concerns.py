@@ -43,7 +43,7 @@ def stage_concern(ctx: Ctx, row, place) -> None:
     )
 
 
-def _add_event(ctx: Ctx, event: dict, place) -> None:
+def add_event(ctx: Ctx, event: dict, place) -> None:
     if ctx.conn.execute(
         select(concern_events.c.id).where(concern_events.c.id == event["id"])
     ).first():
@@ -108,7 +108,7 @@ def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
         estate_id=place[0],
         district_id=place[1],
     )
-    _add_event(
+    add_event(
         ctx,
         {
             "id": created_event_id(concern_id),
@@ -124,7 +124,7 @@ def create_concern(ctx: Ctx, m: Mutation, p: ConcernCreate) -> None:
     )
 
 
-def _load_concern(ctx: Ctx, concern_id) -> tuple[dict, tuple[str, str]]:
+def load_concern(ctx: Ctx, concern_id) -> tuple[dict, tuple[str, str]]:
     row = ctx.conn.execute(select(concerns).where(concerns.c.id == str(concern_id))).first()
     if row is None:
         raise Reject("unknown_concern", f"concern {concern_id} does not exist")
@@ -133,7 +133,7 @@ def _load_concern(ctx: Ctx, concern_id) -> tuple[dict, tuple[str, str]]:
 
 
 def transition_concern(ctx: Ctx, m: Mutation, p: ConcernTransition) -> None:
-    concern, place = _load_concern(ctx, p.concern_id)
+    concern, place = load_concern(ctx, p.concern_id)
     current = concern["status"]
     if p.to_status not in CONCERN_TRANSITIONS.get(current, frozenset()):
         raise Reject("invalid_transition", f"a concern cannot go from {current} to {p.to_status}")
@@ -149,33 +149,33 @@ def transition_concern(ctx: Ctx, m: Mutation, p: ConcernTransition) -> None:
         "text": p.note,
         "created_at": ctx.created_iso,
     }
-    _add_event(ctx, event, place)
-    move_concern(ctx, concern, current, p.to_status, place)
+    add_event(ctx, event, place)
+    write_concern(ctx, concern, place, status=p.to_status)
 
 
-def move_concern(ctx: Ctx, concern: dict, current: str, to_status: str, place, **values) -> None:
-    """Write ``concern``'s move from ``current`` to ``to_status`` (with any other column
-    ``values``) as its next version and stage it. A move to resolved stamps the resolution
-    time; a reopen clears it."""
-    values.update(status=to_status, updated_at=ctx.created_iso, version=concern["version"] + 1)
-    if to_status == "resolved":
+def write_concern(ctx: Ctx, concern: dict, place, **values) -> None:
+    """Write ``values`` into ``concern`` as its next version and stage it. A move to resolved
+    stamps the resolution time; a reopen clears it."""
+    status = values.get("status")
+    if status == "resolved":
         values["resolved_at"] = ctx.created_iso
-    elif to_status == "open":
+    elif status == "open":
         values["resolved_at"] = None
-    concern.update(values)
+    values.update(updated_at=ctx.created_iso, version=concern["version"] + 1)
     res = ctx.conn.execute(
         update(concerns)
-        .where(concerns.c.id == concern["id"], concerns.c.status == current)
+        .where(concerns.c.id == concern["id"], concerns.c.version == concern["version"])
         .values(values)
     )
     if res.rowcount != 1:  # pushes are serialised, so this means a bug, not a race
         raise RuntimeError("concern changed under a serialised push")
+    concern.update(values)
     stage_concern(ctx, concern, place)
 
 
 def comment_concern(ctx: Ctx, m: Mutation, p: ConcernComment) -> None:
-    concern, place = _load_concern(ctx, p.concern_id)
-    _add_event(
+    concern, place = load_concern(ctx, p.concern_id)
+    add_event(
         ctx,
         {
             "id": str(m.entity_id),
