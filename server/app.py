@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
-from server.api import auth, health, public_form, reports, sync
+from server.api import auth, errors, health, public_form, reports, sync
 from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
@@ -37,6 +37,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.include_router(sync.router, prefix=API_PREFIX)
     app.include_router(reports.router, prefix=API_PREFIX)
     app.include_router(public_form.router)
+    errors.install(app)
     app.add_middleware(RequestLogMiddleware)
     app.openapi = lambda: _openapi(app)
     return app
@@ -58,9 +59,10 @@ def _openapi(app: FastAPI) -> dict:
         components.setdefault(model.__name__, js)
         return model.__name__
 
-    from services.protocol import PushRequest
+    from services.protocol import ErrorBody, PushRequest
 
     add(PushRequest)
+    add(ErrorBody)
     payloads = {t: add(m) for t, m in MUTATION_PAYLOADS.items()}
     entities = {e: add(m) for e, m in ENTITY_DATA.items()}
     push = components["PushRequest"]

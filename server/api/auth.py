@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, Row, select, update
 
 from server.api.deps import EngineDep, TokenDep, UserDep
+from server.api.errors import error_responses
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
 from server.db.schema import users
@@ -28,7 +29,7 @@ from server.domain.login_limits import LoginLimits, login_limits
 from server.domain.text_guard import nul_path
 from server.domain.tokens import issue_token, load_principal, revoke_token
 from server.settings import Settings
-from services.protocol import ErrorBody, LoginRequest, LoginResponse, UserInfo
+from services.protocol import LoginRequest, LoginResponse, UserInfo
 
 router = APIRouter(tags=["auth"])
 
@@ -120,11 +121,13 @@ def _busy(retry_after: int) -> HTTPException:
 @router.post(
     "/auth/login",
     response_model=LoginResponse,
-    responses={
-        401: {"model": ErrorBody, "description": "wrong username or password"},
-        429: {"model": ErrorBody, "description": "too many failures; see Retry-After"},
-        503: {"model": ErrorBody, "description": "password checks busy; see Retry-After"},
-    },
+    responses=error_responses(
+        400,
+        (401, "wrong username or password, or the user is inactive"),
+        422,
+        (429, "too many failures; see Retry-After"),
+        (503, "password checks busy; see Retry-After"),
+    ),
 )
 async def login(body: LoginRequest, request: Request) -> dict:
     settings: Settings = request.app.state.settings
@@ -169,7 +172,7 @@ async def login(body: LoginRequest, request: Request) -> dict:
 @router.post(
     "/auth/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={401: {"model": ErrorBody}},
+    responses=error_responses(401),
     response_class=Response,
 )
 def logout(_user: UserDep, token: TokenDep, engine: EngineDep) -> Response:
@@ -178,6 +181,6 @@ def logout(_user: UserDep, token: TokenDep, engine: EngineDep) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=UserInfo, responses={401: {"model": ErrorBody}})
+@router.get("/me", response_model=UserInfo, responses=error_responses(401))
 def me(user: UserDep) -> dict:
     return user.user_info()

@@ -24,9 +24,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from server.api.deps import get_engine, require_staff
+from server.api.errors import error_responses, html_responses
 from server.api.form_guard import (
     MAX_BODY_BYTES,
     BodyTooLarge,
@@ -48,6 +49,24 @@ from server.domain.questionnaires import Place, Questionnaire, find_place, get_q
 from services.protocol import API_PREFIX, PayloadError, check_mutation, new_id
 
 router = APIRouter(tags=["questionnaires"])
+
+#: What the form posts: its render token, the page language and one field per question.
+FORM_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "_token": {"type": "string", "description": "from the form page"},
+                    "_lang": {"type": "string", "enum": ["zh", "en"]},
+                },
+                "required": ["_token"],
+                "additionalProperties": {"type": "string"},
+            }
+        }
+    },
+}
 
 
 @dataclass
@@ -130,11 +149,14 @@ def _open_questionnaire(engine: Engine, slug: str) -> Questionnaire | None:
 
 @router.get(
     "/q/{slug}",
-    response_class=Response,
+    response_class=HTMLResponse,
     summary="Public questionnaire form (HTML)",
     responses={
-        404: {"description": "unknown questionnaire, estate or household (an HTML page)"},
-        429: {"description": "too many forms opened from this address (an HTML page)"},
+        **html_responses(
+            (404, "no open questionnaire by that name, or no such estate/household"),
+            (429, "too many forms opened from this address"),
+        ),
+        **error_responses(422),
     },
 )
 def show_form(
@@ -159,7 +181,28 @@ def show_form(
     return _render_form(form_state(request), q, place, lang)
 
 
-@router.post("/q/{slug}", response_class=Response, summary="Submit a questionnaire form")
+@router.post(
+    "/q/{slug}",
+    response_class=HTMLResponse,
+    summary="Submit a questionnaire form",
+    responses={
+        **html_responses(
+            (200, "the form again: an answer to correct, or the questionnaire changed meanwhile"),
+            (400, "the form token is not one this server issued, or the body is not a form"),
+            (404, "no open questionnaire by that name"),
+            (409, "this filled-in form was already stored"),
+            (413, "the body is larger than MAX_BODY_BYTES"),
+            (415, "not application/x-www-form-urlencoded"),
+            429,
+        ),
+        303: {
+            "description": "stored; on to the thank-you page",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        },
+        **error_responses(422),
+    },
+    openapi_extra={"requestBody": FORM_BODY},
+)
 async def submit_form(slug: str, request: Request) -> Response:
     st = form_state(request)
     lang = pick_lang(request.query_params.get("lang"))
@@ -251,7 +294,12 @@ def _ticket_place(engine: Engine, ticket: FormTicket) -> Place | None:
         return find_place(conn, ticket.estate_id, ticket.household_id)
 
 
-@router.get("/q/{slug}/thanks", response_class=Response, summary="Thank-you page")
+@router.get(
+    "/q/{slug}/thanks",
+    response_class=HTMLResponse,
+    summary="Thank-you page",
+    responses=error_responses(422),
+)
 def thanks(slug: str, lang: str | None = Query(default=None, max_length=8)) -> Response:
     return message_page(pick_lang(lang), "thanks", 200)
 
@@ -264,6 +312,15 @@ def thanks(slug: str, lang: str | None = Query(default=None, max_length=8)) -> R
 @router.get(
     API_PREFIX + "/posters/{name}",
     response_class=Response,
+    responses={
+        200: {
+            "description": "the poster",
+            "content": {"application/pdf": {}, "image/png": {}},
+        },
+        **error_responses(
+            401, 403, (404, "not {slug}.pdf or {slug}.png, or no such questionnaire or estate"), 422
+        ),
+    },
     summary="A printable A4 QR poster for one questionnaire and estate (staff)",
     description="`name` is `{slug}.pdf` or `{slug}.png`; `estate` attributes the answers.",
 )

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from server.api.deps import EngineDep, UserDep
+from server.api.errors import error_responses
 from server.reports import (
     BadPeriod,
     PlaceMismatch,
@@ -16,7 +17,7 @@ from server.reports import (
     UnknownPlace,
     report_summary,
 )
-from services.protocol import ErrorBody, ReportSummary
+from services.protocol import ReportSummary
 
 router = APIRouter(tags=["reports"])
 
@@ -24,16 +25,16 @@ router = APIRouter(tags=["reports"])
 @router.get(
     "/reports/summary",
     response_model=ReportSummary,
-    responses={
-        401: {"model": ErrorBody},
-        403: {"model": ErrorBody, "description": "a head, or a district head asking elsewhere"},
-        404: {"model": ErrorBody, "description": "no such district or estate"},
-        422: {
-            "model": ErrorBody,
-            "description": "from after to, a date outside 2000..2100, an estate outside the "
-            "district asked for, or a malformed parameter",
-        },
-    },
+    responses=error_responses(
+        401,
+        (403, "a head, or a district head asking elsewhere"),
+        (404, "no such district or estate"),
+        (
+            422,
+            "from after to, a date outside 2000..2100, an estate outside the district asked "
+            "for, or a malformed parameter",
+        ),
+    ),
     description=(
         "Figures of a place (the community, a district, an estate) over whole local days "
         "from..to (inclusive, in the community's time zone), counted by the database. Staff "

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import EngineDep, UserDep
+from server.api.errors import describe_problems, error_responses
 from server.domain.cursor import MalformedCursor, StaleCursor
 from server.domain.pull import MAX_PULL_BYTES, pull_page
 from server.domain.push import apply_push
@@ -24,7 +25,6 @@ from services.protocol import (
     MAX_PULL_LIMIT,
     MAX_PUSH_BYTES,
     MAX_PUSH_MUTATIONS,
-    ErrorBody,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -54,18 +54,19 @@ def _too_large(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, detail=detail)
 
 
-def _unprocessable(detail) -> HTTPException:
+def _unprocessable(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail)
 
 
 @router.post(
     "/sync/push",
     response_model=PushResponse,
-    responses={
-        401: {"model": ErrorBody},
-        413: {"model": ErrorBody, "description": "more than MAX_PUSH_BYTES or MAX_PUSH_MUTATIONS"},
-        422: {"description": "not JSON, or not a PushRequest; nothing applied"},
-    },
+    responses=error_responses(
+        (400, "a Content-Length that is not a number"),
+        401,
+        (413, "more than MAX_PUSH_BYTES or MAX_PUSH_MUTATIONS; nothing applied"),
+        (422, "not JSON, or not a PushRequest; nothing applied"),
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -98,9 +99,7 @@ async def push(
     try:
         req = PushRequest.model_validate(body)
     except ValidationError as err:
-        raise _unprocessable(
-            err.errors(include_url=False, include_context=False, include_input=False)
-        ) from None
+        raise _unprocessable(describe_problems(err.errors(include_url=False))) from None
     if "\x00" in req.device_id:
         raise _unprocessable("device_id: contains a NUL character")
     results = await run_in_threadpool(
@@ -112,11 +111,12 @@ async def push(
 @router.get(
     "/sync/pull",
     response_model=PullResponse,
-    responses={
-        400: {"model": ErrorBody, "description": "malformed cursor"},
-        401: {"model": ErrorBody},
-        410: {"model": ErrorBody, "description": "cursor too old or scope changed: start again"},
-    },
+    responses=error_responses(
+        (400, "malformed cursor"),
+        401,
+        (410, "cursor too old or scope changed: start again"),
+        422,
+    ),
     description=(
         f"The changes after `cursor` in the caller's scope: at most `limit` changes and about "
         f"{MAX_PULL_BYTES} bytes (a page that reaches either ends with `has_more`; a single "

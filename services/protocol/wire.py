@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from services.protocol.enums import EntityName, Role
 from services.protocol.types import SafeText
 
 _strict = ConfigDict(extra="forbid")
+
+
+def _not_a_number(value: Any) -> Any:
+    # pydantic would read a number as seconds since 1970; the schema promises an ISO-8601 text
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO-8601 timestamp with an offset, not a number")
+    return value
 
 
 def new_id() -> str:
@@ -64,7 +71,7 @@ class Mutation(BaseModel):
     type: str = Field(min_length=1, max_length=64)
     entity_id: uuid.UUID
     payload: dict[str, Any]
-    created_at: AwareDatetime
+    created_at: Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
 
 
 class PushRequest(BaseModel):
