@@ -9,7 +9,9 @@ so the form and poster routes are reached beyond their 404s.
 
 Where the schema cannot say what a valid value is, the expected statuses are widened, each
 with its reason: a pull cursor and a form token are opaque and only ones this server issued
-are accepted (400 malformed, 410 stale).
+are accepted (400 malformed, 410 stale); a report's period and place follow rules across
+parameters (``from`` not after ``to``, days within 2000..2100, the estate inside the district
+asked for), refused with 422.
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ headers = {{ Authorization = "Bearer {logout_token}" }}
 [[operations]]
 include-name = "GET /api/v1/sync/pull"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "410"]
+
+[[operations]]
+include-name = "GET /api/v1/reports/summary"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
 [[operations]]
 include-name = "POST /q/{{slug}}"
