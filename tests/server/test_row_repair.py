@@ -11,12 +11,14 @@ import json
 import logging
 
 from alembic import command
+from pydantic import TypeAdapter
 from sqlalchemy import func, select, text
 
 from server.db.changelog import current_seq
 from server.db.engine import alembic_config, write_tx
 from server.db.schema import changes, checklists, questionnaire_responses, residents, visits
 from server.logging_setup import JsonFormatter
+from services.protocol import Answers
 from tests.server.rawrows import old_json, read_json_text, write_json_text
 
 NAN, INF = float("nan"), float("inf")
@@ -182,6 +184,11 @@ async def test_damaged_rows_are_repaired_restamped_and_then_pulled_without_a_ski
                 == "张三"
             )
         assert conn.execute(select(func.count()).select_from(changes)).scalar() == changes_before
+        # every stored answer now passes the protocol's rules for answers
+        rule = TypeAdapter(Answers)
+        for table in (visits, questionnaire_responses):
+            for answers in conn.execute(select(table.c.answers)).scalars():
+                rule.validate_python(answers)
 
     logs = _migrate_logs(caplog)
     by_column = {(r["table"], r["column"]): r for r in logs if "table" in r}
