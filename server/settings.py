@@ -66,7 +66,7 @@ class Settings:
     # server process; a login waits at most login_hash_wait for a slot, and at most
     # login_hash_queue logins wait at all; the others get 503 with Retry-After at once.
     login_hash_slots: int = 4
-    login_hash_wait: dt.timedelta = dt.timedelta(seconds=2)
+    login_hash_wait: dt.timedelta = dt.timedelta(seconds=1)
     login_hash_queue: int = 32
 
     # Public questionnaire form, per client address within form_window.

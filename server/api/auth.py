@@ -16,7 +16,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, Row, select, update
+from starlette.background import BackgroundTask
 
 from server.api.deps import EngineDep, TokenDep, UserDep
 from server.api.errors import error_responses
@@ -129,7 +131,7 @@ def _busy(retry_after: int) -> HTTPException:
         (503, "password checks busy; see Retry-After"),
     ),
 )
-async def login(body: LoginRequest, request: Request) -> dict:
+async def login(body: LoginRequest, request: Request) -> dict | JSONResponse:
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
     bad = nul_path(body.model_dump())
@@ -151,9 +153,15 @@ async def login(body: LoginRequest, request: Request) -> dict:
     try:
         ok, new_hash = await gate.run(_check, attempt.user, body.password)
     except Busy as busy:
-        # no password was checked: the attempt is no failure
-        await run_in_threadpool(_forget, engine, attempt.admission.event_ids)
-        raise _busy(busy.retry_after) from None
+        # no password was checked, so the attempt is no failure: its count is taken back
+        # once the refusal has been sent, so the refusal itself waits for no database work
+        forget = BackgroundTask(_forget, engine, attempt.admission.event_ids)
+        return JSONResponse(
+            {"detail": BUSY},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(busy.retry_after)},
+            background=forget,
+        )
     signed_in = None
     if ok:
         signed_in = await run_in_threadpool(

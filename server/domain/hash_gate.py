@@ -50,10 +50,15 @@ class HashGate:
         return sem
 
     @property
+    def all_busy(self) -> bool:
+        """Whether every slot is taken. Call it on the event loop."""
+        return self._semaphore().locked()
+
+    @property
     def saturated(self) -> bool:
         """Whether a login coming now would be refused without waiting (every slot busy and
         the queue full). Call it on the event loop."""
-        return self._semaphore().locked() and self.waiting >= self.queue
+        return self.all_busy and self.waiting >= self.queue
 
     @property
     def retry_after(self) -> int:

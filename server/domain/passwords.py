@@ -1,8 +1,8 @@
 """Password hashing with argon2id (argon2-cffi).
 
 Parameters: argon2id, memory 19 MiB (19,456 KiB), 2 passes, 1 lane: the first of OWASP's
-equivalent argon2id settings. One verification takes about 20-40 ms on the 2-core test
-machine (measured with ``python bench/login_bench.py --hash-only``, a noisy shared machine)
+equivalent argon2id settings. One verification took 21 ms on the 2-core test machine when
+quiet, 65-165 ms while it was shared and loaded (``python bench/login_bench.py --hash-only``)
 and holds 19 MiB while it runs, so a server process hashing ``login_hash_slots`` passwords
 at once (server.domain.hash_gate) needs at most that many times 19 MiB for it. The stored
 hash is a self-describing PHC string (parameters and salt included): hashes made with other
