@@ -16,7 +16,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``concerns``: the concern state machine
 - ``masking``: phone and ID-card numbers for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
-- ``reports``: the office's figures (``GET /reports/summary``)
+- ``reports``: the office's figures and a review meeting's candidate concerns
 - ``workflow``: assigning concerns, call-backs and review meetings (payloads, meeting data)
 
 Validating a mutation (both sides)
@@ -135,6 +135,8 @@ from services.protocol.payloads import (
     VisitRecord,
 )
 from services.protocol.reports import (
+    AgendaConcern,
+    AgendaResponse,
     ConcernFigures,
     EstateFigures,
     HeadFigures,
@@ -311,6 +313,8 @@ __all__ = [
     "mask_id_number",
     "mask_phone",
     # reports
+    "AgendaConcern",
+    "AgendaResponse",
     "ConcernFigures",
     "EstateFigures",
     "HeadFigures",

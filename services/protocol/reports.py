@@ -1,4 +1,5 @@
-"""The office's figures: what ``GET /reports/summary`` answers.
+"""The office's read side: the figures ``GET /reports/summary`` answers, and the concerns a
+review meeting may take up (``GET /meetings/agenda``).
 
 Counts are whole numbers, ratios between 0 and 1 (0 when there is nothing to divide by).
 "Period" means the days ``from`` .. ``to`` inclusive, in the community's local time.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from services.protocol.entities import ConcernData
 
 
 class ConcernFigures(BaseModel):
@@ -100,3 +103,21 @@ class ReportSummary(BaseModel):
     questionnaire_responses: dict[str, int]
     by_estate: list[EstateFigures]
     by_head: list[HeadFigures]
+
+
+class AgendaConcern(ConcernData):
+    """A concern a review meeting may take up, with where it is and how long it has waited."""
+
+    estate_id: str
+    estate_name: str
+    #: building-unit-room
+    address: str
+    #: whole local days since it was raised
+    age_days: int
+    overdue: bool
+
+
+class AgendaResponse(BaseModel):
+    """Open and in-review concerns, oldest first (``GET /meetings/agenda``)."""
+
+    concerns: list[AgendaConcern]

@@ -359,3 +359,75 @@ async def test_two_offices_deciding_the_same_concern_offline_first_one_wins(logi
     state = await staff.state()
     assert state[("concern", cid)]["data"]["status"] == "resolved"
     assert state[("review_meeting", mid)]["version"] == 2
+
+
+# ---- the office's reads: agenda candidates and minutes --------------------------------------
+
+
+async def test_agenda_offers_unfinished_concerns_filtered_oldest_first(login, demo):
+    staff = await login("staff")
+    dh = await login(district_head_of(demo, "head01"))
+    hh = demo.household_of("head01")
+    week_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).isoformat()
+    old = concern(hh, category="设施维修")
+    old["created_at"] = week_ago
+    new = concern(hh, category="设施维修")
+    other = concern(hh, category="停车管理")
+    done = concern(hh, category="设施维修")
+    assert ok(await staff.push(old, new, other, done)) == ["applied"] * 4
+    assert ok(await staff.push(transition(done["entity_id"], "in_review"))) == ["applied"]
+    assert ok(await staff.push(transition(done["entity_id"], "closed"))) == ["applied"]
+    assert ok(await staff.push(assign(old["entity_id"], due_date="2026-01-05"))) == ["applied"]
+
+    async def ids(api, **params):
+        r = await api.client.get("/api/v1/meetings/agenda", params=params, headers=api.headers)
+        assert r.status_code == 200, r.text
+        return r.json()["concerns"]
+
+    mine = await ids(dh, category="设施维修")
+    assert [c["id"] for c in mine] == [old["entity_id"], new["entity_id"]]  # oldest first
+    first = mine[0]
+    assert first["overdue"] is True and first["age_days"] >= 7 and first["estate_name"]
+    assert first["address"] and first["due_date"] == "2026-01-05"
+    assert mine[1]["overdue"] is False
+    assert [c["id"] for c in await ids(dh, category="设施维修", min_age_days=7)] == [
+        old["entity_id"]
+    ]
+    district = demo.users[district_head_of(demo, "head01")]["district_id"]
+    everything = await ids(dh)
+    assert {demo.estate_district[c["estate_id"]] for c in everything} == {district}
+    assert {c["status"] for c in everything} <= {"open", "in_review"}
+    assert done["entity_id"] not in {c["id"] for c in everything}
+    assert other["entity_id"] in {c["id"] for c in await ids(staff, district_id=district)}
+    head = await login("head01")
+    r = await head.client.get("/api/v1/meetings/agenda", headers=head.headers)
+    assert r.status_code == 403
+
+
+async def test_minutes_are_exported_for_the_office_only(login, demo):
+    head, staff = await login("head01"), await login("staff")
+    dh = await login(district_head_of(demo, "head01"))
+    fixed, waiting = await _raise(head, demo.household_of("head01"), 2)
+    m = meeting_open([fixed, waiting], title="十一月研判会")
+    mid = m["entity_id"]
+    assert ok(await dh.push(m)) == ["applied"]
+    assert ok(await dh.push(decide(mid, fixed, "refer", department="城管中队", note="占道"))) == [
+        "applied"
+    ]
+    assert ok(await dh.push(close(mid, "下周复查。"))) == ["applied"]
+
+    url = f"/api/v1/meetings/{mid}/minutes"
+    r = await dh.client.get(url, headers=dh.headers)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
+    assert "attachment" in r.headers["content-disposition"]
+    text = r.text
+    assert text.startswith("# 十一月研判会")
+    assert "转办：城管中队" in text and "占道" in text and "下周复查。" in text
+    assert "## 未研判" in text and text.index("## 未研判") < text.index("2. **")
+    english = (await staff.client.get(url, params={"lang": "en"}, headers=staff.headers)).text
+    assert "referred to 城管中队" in english and "## Not reached" in english
+    other = await login(other_district_head(demo, "head01"))
+    assert (await other.client.get(url, headers=other.headers)).status_code == 403
+    assert (await head.client.get(url, headers=head.headers)).status_code == 403
+    missing = "/api/v1/meetings/00000000-0000-4000-8000-000000000000/minutes"
+    assert (await staff.client.get(missing, headers=staff.headers)).status_code == 404
