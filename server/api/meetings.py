@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 
 from server.api.deps import EngineDep, UserDep
+from server.api.errors import error_responses
 from server.reports import (
     PlaceMismatch,
     ReportRefused,
@@ -20,7 +21,7 @@ from server.reports import (
     agenda,
     minutes,
 )
-from services.protocol import MAX_AGENDA, AgendaResponse, ErrorBody
+from services.protocol import MAX_AGENDA, AgendaResponse
 
 router = APIRouter(tags=["meetings"])
 
@@ -28,15 +29,12 @@ router = APIRouter(tags=["meetings"])
 @router.get(
     "/meetings/agenda",
     response_model=AgendaResponse,
-    responses={
-        401: {"model": ErrorBody},
-        403: {"model": ErrorBody, "description": "a head, or a district head asking elsewhere"},
-        404: {"model": ErrorBody, "description": "no such district or estate"},
-        422: {
-            "model": ErrorBody,
-            "description": "an estate outside the district asked for, or a malformed parameter",
-        },
-    },
+    responses=error_responses(
+        401,
+        (403, "a head, or a district head asking elsewhere"),
+        (404, "no such district or estate"),
+        (422, "an estate outside the district asked for, or a malformed parameter"),
+    ),
     description=(
         "Open and in-review concerns (not merged into another) of a place, oldest first: "
         "staff any place, a district head their district (the default for them). Filter by "
@@ -81,11 +79,16 @@ def meeting_agenda(
     "/meetings/{meeting_id}/minutes",
     response_class=Response,
     responses={
-        200: {"content": {"text/markdown": {}}, "description": "the minutes, as a download"},
-        401: {"model": ErrorBody},
-        403: {"model": ErrorBody, "description": "not staff or the meeting's district head"},
-        404: {"model": ErrorBody, "description": "no such meeting"},
-        422: {"model": ErrorBody, "description": "a malformed parameter"},
+        200: {
+            "content": {"text/markdown": {"schema": {"type": "string"}}},
+            "description": "the minutes, as a download",
+        },
+        **error_responses(
+            401,
+            (403, "not staff or the meeting's district head"),
+            (404, "no such meeting"),
+            (422, "a malformed parameter"),
+        ),
     },
 )
 def meeting_minutes(
