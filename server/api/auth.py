@@ -28,7 +28,6 @@ from server.db.schema import users
 from server.domain import known_logins, passwords, ratelimit
 from server.domain.hash_gate import Busy, HashGate
 from server.domain.login_limits import LoginLimits, login_limits
-from server.domain.text_guard import nul_path
 from server.domain.tokens import issue_token, load_principal, revoke_token
 from server.settings import Settings
 from services.protocol import LoginRequest, LoginResponse, UserInfo
@@ -134,11 +133,6 @@ def _busy(retry_after: int) -> HTTPException:
 async def login(body: LoginRequest, request: Request) -> dict | JSONResponse:
     settings: Settings = request.app.state.settings
     engine: Engine = request.app.state.engine
-    bad = nul_path(body.model_dump())
-    if bad:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{bad}: contains a NUL character"
-        )
     gate = hash_gate(request)
     if gate.saturated:  # refused before any database work: a flood costs next to nothing
         raise _busy(gate.retry_after)

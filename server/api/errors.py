@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from services.protocol import ErrorBody
+from services.protocol import ErrorBody, describe_problem
 
 #: What each status means wherever it is sent; a route may say more.
 STATUS_MEANING: dict[int, str] = {
@@ -47,7 +47,6 @@ _HEADERS: dict[int, dict[str, Any]] = {
 
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _MAX_PROBLEMS = 5
-_MAX_FIELD = 120
 
 
 Status = int | tuple[int, str]
@@ -79,12 +78,7 @@ def _entries(statuses: Sequence[Status]):
 
 def describe_problems(errors: Sequence[Mapping[str, Any]]) -> str:
     """pydantic/FastAPI errors as one sentence: ``body.username: Field required; ...``."""
-    parts = []
-    for err in errors[:_MAX_PROBLEMS]:
-        field = ".".join(str(p) for p in err.get("loc", ()) if p != "[key]") or "request"
-        if len(field) > _MAX_FIELD:  # the sender's own keys: keep the message short
-            field = field[: _MAX_FIELD - 3] + "..."
-        parts.append(f"{field}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
+    parts = ["{}: {}".format(*describe_problem(err, "request")) for err in errors[:_MAX_PROBLEMS]]
     more = len(errors) - _MAX_PROBLEMS
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 

@@ -38,6 +38,8 @@ from services.protocol.limits import (
 from services.protocol.payloads import MUTATION_PAYLOADS
 from services.protocol.types import text_problem, time_problem
 
+#: Longest field path a message repeats (paths are made of the sender's keys).
+_MAX_FIELD = 120
 #: Longest phone-number or address answer as stored (normalised), in characters.
 _SHORT_ANSWER = 32
 
@@ -49,7 +51,7 @@ class PayloadError(ValueError):
 
     def __init__(self, code: str, field: str, message: str):
         # a field path is made of the sender's keys: keep the message short whatever they are
-        field = field if len(field) <= 120 else field[:117] + "..."
+        field = field if len(field) <= _MAX_FIELD else field[: _MAX_FIELD - 3] + "..."
         super().__init__(f"{field}: {message}")
         self.code = code
         self.field = field
@@ -60,12 +62,19 @@ def _invalid(field: str, message: str) -> PayloadError:
     return PayloadError("invalid_payload", field, message)
 
 
+def describe_problem(error: Mapping[str, Any], default_field: str = "payload") -> tuple[str, str]:
+    """(dotted field, message in plain words) of one pydantic error: the path without
+    pydantic's ``[key]`` markers, cut to a readable length (it is made of the sender's keys),
+    and the message without its ``Value error,`` prefix."""
+    field = ".".join(str(p) for p in error.get("loc", ()) if p != "[key]") or default_field
+    if len(field) > _MAX_FIELD:
+        field = field[: _MAX_FIELD - 3] + "..."
+    return field, str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
 def describe_validation_error(err: ValidationError) -> tuple[str, str]:
     """(dotted field, message) of the first error pydantic found, in plain words."""
-    first = err.errors(include_url=False)[0]
-    field = ".".join(str(p) for p in first.get("loc", ()) if p != "[key]") or "payload"
-    message = str(first.get("msg", "invalid"))
-    return field, message.removeprefix("Value error, ")
+    return describe_problem(err.errors(include_url=False)[0])
 
 
 def _scan(payload: Any) -> None:
