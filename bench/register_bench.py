@@ -78,14 +78,17 @@ def make_rows(estates: list[str], n: int, seed: int = 11) -> list[list[str]]:
 def write_files(folder: Path, rows: list[list[str]]) -> tuple[Path, Path]:
     from openpyxl import Workbook
 
+    from tests.server.register.files import shared_strings
+
     csv_path = folder / "register.csv"
     with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(HEADER)
         w.writerows(rows)
     xlsx_path = folder / "register.xlsx"
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("花名册")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "花名册"
     ws.append(HEADER)
     for r in rows:
         # numbers where an office's spreadsheet has numbers; the ID column as text
@@ -93,7 +96,8 @@ def write_files(folder: Path, rows: list[list[str]]) -> tuple[Path, Path]:
             [r[0], int(r[1]), int(r[2]), int(r[3]), r[4], r[5], int(r[6]), r[7], int(r[8]), r[9]]
         )
     wb.save(xlsx_path)
-    return csv_path, xlsx_path
+    # text in a shared-strings table, as Excel and LibreOffice store it
+    return csv_path, shared_strings(xlsx_path)
 
 
 def child(db: str, path: str, mode: str) -> None:

@@ -163,7 +163,7 @@ def _birth_date(value: Cell, this_year: int) -> int | None:
     """The birth year from a 出生日期 / 出生年月 cell: a date, or text or digits."""
     if isinstance(value, dt.date):
         return _year(value.year, this_year)
-    if isinstance(value, dt.time):
+    if isinstance(value, dt.time | dt.timedelta):
         raise _Bad("date_bad")
     if _number_cell(value):
         if not float(value).is_integer():
@@ -187,7 +187,7 @@ def _birth_date(value: Cell, this_year: int) -> int | None:
 
 
 def _address(value: Cell, kind: str) -> str:
-    if isinstance(value, dt.date | dt.time):
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
         raise _Bad("became_date", shown=date_shown(value))
     s = cell_text(value)
     if looks_like_date(s):
@@ -220,6 +220,10 @@ def _free_text(value: Cell) -> str | None:
     return cell_text(value) or None
 
 
+def _place_name(value: Cell) -> str:
+    return " ".join(cell_text(value).split())
+
+
 def parse_row(
     sheet: str, number: int, cells: list[Cell], layout: Layout, this_year: int
 ) -> tuple[Row | None, list[Problem]]:
@@ -237,9 +241,14 @@ def parse_row(
         i = layout.index.get(key)
         return cells[i] if i is not None and i < len(cells) else None
 
+    # control characters are rare: look once per row, cell by cell only when there are some
+    controls = has_control_chars("".join(c for c in cells if isinstance(c, str)))
+
     def read(key: str, parse, *args):
         value = raw(key)
-        if isinstance(value, str) and has_control_chars(value):
+        if value is None or value == "":
+            return None
+        if controls and isinstance(value, str) and has_control_chars(value):
             bad(key, "control_char")
             return None
         try:
@@ -254,8 +263,8 @@ def parse_row(
 
     address = {k: read(k, _address, k) or "" for k in ("building", "unit", "room")}
     name = read("name", lambda v: person_name(cell_text(v)))
-    estate = read("estate", lambda v: " ".join(cell_text(v).split()))
-    district = read("district", lambda v: " ".join(cell_text(v).split())) or ""
+    estate = read("estate", _place_name)
+    district = read("district", _place_name) or ""
     filled = {"estate": estate, "name": name, **address}
     for key in REQUIRED:
         if not filled.get(key) and not any(e.column == label(key) for e in errors):

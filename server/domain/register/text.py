@@ -53,6 +53,8 @@ def cell_text(value: object) -> str:
         s = str(int(value)) if value.is_integer() else repr(value)
     elif isinstance(value, dt.datetime | dt.date | dt.time):
         s = value.isoformat()
+    elif isinstance(value, dt.timedelta):
+        s = str(value)
     else:
         s = str(value).strip()
     # the markers are short: most cells skip the check
@@ -60,6 +62,8 @@ def cell_text(value: object) -> str:
 
 
 def is_empty_marker(s: str) -> bool:
+    if s.isascii() or s.isalnum():  # nothing for NFKC to fold: the common case, kept fast
+        return s.lower() in EMPTY_MARKERS
     return _SPACE.sub("", unicodedata.normalize("NFKC", s)).lower() in EMPTY_MARKERS
 
 
@@ -79,6 +83,8 @@ def compact(s: str) -> str:
 def person_name(s: str) -> str:
     """A name as stored: NFKC, no space next to a Chinese character, one middle-dot form."""
     s = unicodedata.normalize("NFKC", s).strip()
+    if s.isalnum():  # no space or dot to handle: most names
+        return s
     s = _SPACE_NEXT_TO_CJK.sub("", s)
     s = _SPACE.sub(" ", s)
     return _DOTS.sub("·", s)
@@ -117,8 +123,11 @@ def looks_like_date(s: str) -> bool:
     return bool(_DATE_TEXT.match(s.strip()))
 
 
-def date_shown(value: dt.date | dt.datetime | dt.time) -> str:
+def date_shown(value: dt.date | dt.datetime | dt.time | dt.timedelta) -> str:
     """How to name a date a spreadsheet made of a cell: ``3月4日``, without echoing more."""
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds()) // 60
+        return f"{minutes // 60}:{minutes % 60:02d}"
     if isinstance(value, dt.time):
         return value.strftime("%H:%M")
     return f"{value.month}月{value.day}日"

@@ -99,7 +99,7 @@ def write_workbook(path: Path, *sheets: SheetSpec) -> Path:
         for j in range(1, width + 1):
             ws.column_dimensions[get_column_letter(j)].width = 14
     wb.save(path)
-    return path
+    return shared_strings(path)
 
 
 def stale_dimension(path: Path, ref: str) -> Path:
@@ -111,6 +111,45 @@ def stale_dimension(path: Path, ref: str) -> Path:
             if info.filename.startswith("xl/worksheets/sheet"):
                 data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
             dst.writestr(info, data)
+    shutil.move(tmp, path)
+    return path
+
+
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+\d+)"([^>]*?) t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', re.S
+)
+
+
+def shared_strings(path: Path) -> Path:
+    """Store the workbook's text the way Excel and LibreOffice do, in one shared-strings
+    table the cells point into (openpyxl writes each string inline in its cell)."""
+    table: dict[bytes, int] = {}
+
+    def to_shared(m: re.Match[bytes]) -> bytes:
+        index = table.setdefault(m.group(4), len(table))
+        return b'<c r="%s"%s t="s"%s><v>%d</v></c>' % (m.group(1), m.group(2), m.group(3), index)
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = _INLINE.sub(to_shared, data)
+            elif info.filename == "[Content_Types].xml":
+                override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_TYPE}"/>'
+                data = data.replace(b"</Types>", override.encode() + b"</Types>")
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                rel = f'<Relationship Id="rIdSst" Type="{_SST_REL}" Target="sharedStrings.xml"/>'
+                data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+            dst.writestr(info, data)
+        items = b"".join(b"<si><t>%s</t></si>" % t for t in table)
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'count="%d" uniqueCount="%d">%s</sst>' % (len(table), len(table), items),
+        )
     shutil.move(tmp, path)
     return path
 
