@@ -10,44 +10,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from services.protocol import MUTATION_PAYLOADS, PHONE_MUTATION_TYPES
+from services.protocol import PHONE_MUTATION_TYPES, PayloadError, check_mutation
 from services.rows import dumps, settle
-from services.sendable import MAX_MUTATION_BYTES, Unsendable, encode_json
-
-#: room left in a mutation for its id, type, entity id and timestamp around the payload
-_PAYLOAD_BYTES = MAX_MUTATION_BYTES - 512
 
 
-def validate_payload(mutation_type: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload as it goes on the wire, checked against the protocol model and sendable
-    (finite numbers, valid Unicode, small enough for a push).
-
-    Raises ValueError naming the offending fields (nothing is written then)."""
+def validate_payload(
+    mutation_type: str,
+    payload: dict[str, Any],
+    questions: Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The payload as it goes on the wire, checked by the protocol's rules
+    (``check_mutation``, the same the server applies; ``answers`` against ``questions``
+    when given). Raises ``PayloadError`` (a ValueError) naming the field (nothing is
+    written then)."""
     if mutation_type not in PHONE_MUTATION_TYPES:
-        raise ValueError(f"unknown mutation type {mutation_type!r}")
-    model: type[BaseModel] = MUTATION_PAYLOADS[mutation_type]
-    try:
-        parsed = model.model_validate(payload)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(payload)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise ValueError(f"invalid {mutation_type}: {problems}") from None
-    wire = parsed.model_dump(mode="json", exclude_unset=True)
-    try:
-        # the input too: pydantic turns a lone surrogate in a key into U+FFFD, silently
-        encode_json(payload, default=str)
-        size = len(encode_json(wire))
-    except Unsendable as exc:
-        raise ValueError(f"invalid {mutation_type}: {exc.reason}") from None
-    if size > _PAYLOAD_BYTES:
-        raise ValueError(f"invalid {mutation_type}: larger than {_PAYLOAD_BYTES} bytes")
-    return wire
+        raise PayloadError("forbidden", "type", f"a phone does not send {mutation_type!r:.80}")
+    parsed = check_mutation(mutation_type, payload, questions)
+    return parsed.model_dump(mode="json", exclude_unset=True)
 
 
 def _payload(raw: str) -> dict[str, Any] | None:
@@ -141,15 +125,21 @@ def discard(conn: sqlite3.Connection, mutation_id: str) -> set[str]:
     return settle(conn, mutation_id, discard=True)
 
 
-def resend(conn: sqlite3.Connection, mutation_id: str, payload: dict[str, Any] | None) -> None:
-    """Queue a rejected mutation again, optionally with a corrected payload (validated)."""
+def resend(
+    conn: sqlite3.Connection,
+    mutation_id: str,
+    payload: dict[str, Any] | None,
+    questions: Sequence[Mapping[str, Any]] | None = None,
+) -> None:
+    """Queue a rejected mutation again, optionally with a corrected payload (validated, its
+    answers against ``questions`` when given)."""
     row = conn.execute(
         "SELECT type FROM outbox WHERE id = ? AND state = 'rejected'", (mutation_id,)
     ).fetchone()
     if row is None:
         raise ValueError(f"no rejected mutation {mutation_id}")
     if payload is not None:
-        payload = validate_payload(row[0], payload)
+        payload = validate_payload(row[0], payload, questions)
         conn.execute("UPDATE outbox SET payload = ? WHERE id = ?", (dumps(payload), mutation_id))
     conn.execute(
         "UPDATE outbox SET state = 'pending', code = NULL, message = NULL WHERE id = ?",

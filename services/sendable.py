@@ -9,7 +9,6 @@ twice. The encoding is httpx's own JSON (UTF-8, no NaN or Infinity).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from services.protocol import MAX_PUSH_BYTES
@@ -17,8 +16,9 @@ from services.protocol import MAX_PUSH_BYTES
 #: the push envelope around the mutations, ``{"device_id": ..., "mutations": [...]}``, with
 #: room for a device id of the protocol's 128 characters (4 UTF-8 bytes each, at worst)
 _ENVELOPE_BYTES = 64 + 4 * 128
-#: largest one mutation may be and still fit a push on its own
-MAX_MUTATION_BYTES = MAX_PUSH_BYTES - _ENVELOPE_BYTES
+#: largest one mutation may be and still fit a push on its own (the protocol's own limit on a
+#: payload, ``MAX_MUTATION_BYTES``, is far smaller: the server refuses those one by one)
+MAX_SENDABLE_BYTES = MAX_PUSH_BYTES - _ENVELOPE_BYTES
 
 #: the rejection code the phone gives a mutation it cannot send (shown like a server's)
 UNSENDABLE = "unsendable"
@@ -35,13 +35,10 @@ class Unsendable(ValueError):
         self.reason = reason
 
 
-def encode_json(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
-    """``value`` as the JSON bytes httpx would send; raises :class:`Unsendable`. ``default``
-    turns values JSON does not know into ones it does (as ``json.dumps``)."""
+def encode_json(value: Any) -> bytes:
+    """``value`` as the JSON bytes httpx would send; raises :class:`Unsendable`."""
     try:
-        text = json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=default
-        )
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:  # NaN, Infinity, or a circular value
         raise Unsendable("a number is not finite (NaN or Infinity)") from None
     except TypeError:
@@ -57,8 +54,8 @@ def encode_mutation(mutation: dict[str, Any]) -> bytes:
     if not isinstance(mutation.get("payload"), dict):
         raise Unsendable("the stored payload is not a JSON object")
     body = encode_json({k: mutation[k] for k in _FIELDS})
-    if len(body) > MAX_MUTATION_BYTES:
-        raise Unsendable(f"larger than a push may be ({MAX_MUTATION_BYTES} bytes)")
+    if len(body) > MAX_SENDABLE_BYTES:
+        raise Unsendable(f"larger than a push may be ({MAX_SENDABLE_BYTES} bytes)")
     return body
 
 

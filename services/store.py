@@ -27,6 +27,7 @@ import sqlite_utils
 
 from services import outbox, queries
 from services.protocol import (
+    INT32_MAX,
     RESIDENT_FLAGS,
     age_in,
     mask_id_number,
@@ -518,10 +519,26 @@ class Store:
         payload: dict[str, Any],
     ) -> str:
         """Validate and queue one mutation (inside the caller's transaction)."""
-        wire = outbox.validate_payload(mutation_type, payload)
+        wire = outbox.validate_payload(
+            mutation_type, payload, self._questions_for(mutation_type, payload)
+        )
         mutation_id = new_id()
         outbox.enqueue(conn, mutation_id, mutation_type, entity_id, wire, _now_iso())
         return mutation_id
+
+    def _questions_for(self, mutation_type: str, payload: Any) -> list[dict] | None:
+        """The questions a mutation's answers must fit: a visit's checklist version, when
+        this phone has it (if not, the rules check everything else and the server the
+        answers)."""
+        if mutation_type != "visit.record" or not isinstance(payload, dict):
+            return None
+        version = payload.get("checklist_version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            return None
+        if not 1 <= version <= INT32_MAX:
+            return None  # the rules refuse it; no query with an integer SQLite cannot bind
+        checklist = self.checklist(version)
+        return checklist.get("questions") if checklist else None
 
     def record_visit(
         self,
@@ -910,7 +927,9 @@ class Store:
     def resend_rejected(self, mutation_id: str, payload: dict | None = None) -> None:
         """Queue a rejected mutation again, optionally with a corrected (validated) payload."""
         with self._tx() as conn:
-            outbox.resend(conn, mutation_id, payload)
+            row = conn.execute("SELECT type FROM outbox WHERE id = ?", (mutation_id,)).fetchone()
+            questions = self._questions_for(row[0], payload) if row and payload else None
+            outbox.resend(conn, mutation_id, payload, questions)
 
     # ---- for the sync engine ------------------------------------------------------------
     def outbox_batch(self, limit: int) -> list[dict]:

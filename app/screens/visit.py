@@ -341,7 +341,12 @@ def build(state, household_id: str) -> ft.View:
             log_failure(log, "saving a visit", err)  # its text may quote what was typed
             # the store's words are for developers; the person gets a sentence they can act on
             reason = t("visit.invalid_entry") if isinstance(err, ValueError) else t("error.generic")
-            refuse(t("visit.save_failed", reason=reason))
+            # the shared rules name the field: point at the question when it is an answer
+            at = _question_at(questions, getattr(err, "field", ""))
+            if at is None:
+                refuse(t("visit.save_failed", reason=reason))
+                return
+            await show_problem(f"q-{at.qkey}", f"{at.label}：{reason}", at)
             return
         state.after_write()
         state.nav.back()
@@ -403,3 +408,11 @@ def build(state, household_id: str) -> ft.View:
         }
     )
     return view
+
+
+def _question_at(questions: list[ChecklistQuestion], field: str) -> ChecklistQuestion | None:
+    """The question a refusal's field (``answers.<key>``, from the protocol's rules) names."""
+    parts = str(field).split(".")
+    if len(parts) >= 2 and parts[0] == "answers":
+        return next((q for q in questions if q.qkey == parts[1]), None)
+    return None

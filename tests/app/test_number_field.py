@@ -1,5 +1,6 @@
 """The checklist's number field refuses what is not a finite number in the question's range,
-in the catalogue's words, and a visit with such an answer is not saved."""
+in the catalogue's words, and a visit with such an answer is not saved; an answer the shared
+rules refuse at saving is pointed at the same way."""
 
 from __future__ import annotations
 
@@ -84,3 +85,22 @@ async def test_the_range_message_names_only_the_bounds_a_question_has(session, h
     assert number.number_error(-2) == t("visit.number_at_least", min="-1")
     number.question = dict(number.question, min=None, max=None)
     assert number.number_error(10**6) is None and number.number_error(None)
+
+
+async def test_an_answer_the_shared_rules_refuse_is_pointed_at_and_nothing_is_saved(
+    session, head_state
+):
+    # the text field takes any length; the protocol allows 1000 characters per answer
+    t = head_state.t
+    store = head_state.store
+    hh, form, number = _visit_form(head_state)
+    await _type(session, number, "3")
+    text = next(q for q in form.data["questions"] if q.qtype == "text")
+    visits_before = len(store.visits(hh["id"]))
+    text.input.value = "长" * 1001
+    await click(session, text.input, "change")
+    await click(session, one(form, "visit-save"))
+    assert head_state.page.views[-1] is form, "stays on the form"
+    assert f"{text.label}：{t('visit.invalid_entry')}" in texts(form)
+    assert text.control.border == ft.Border.all(2, ft.Colors.ERROR)
+    assert len(store.visits(hh["id"])) == visits_before

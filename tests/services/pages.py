@@ -57,7 +57,16 @@ CHECKLIST = {
     "id": "00000000-0000-4000-8000-000000000001",
     "version": 1,
     "title": {"zh": "五问", "en": "Five questions"},
-    "questions": [{"key": "household_size", "type": "number", "label": {"zh": "你家有几口人"}}],
+    "questions": [
+        {
+            "key": "household_size",
+            "type": "number",
+            "label": {"zh": "你家有几口人"},
+            "min": 0,
+            "max": 30,
+        },
+        {"key": "suggestions", "type": "text", "label": {"zh": "意见建议"}},
+    ],
     "active": True,
 }
 

@@ -12,7 +12,8 @@ import sqlite3
 import httpx
 import pytest
 
-from services.sendable import MAX_MUTATION_BYTES
+from services.protocol import PayloadError
+from services.sendable import MAX_SENDABLE_BYTES
 from tests.services.conftest import server_rows
 from tests.services.phones import open_phone, record_offline
 from tests.services.test_store import table_counts
@@ -21,25 +22,30 @@ PERSONAL = "王芳 13812345678"
 
 
 @pytest.mark.parametrize(
-    "answers, notes",
+    "answers, notes, field",
     [
-        ({"household_size": math.nan}, ""),
-        ({"household_size": math.inf}, ""),
-        ({"household_size": -math.inf}, ""),
-        ({"household_size": float("1e999")}, ""),
-        ({"suggestions": "门口\udc00"}, ""),
-        ({"\ud800": "x"}, ""),
-        ({}, "老人\udfff"),
+        ({"household_size": math.nan}, "", "answers.household_size"),
+        ({"household_size": math.inf}, "", "answers.household_size"),
+        ({"household_size": -math.inf}, "", "answers.household_size"),
+        ({"household_size": float("1e999")}, "", "answers.household_size"),
+        ({"household_size": 31}, "", "answers.household_size"),  # the question's max is 30
+        ({"household_size": 10**20}, "", "answers.household_size"),
+        ({"suggestions": "门口\udc00"}, "", "answers.suggestions"),
+        ({"\ud800": "x"}, "", "answers"),
+        ({}, "老人\udfff", "notes"),
+        ({}, "x" * 70_000, "payload"),
     ],
 )
 def test_the_store_refuses_what_no_server_could_receive_and_writes_nothing(
-    store, community, answers, notes
+    store, community, answers, notes, field
 ):
     before = table_counts(store)
-    with pytest.raises(ValueError, match="invalid visit.record"):
+    with pytest.raises(PayloadError) as refused:
         store.record_visit(
             community.h1["id"], method="phone", people_reached=1, answers=answers, notes=notes
         )
+    assert refused.value.code == "invalid_payload"
+    assert refused.value.field.startswith(field)
     assert table_counts(store) == before
 
 
@@ -82,7 +88,7 @@ async def test_an_unsendable_outbox_item_is_set_aside_and_everything_after_it_is
             3: lambda p: p.replace('"notes":""', '"notes":"\\udc00"'),
             5: lambda p: p[: len(p) // 2],  # cut short: not JSON at all
             6: lambda p: p.replace(
-                '"notes":""', '"notes":"' + "长" * (MAX_MUTATION_BYTES // 3 + 1) + '"'
+                '"notes":""', '"notes":"' + "长" * (MAX_SENDABLE_BYTES // 3 + 1) + '"'
             ),
         }
         for i, damage in bad_texts.items():
