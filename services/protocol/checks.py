@@ -213,14 +213,21 @@ def check_answer_values(
     """Refuse (``PayloadError``, field ``answers.<key>``) an answer to no question, or one
     that does not fit its question's type, options, bounds or length. Unanswered questions
     are fine: a visit may skip some."""
-    by_key = {}
+    by_key: dict[str, Question | None] = {}
     for q in questions:
-        parsed = q if isinstance(q, Question) else Question.model_validate(q)
-        by_key[parsed.key] = parsed
+        if isinstance(q, Question):
+            by_key[q.key] = q
+            continue
+        try:
+            by_key[str(q.get("key"))] = Question.model_validate(q)
+        except ValidationError:
+            # a question this side cannot read (a type from a newer server): its answer is
+            # held to the general bounds only, never refused for the reader's age
+            by_key[str(q.get("key"))] = None
     for key, value in answers.items():
-        q = by_key.get(key)
-        if q is None:
+        if key not in by_key:
             raise _invalid(f"answers.{key}", "is not a question of this form")
-        problem = _answer_problem(q, value)
+        q = by_key[key]
+        problem = _answer_problem(q, value) if q is not None else None
         if problem:
             raise _invalid(f"answers.{key}", problem)

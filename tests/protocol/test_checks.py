@@ -215,3 +215,18 @@ def test_every_text_field_of_every_payload_is_safe_text_with_a_length():
             assert any(m in safe_validators for m in meta), f"{where} is not SafeText"
             assert any(getattr(m, "max_length", None) for m in meta), f"{where}: no max"
     assert {"notes", "fields.contact_phone", "fields.name", "phone", "id_number"} <= seen
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-10:00", "0001-01-01T00:00:00+10:00"])
+def test_utc_iso_refuses_a_time_past_the_calendar_edge_as_bad_input(stamp):
+    from services.protocol import utc_iso
+
+    with pytest.raises(ValueError, match="out of range"):
+        utc_iso(stamp)
+
+
+def test_a_question_of_a_type_this_side_cannot_read_takes_any_bounded_answer():
+    newer = [*[dict(q) for q in CHECKLIST_V1_QUESTIONS], {"key": "photo", "type": "photo"}]
+    check_mutation("visit.record", visit_payload(answers={"photo": "p-1"}), newer)
+    err = refused("visit.record", visit_payload(answers={"photo": float("nan")}), newer)
+    assert err.field == "answers.photo"
