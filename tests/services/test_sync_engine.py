@@ -5,6 +5,7 @@ backoff, 401, 410, one sync at a time with one follow-up, cancel, connectivity p
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from services.auth import LoginError, login
+from services.protocol import MAX_PUSH_BYTES
 from services.sync import SyncEngine, SyncStatus
 from tests.services.fakeserver import FakeServer
 
@@ -324,3 +326,34 @@ async def test_stop_always_returns_even_in_the_middle_of_a_sync(store, community
             if not t.done() and "SyncEngine" in getattr(t.get_coro(), "__qualname__", "")
         ]
         assert alive == []
+
+
+async def test_push_batches_are_cut_to_fit_the_push_byte_limit(store, community, fake):
+    # payloads as large as an older version let through: three of them overflow one push
+    ids = record(store, community, 5)
+    big = "长" * (MAX_PUSH_BYTES // 3 // 3 + 1000)  # a third of a push, and a bit, each
+    for m in store.outbox_batch(3):
+        payload = dict(m["payload"], notes=big)
+        store.conn.execute(
+            "UPDATE outbox SET payload = ? WHERE id = ?",
+            (json.dumps(payload, ensure_ascii=False), m["id"]),
+        )
+    sizes: list[int] = []
+
+    def measured(request: httpx.Request):
+        if request.url.path.endswith("/sync/push"):
+            sizes.append(len(request.content))
+        return fake.handle(request)
+
+    store.set_cursor(None)
+    engine = SyncEngine(
+        store, "http://phone.test", fake.token, transport=httpx.MockTransport(measured)
+    )
+    try:
+        status = await engine.sync_now()
+    finally:
+        await engine.stop()
+    assert status.last_error is None and status.pending == 0 and status.rejected == 0
+    assert {m["entity_id"] for m in fake.applied.values()} == set(ids)
+    assert len(sizes) == 2 and all(size <= MAX_PUSH_BYTES for size in sizes)
+    assert [len(b) for b in fake.push_batches] == [2, 3]
