@@ -82,7 +82,11 @@ def _date_in_window(value: dt.date) -> dt.date:
 
 
 #: Text any reader and store takes; give each use its length (``Field(max_length=...)``).
-SafeText = Annotated[str, AfterValidator(_safe_text)]
+#: The published schema says "no NUL" as a pattern (JSON cannot carry a lone surrogate as
+#: valid text, so that half needs no words there); the validator says it in words.
+SafeText = Annotated[
+    str, AfterValidator(_safe_text), Field(json_schema_extra={"pattern": "^[^\\u0000]*$"})
+]
 #: An integer that fits a 32-bit column (versions, counts).
 Int32 = Annotated[int, Field(ge=-INT32_MAX - 1, le=INT32_MAX)]
 #: An integer that fits a 64-bit column.
