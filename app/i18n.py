@@ -129,6 +129,39 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "home.first_sync": {"zh": "正在下载您负责的小区…", "en": "Downloading your estates…"},
     "home.find_household": {"zh": "查找住户", "en": "Find a household"},
+    # --- worklists ----------------------------------------------------------------------------
+    "work.title": {"zh": "待办清单", "en": "To do"},
+    "work.follow_ups": {"zh": "待回访", "en": "Follow-ups due"},
+    "work.follow_ups_hint": {
+        "zh": "上次走访约定的回访日期已到或在一周内",
+        "en": "Follow-up date from the last visit is past or within a week",
+    },
+    "work.unvaccinated": {"zh": "60 岁以上未接种疫苗", "en": "60+ not vaccinated"},
+    "work.unvaccinated_hint": {
+        "zh": "接种情况为未接种或未知。点一下即可记录新的情况。",
+        "en": "Vaccination is none or unknown. One tap records the new status.",
+    },
+    "work.alone_unvisited": {"zh": "独居 30 天未走访", "en": "Living alone, no visit in 30 days"},
+    "work.alone_unvisited_hint": {
+        "zh": "独居居民，家里 30 天内没有走访记录",
+        "en": "People living alone whose home had no visit in 30 days",
+    },
+    "work.never_visited": {"zh": "从未走访的住户", "en": "Never visited"},
+    "work.never_visited_hint": {
+        "zh": "还没有任何走访记录的住户",
+        "en": "Households with no visit recorded yet",
+    },
+    "work.overdue_n": {"zh": "{n} 户已逾期", "en": "{n} overdue"},
+    "work.count": {"zh": "共 {n} 条，按楼栋排列", "en": "{n} in all, by building"},
+    "work.empty": {"zh": "这个清单已清空。", "en": "Nothing on this list."},
+    "work.due_on": {"zh": "回访日期 {date}", "en": "Follow up by {date}"},
+    "work.overdue": {"zh": "已逾期", "en": "Overdue"},
+    "work.vacc_now": {"zh": "现在：{status}", "en": "Now: {status}"},
+    "work.vacc_recorded": {
+        "zh": "已记录 {name}：{status}",
+        "en": "Recorded for {name}: {status}",
+    },
+    "work.open_household": {"zh": "打开住户", "en": "Open household"},
     # --- households, search ------------------------------------------------------------------
     "hh.title": {"zh": "住户", "en": "Households"},
     "hh.search": {

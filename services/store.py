@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from services import outbox, queries
+from services import outbox, queries, worklists
 from services.protocol import (
     INT32_MAX,
     RESIDENT_FLAGS,
@@ -198,6 +198,27 @@ class Store:
                 offset=offset,
                 limit=limit,
             )
+
+    def worklist_counts(self, today: dt.date | None = None) -> dict[str, int]:
+        """How many entries each worklist has (``services.worklists.WORKLISTS``), plus
+        ``follow_ups_overdue``: counted in SQL, whatever the size of the register."""
+        with self._lock:
+            return worklists.counts(self.conn, today or dt.date.today())
+
+    def worklist(
+        self, kind: str, today: dt.date | None = None, *, offset: int = 0, limit: int = 50
+    ) -> list[dict]:
+        """One page of a worklist in walking order (estate, building, unit, room): rows with
+        ``id``, ``household_id``, ``estate_name``, ``address`` and the list's own fields
+        (see ``services.worklists``); lists of people add ``name`` and ``age``. Raises
+        ValueError for an unknown list."""
+        today = today or dt.date.today()
+        with self._lock:
+            out = worklists.rows(self.conn, kind, today, offset=offset, limit=limit)
+        for d in out:
+            if "birth_year" in d:
+                d["age"] = age_in(d["birth_year"], today.year)
+        return out
 
     def count_households(self, **filters: Any) -> int:
         """How many households match the same filters as ``households``."""

@@ -17,6 +17,7 @@ from app.screens import (
     settings,
     sync,
     visit,
+    worklist,
 )
 
 BUILDERS = {
@@ -36,4 +37,5 @@ BUILDERS = {
     "review": review.build,
     "sync": sync.build,
     "settings": settings.build,
+    "worklist": worklist.build,
 }

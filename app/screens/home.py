@@ -1,4 +1,5 @@
-"""Home: my estates with coverage, households not visited for 30+ days, my open concerns."""
+"""Home: the worklists with their counts (who to see next), my estates with coverage,
+households not visited for 30+ days, my open concerns."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import flet as ft
 
 from app.chrome import screen, section_title
+from app.screens.worklist import ICONS as WORKLIST_ICONS
 from components.coverage_bar import coverage_bar
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
@@ -67,6 +69,11 @@ def _load(state) -> dict | None:
     except Exception:
         log.exception("home summary failed")
         return None
+    try:
+        data["worklists"] = store.worklist_counts(state.today())
+    except Exception:
+        log.exception("worklist counts failed")
+        data["worklists"] = None
     try:
         data["to_review"] = len(store.responses_to_review(offset=0, limit=10_000))
     except Exception:
@@ -157,6 +164,9 @@ def _content(state, data: dict | None) -> list[ft.Control]:
                 key="home-review",
             )
         )
+    if data.get("worklists") is not None:
+        out.append(section_title(t("work.title")))
+        out.extend(_worklist_rows(state, data["worklists"]))
     out.append(section_title(t("home.my_estates")))
     for estate in estates:
         n = estate.get("household_count", 0) or 0
@@ -205,3 +215,44 @@ def _content(state, data: dict | None) -> list[ft.Control]:
         )
     out.append(ft.Container(height=72))  # room above the floating button
     return out
+
+
+def _worklist_rows(state, counts: dict) -> list[ft.Control]:
+    """One row per worklist: its name, what is urgent, the count; tap opens the list."""
+    from services.worklists import WORKLISTS
+
+    t = state.t
+    rows: list[ft.Control] = []
+    for kind in WORKLISTS:
+        n = counts.get(kind, 0) or 0
+        overdue = counts.get("follow_ups_overdue", 0) if kind == "follow_ups" else 0
+        label: list[ft.Control] = [ft.Text(t(f"work.{kind}"), size=17)]
+        if overdue:
+            label.append(ft.Text(t("work.overdue_n", n=overdue), size=15, color=ft.Colors.ERROR))
+        rows.append(
+            ft.Container(
+                content=ft.Row(
+                    [
+                        ft.Icon(WORKLIST_ICONS[kind], color=ft.Colors.PRIMARY),
+                        ft.Column(label, spacing=0, expand=True),
+                        ft.Text(
+                            str(n),
+                            size=22,
+                            weight=ft.FontWeight.BOLD,
+                            color=ft.Colors.ERROR if overdue else ft.Colors.PRIMARY,
+                            key=f"work-count-{kind}",
+                        ),
+                        ft.Icon(ft.Icons.CHEVRON_RIGHT, color=ft.Colors.OUTLINE),
+                    ],
+                    spacing=12,
+                    vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                ),
+                padding=ft.Padding.symmetric(horizontal=12, vertical=10),
+                border_radius=12,
+                border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                on_click=lambda e, k=kind: state.nav.push("worklist", kind=k),
+                ink=True,
+                key=f"home-work-{kind}",
+            )
+        )
+    return rows
