@@ -224,95 +224,113 @@ def _place_name(value: Cell) -> str:
     return " ".join(cell_text(value).split())
 
 
-def parse_row(
-    sheet: str, number: int, cells: list[Cell], layout: Layout, this_year: int
-) -> tuple[Row | None, list[Problem]]:
-    """The row's resident, or the problems that refuse it (every bad cell, not only the first)."""
-    errors: list[Problem] = []
-    where = sheet or None
+def _name(value: Cell) -> str:
+    return person_name(cell_text(value))
 
-    def label(key: str) -> str:
-        return layout.label.get(key, FIELDS[key][0])
 
-    def bad(key: str, code: str, **params: Any) -> None:
-        errors.append(problem(code, where, number, label(key), **params))
+def _birth_year_now(this_year: int):
+    return lambda value: _birth_year(value, this_year)
 
-    def raw(key: str) -> Cell:
-        i = layout.index.get(key)
-        return cells[i] if i is not None and i < len(cells) else None
 
-    # control characters are rare: look once per row, cell by cell only when there are some
-    controls = has_control_chars("".join(c for c in cells if isinstance(c, str)))
+def _birth_date_now(this_year: int):
+    return lambda value: _birth_date(value, this_year)
 
-    def read(key: str, parse, *args):
-        value = raw(key)
-        if value is None or value == "":
-            return None
-        if controls and isinstance(value, str) and has_control_chars(value):
-            bad(key, "control_char")
-            return None
-        try:
-            result = parse(value, *args)
-        except _Bad as exc:
-            bad(key, exc.code, **exc.params)
-            return None
-        if isinstance(result, str) and len(result) > LIMITS.get(key, 10_000):
-            bad(key, "too_long", limit=LIMITS[key])
-            return None
-        return result
 
-    address = {k: read(k, _address, k) or "" for k in ("building", "unit", "room")}
-    name = read("name", lambda v: person_name(cell_text(v)))
-    estate = read("estate", _place_name)
-    district = read("district", _place_name) or ""
-    filled = {"estate": estate, "name": name, **address}
-    for key in REQUIRED:
-        if not filled.get(key) and not any(e.column == label(key) for e in errors):
-            bad(key, "required_empty")
+_PLACE = ("estate", "district", "building", "unit", "room", "name")
 
-    fields: dict[str, Any] = {}
-    for key, parse, args in (
-        ("gender", _gender, ()),
-        ("birth_year", _birth_year, (this_year,)),
-        ("id_number", _id_number, ()),
-        ("phone", _phone, ()),
-        ("relation", _free_text, ()),
-        ("flags", _flags, ()),
-        ("vaccination", _vaccination, ()),
-        ("note", _free_text, ()),
-    ):
-        value = read(key, parse, *args)
-        if value is not None:
-            fields[key] = value
-    from_date = read("birth_date", _birth_date, this_year)
-    year_column = "birth_year"
-    if from_date is not None:
-        if "birth_year" in fields and fields["birth_year"] != from_date:
-            bad("birth_date", "birth_conflict", other=label("birth_year"))
-        fields.setdefault("birth_year", from_date)
-        if "birth_year" not in layout.index:
-            year_column = "birth_date"
-    if id_number := fields.get("id_number"):
-        year, sex = birth_year_of(id_number), gender_of(id_number)
-        if fields.get("birth_year", year) != year:
-            bad(year_column, "birth_year_mismatch")
-        if fields.get("gender", sex) != sex:
-            bad("gender", "gender_mismatch")
-        fields.setdefault("birth_year", year)
-        fields.setdefault("gender", sex)
-    if errors:
-        return None, errors
-    return (
-        Row(
-            sheet=sheet,
-            number=number,
-            estate=estate or "",
-            district=district,
-            building=address["building"],
-            unit=address["unit"] or "1",
-            room=address["room"],
-            name=name or "",
-            fields=fields,
-        ),
-        [],
-    )
+
+class RowReader:
+    """Reads the rows of one sheet's layout; the per-column work is decided once."""
+
+    def __init__(self, sheet: str, layout: Layout, this_year: int) -> None:
+        self.sheet = sheet
+        self.where = sheet or None
+        self.layout = layout
+        parsers = {
+            "estate": _place_name, "district": _place_name, "name": _name,
+            "building": lambda v: _address(v, "building"), "unit": lambda v: _address(v, "unit"),
+            "room": lambda v: _address(v, "room"), "gender": _gender,
+            "birth_year": _birth_year_now(this_year), "birth_date": _birth_date_now(this_year),
+            "id_number": _id_number, "phone": _phone, "relation": _free_text, "flags": _flags,
+            "vaccination": _vaccination, "note": _free_text,
+        }  # fmt: skip
+        #: (field, column index, parser, header as written, length limit) of the columns present
+        self.columns = [
+            (key, i, parsers[key], layout.label[key], LIMITS.get(key))
+            for key, i in layout.index.items()
+        ]
+        self.labels = {key: layout.label.get(key, FIELDS[key][0]) for key in FIELDS}
+
+    def __call__(self, number: int, cells: list[Cell]) -> tuple[Row | None, list[Problem]]:
+        """The row's resident, or the problems that refuse it (every bad cell, not the first)."""
+        errors: list[Problem] = []
+        values: dict[str, Any] = {}
+        width = len(cells)
+        # control characters are rare: look once per row, cell by cell only when there are some
+        controls = has_control_chars("".join(c for c in cells if isinstance(c, str)))
+        for key, i, parse, label, limit in self.columns:
+            value = cells[i] if i < width else None
+            if value is None or value == "":
+                continue
+            if controls and isinstance(value, str) and has_control_chars(value):
+                errors.append(problem("control_char", self.where, number, label))
+                continue
+            try:
+                result = parse(value)
+            except _Bad as exc:
+                errors.append(problem(exc.code, self.where, number, label, **exc.params))
+                continue
+            if limit is not None and isinstance(result, str) and len(result) > limit:
+                errors.append(problem("too_long", self.where, number, label, limit=limit))
+                continue
+            if result is not None and result != "":
+                values[key] = result
+        refused = {e.column for e in errors}
+        for key in REQUIRED:
+            if key not in values and self.labels[key] not in refused:
+                errors.append(problem("required_empty", self.where, number, self.labels[key]))
+        fields = {k: v for k, v in values.items() if k not in _PLACE}
+        self._check_birth(number, fields, errors)
+        if errors:
+            return None, errors
+        return (
+            Row(
+                sheet=self.sheet,
+                number=number,
+                estate=values["estate"],
+                district=values.get("district", ""),
+                building=values["building"],
+                unit=values.get("unit", "1"),
+                room=values["room"],
+                name=values["name"],
+                fields=fields,
+            ),
+            [],
+        )
+
+    def _check_birth(self, number: int, fields: dict[str, Any], errors: list[Problem]) -> None:
+        """出生日期 gives the birth year; both must agree with each other and the ID number."""
+        labels = self.labels
+        year_column = "birth_year"
+        from_date = fields.pop("birth_date", None)
+        if from_date is not None:
+            if "birth_year" in fields and fields["birth_year"] != from_date:
+                errors.append(
+                    problem(
+                        "birth_conflict", self.where, number, labels["birth_date"],
+                        other=labels["birth_year"],
+                    )
+                )  # fmt: skip
+            fields.setdefault("birth_year", from_date)
+            if "birth_year" not in self.layout.index:
+                year_column = "birth_date"
+        if id_number := fields.get("id_number"):
+            year, sex = birth_year_of(id_number), gender_of(id_number)
+            if fields.get("birth_year", year) != year:
+                errors.append(
+                    problem("birth_year_mismatch", self.where, number, labels[year_column])
+                )
+            if fields.get("gender", sex) != sex:
+                errors.append(problem("gender_mismatch", self.where, number, labels["gender"]))
+            fields.setdefault("birth_year", year)
+            fields.setdefault("gender", sex)

@@ -45,6 +45,9 @@ _DATE_TEXT = re.compile(
 
 def cell_text(value: object) -> str:
     """A cell as the text it shows: numbers without a trailing ".0", empty markers as ""."""
+    if type(value) is str:  # most cells: the fast path
+        s = value.strip()
+        return "" if len(s) <= 6 and is_empty_marker(s) else s
     if value is None:
         return ""
     if isinstance(value, bool):
