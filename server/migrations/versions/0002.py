@@ -54,6 +54,10 @@ MAX_ANSWER_TEXT = 1000
 MAX_ANSWER_NUMBER = 10**15
 _ANSWER_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What a JSON text written by ``json.dumps`` holds wherever one of the values above is in it
+#: (non-ASCII is escaped there, so a surrogate or NUL shows as ``\udxxx`` / ``\u0000``);
+#: only such rows, and rows holding answers, are parsed and walked.
+_SUSPECT = re.compile(r"NaN|Infinity|\\u(?:d[89a-f]|0000)", re.IGNORECASE)
 
 #: table -> (primary key columns, JSON columns); the JSON columns of revision 0001
 JSON_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -114,17 +118,24 @@ def _repair_json_column(
     updates: list[dict[str, Any]] = []
     for row in result:
         row = row._mapping
-        value = _load(row["raw"], tally)
+        raw = row["raw"]
+        holds_answers = (table, column) in ANSWER_COLUMNS or (
+            table == "changes" and row["entity"] in ANSWER_ENTITIES
+        )
+        suspect = _SUSPECT.search(raw) is not None
+        if not (suspect or holds_answers):
+            continue
+        value = _load(raw, tally)
         if value is _DROP:
             continue
-        fixed = _clean(value, tally)
+        repairs = sum(tally.values())
+        fixed = _clean(value, tally) if suspect else value
         fixed = None if fixed is _DROP else fixed
         if (table, column) in ANSWER_COLUMNS:
             fixed = _fit_answers(fixed, tally)
-        elif table == "changes" and row["entity"] in ANSWER_ENTITIES and isinstance(fixed, dict):
-            if "answers" in fixed:
-                fixed["answers"] = _fit_answers(fixed["answers"], tally)
-        if _differs(value, fixed):
+        elif holds_answers and isinstance(fixed, dict) and "answers" in fixed:
+            fixed["answers"] = _fit_answers(fixed["answers"], tally)
+        if sum(tally.values()) != repairs:  # every repair is counted
             updates.append({**{k: row[k] for k in key}, "raw": json.dumps(fixed, allow_nan=False)})
     result.close()
     if updates:
@@ -141,11 +152,6 @@ def _load(raw: str, tally: Counter) -> Any:
         # not JSON at all: nothing here wrote such a row; leave it for a person to look at
         tally["unreadable"] += 1
         return _DROP
-
-
-def _differs(before: Any, after: Any) -> bool:
-    """Whether repairing changed anything (NaN never equals itself, so compare texts)."""
-    return json.dumps(before, sort_keys=True) != json.dumps(after, sort_keys=True)
 
 
 def _clean(value: Any, tally: Counter) -> Any:
