@@ -77,42 +77,54 @@ def describe_validation_error(err: ValidationError) -> tuple[str, str]:
     return describe_problem(err.errors(include_url=False)[0])
 
 
+#: a place in the payload: (value, the place it sits in, its key or index there, depth)
+_Place = tuple[Any, "_Place | None", "str | int", int]
+
+
+def _path(place: _Place | None) -> str:
+    """The dotted path of a place, built only when a message needs it."""
+    keys: list[str] = []
+    while place is not None and place[1] is not None:
+        keys.append(str(place[2]))
+        place = place[1]
+    return ".".join(reversed(keys)) or "payload"
+
+
 def _scan(payload: Any) -> None:
     """Refuse what no model should ever see: depth, unstorable text, non-finite numbers,
     integers beyond 64 bits. Walks without recursion, so no nesting can overflow the stack."""
-    stack: list[tuple[Any, str, int]] = [(payload, "", 0)]
+    stack: list[_Place] = [(payload, None, "", 0)]
     while stack:
-        value, path, depth = stack.pop()
-        where = path or "payload"
+        place = stack.pop()
+        value, _, _, depth = place
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
-                raise _invalid(where, problem)
+                raise _invalid(_path(place), problem)
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int):
             if not -INT64_MAX - 1 <= value <= INT64_MAX:
-                raise _invalid(where, "is an integer beyond 64 bits")
+                raise _invalid(_path(place), "is an integer beyond 64 bits")
         elif isinstance(value, float):
             if not math.isfinite(value):
-                raise _invalid(where, "is not a finite number")
-        elif isinstance(value, dict | list):
+                raise _invalid(_path(place), "is not a finite number")
+        elif isinstance(value, dict):
             if depth >= MAX_PAYLOAD_DEPTH:
-                raise _invalid(where, f"is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if not isinstance(key, str):
-                        raise _invalid(where, "has a key that is not text")
-                    sub = f"{path}.{key}" if path else key
-                    problem = text_problem(key)
-                    if problem:
-                        raise _invalid(f"{where} (a key)", problem)
-                    stack.append((item, sub, depth + 1))
-            else:
-                for i, item in enumerate(value):
-                    stack.append((item, f"{path}.{i}" if path else str(i), depth + 1))
+                raise _invalid(_path(place), f"is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise _invalid(_path(place), "has a key that is not text")
+                problem = text_problem(key)
+                if problem:
+                    raise _invalid(f"{_path(place)} (a key)", problem)
+                stack.append((item, place, key, depth + 1))
+        elif isinstance(value, list):
+            if depth >= MAX_PAYLOAD_DEPTH:
+                raise _invalid(_path(place), f"is nested more than {MAX_PAYLOAD_DEPTH} levels deep")
+            stack.extend((item, place, i, depth + 1) for i, item in enumerate(value))
         else:
-            raise _invalid(where, f"is a {type(value).__name__}, not a JSON value")
+            raise _invalid(_path(place), f"is a {type(value).__name__}, not a JSON value")
 
 
 def payload_size(payload: Any) -> int:

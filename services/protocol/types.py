@@ -44,6 +44,8 @@ def text_problem(text: str) -> str | None:
     surrogate"), or None when it can."""
     if "\x00" in text:
         return "contains a NUL character"
+    if text.isascii():  # the common case, and no surrogate is ASCII
+        return None
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
