@@ -133,7 +133,12 @@ def encode_change(principal: Principal, row: Any) -> bytes:
     """
     data = None
     if row.op == "upsert":
-        data = mask_for(principal, row.entity, _parse(row.data))
+        parsed = _parse(row.data)
+        try:
+            data = mask_for(principal, row.entity, parsed)
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            # a stored shape the masking does not expect (say, a list where a field name goes)
+            raise UnservableRow(f"data of an unexpected shape ({type(exc).__name__})") from None
     change = {
         "entity": row.entity,
         "id": row.entity_id,

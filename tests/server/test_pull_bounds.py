@@ -86,6 +86,8 @@ def _spoil(engine, entity_id: str, how: str) -> None:
             data["answers"]["suggestions"] = "好\udc00"
         elif how == "surrogate key":
             data["answers"]["\ud800"] = "x"
+        elif how == "not an object":
+            data = [data]
         write_json_text(conn, "changes", "data", old_json(data), **key)
 
 
@@ -93,7 +95,8 @@ async def test_a_stored_change_that_cannot_be_encoded_is_skipped_and_logged_by_i
     login, demo, engine, db_kind, caplog
 ):
     # PostgreSQL's json type never accepted NaN or Infinity: there only surrogates got stored
-    kinds = ["surrogate", "surrogate key"] + (["nan", "infinity"] if db_kind == "sqlite" else [])
+    kinds = ["surrogate", "surrogate key", "not an object"]
+    kinds += ["nan", "infinity"] if db_kind == "sqlite" else []
     hh = demo.household_of("head01")
     district = demo.estate_district[sorted(demo.users["head01"]["estate_ids"])[0]]
     [above] = [n for n, u in demo.users.items() if u["district_id"] == district]
