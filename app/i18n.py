@@ -186,6 +186,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "hh.never_visited": {"zh": "从未走访", "en": "Never visited"},
     "hh.last_visit": {"zh": "上次走访 {date}", "en": "Last visit {date}"},
     "hh.open_concerns_n": {"zh": "{n} 项诉求", "en": "{n} concerns"},
+    "hh.found": {"zh": "找到：{name}", "en": "Found: {name}"},
     "hh.clear_filters": {"zh": "清除筛选", "en": "Clear filters"},
     # --- household page ----------------------------------------------------------------------
     "house.members": {"zh": "家庭成员", "en": "Members"},

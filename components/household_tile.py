@@ -17,9 +17,25 @@ def household_tile(
     tags: list[tuple[str, bool]],
     on_click: Callable,
     key: str | None = None,
+    found: str | None = None,
 ) -> ft.Container:
-    """``tags`` is ``[(label, warm), ...]``; ``on_click`` receives the Flet event."""
+    """``tags`` is ``[(label, warm), ...]``; ``on_click`` receives the Flet event. ``found``
+    (the member a search matched, already worded) is shown under the address."""
     chips = [tag(label, warm=warm) for label, warm in tags]
+    found_line: list[ft.Control] = (
+        [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.PERSON_SEARCH, size=18, color=ft.Colors.PRIMARY),
+                    ft.Text(found, size=16, weight=ft.FontWeight.W_500, expand=True),
+                ],
+                spacing=4,
+                key=f"{key}-found" if key else None,
+            )
+        ]
+        if found
+        else []
+    )
     return ft.Container(
         content=ft.Row(
             [
@@ -31,6 +47,7 @@ def household_tile(
                             spacing=6,
                             wrap=True,
                         ),
+                        *found_line,
                         ft.Text(subtitle, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
                         ft.Text(detail, size=13, color=ft.Colors.ON_SURFACE_VARIANT),
                     ],

@@ -92,25 +92,42 @@ def household_filters(
             "EXISTS (SELECT 1 FROM residents r WHERE r.household_id = h.id AND r.lives_alone = 1)"
         )
     if query and query.strip():
-        from services.search import normalize_address
-
         q = query.strip()
+        match, q_params = resident_match(q)
         where.append(
-            "(h.address LIKE :q_addr ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r"
-            " WHERE r.household_id = h.id AND (r.name LIKE :q ESCAPE '\\'"
-            " OR r.name_py LIKE :q_lower ESCAPE '\\' OR r.name_ini = :q_exact)))"
+            f"(h.address LIKE :q_addr ESCAPE '\\' OR EXISTS (SELECT 1 FROM residents r"
+            f" WHERE r.household_id = h.id AND {match}))"
         )
-
-        def esc(s: str) -> str:
-            return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-        params.update(
-            q_addr=f"%{esc(normalize_address(q))}%",
-            q=f"%{esc(q)}%",
-            q_lower=f"%{esc(''.join(q.split()).lower())}%",
-            q_exact="".join(q.split()).lower(),
-        )
+        params.update(q_params)
     return " AND ".join(where), params
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def resident_match(query: str) -> tuple[str, dict[str, Any]]:
+    """The condition (over residents ``r``) for a member a household search means: name
+    (substring), pinyin (substring) or initials (exact), or the phone's last digits (three
+    or four typed: the number ends with them); with the address parameter ``q_addr``."""
+    from services.search import normalize_address
+
+    q = query.strip()
+    compact = "".join(q.split())
+    params: dict[str, Any] = {
+        "q_addr": f"%{_escape_like(normalize_address(q))}%",
+        "q": f"%{_escape_like(q)}%",
+        "q_lower": f"%{_escape_like(compact.lower())}%",
+        "q_exact": compact.lower(),
+    }
+    match = (
+        "(r.name LIKE :q ESCAPE '\\' OR r.name_py LIKE :q_lower ESCAPE '\\'"
+        " OR r.name_ini = :q_exact"
+    )
+    if compact.isdigit() and 3 <= len(compact) <= 4:
+        match += " OR r.phone_tail LIKE :q_tail"
+        params["q_tail"] = f"%{compact}"
+    return match + ")", params
 
 
 def households(
@@ -118,13 +135,22 @@ def households(
 ) -> list[dict[str, Any]]:
     where, params = household_filters(**filters)
     params.update(offset=int(offset), limit=int(limit))
+    query = (filters.get("query") or "").strip()
+    # the member a search found, so the tile can say why the household is listed
+    matched = (
+        "(SELECT r.name FROM residents r WHERE r.household_id = h.id AND "
+        f"{resident_match(query)[0]} ORDER BY r.name LIMIT 1)"
+        if query
+        else "NULL"
+    )
     sql = f"""
         SELECT h.id, h.estate_id, e.name, h.building, h.unit, h.room, h.address,
                h.people_count, lv.last,
                (SELECT COUNT(*) FROM residents r WHERE r.household_id = h.id),
                (SELECT COUNT(*) FROM concerns c WHERE c.household_id = h.id
                   AND c.status IN ('open', 'in_review')),
-               {pending_sql("household", "h.id")}
+               {pending_sql("household", "h.id")},
+               {matched}
         FROM households h
         LEFT JOIN estates e ON e.id = h.estate_id
         LEFT JOIN {_LAST_VISIT} lv ON lv.household_id = h.id
@@ -146,6 +172,7 @@ def households(
         "member_count",
         "open_concerns",
         "pending",
+        "matched_name",
     )
     out = []
     for row in conn.execute(sql, params):

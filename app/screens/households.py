@@ -295,4 +295,5 @@ def household_row_tile(state, row: dict, *, show_estate: bool = True) -> ft.Cont
         tags=tags,
         on_click=lambda e, hid=row["id"]: state.nav.push("household", household_id=hid),
         key=f"hh-{row['id']}",
+        found=t("hh.found", name=row["matched_name"]) if row.get("matched_name") else None,
     )

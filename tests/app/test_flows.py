@@ -301,3 +301,21 @@ async def test_language_switch_rebuilds_in_english(session, head_state):
     assert head_state.lang == "en"
     assert "Settings" in texts(_top(head_state))
     assert json.dumps(await head_state.prefs.get("xl.lang")) == '"en"'
+
+
+async def test_household_list_finds_a_phone_tail_and_names_the_resident(session, head_state):
+    """The hint promises the phone's last digits: they work in the households mode too,
+    and the tile says which member was found."""
+    store = head_state.store
+    hid, name, tail = store.conn.execute(
+        "SELECT household_id, name, phone_tail FROM residents"
+        " WHERE phone_tail != '' AND household_id IS NOT NULL LIMIT 1"
+    ).fetchone()
+    head_state.nav.root("households")
+    view = head_state.page.views[-1]
+    search = one(view, "hh-search")
+    search.value = tail
+    await click(session, search, "change")
+    tile = one(view, f"hh-{hid}")
+    assert head_state.t("hh.found", name=name) in texts(tile)
+    assert view.data["filters"].mode == "households"

@@ -405,3 +405,20 @@ def test_a_resolved_conflict_cannot_be_resolved_again(staff_store):
     with pytest.raises(ValueError, match="already resolved"):
         staff_store.resolve_conflict(c["id"], "client")
     assert table_counts(staff_store) == before
+
+
+def test_household_search_finds_phone_tails_and_names_and_says_who(store, community):
+    c = community
+    # 张伟 13812345678 and 李章 13700005678 share the tail 5678
+    rows = store.households(query="5678")
+    assert {r["id"] for r in rows} == {c.h1["id"], c.h3["id"]}
+    assert {r["matched_name"] for r in rows} == {"张伟", "李章"}
+    assert store.count_households(query="5678") == 2
+    assert [r["id"] for r in store.households(query="678")] == [c.h1["id"], c.h3["id"]]
+    assert [r["matched_name"] for r in store.households(query="zwm")] == ["张伟明"]
+    assert [r["matched_name"] for r in store.households(query="单田芳")] == ["单田芳"]
+    by_address = store.households(query="3-2-401")
+    assert [r["id"] for r in by_address] == [c.h1["id"]]
+    assert by_address[0]["matched_name"] is None, "the address matched, not a person"
+    assert store.households()[0]["matched_name"] is None
+    assert store.households(query="9999") == []
