@@ -99,10 +99,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{text('note', lang)}{sep}{note.text(lang)}")
     for e in report.errors:
         print(f"{text('error', lang)}{sep}{e.text(lang)}", file=sys.stderr)
-    print(report.summary(lang))
-    if report.layout_refused:
+    if report.layout_refused:  # no row was looked at: there is nothing to sum up
         print(text("refused_layout", lang), file=sys.stderr)
         return 2
+    print(report.summary(lang))
     if report.errors and not args.skip_bad:
         print(text("refused_all", lang), file=sys.stderr)
         return 2

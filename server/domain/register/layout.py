@@ -227,7 +227,7 @@ def find_layout(
                 errors.append(
                     problem(
                         "unknown_column", where, span[0], column=header,
-                        fields=", ".join(FIELDS),
+                        fields=", ".join(f"{f}({FIELDS[f][0]})" for f in FIELDS),
                     )
                 )  # fmt: skip
         elif field.startswith("not:"):

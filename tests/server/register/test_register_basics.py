@@ -316,6 +316,25 @@ def test_import_and_reimport_on_postgres(pg_cluster, pg_template, tmp_path):
         assert snapshot(eng) == after_first
         bad = import_register(eng, write_csv(tmp_path / "bad.csv", [*GOOD, BAD_CASES[1][0]]))
         assert not bad.written and snapshot(eng) == after_first
+        # the batched update path: a changed phone, and a move with both households' counts
+        changed = [row[:] for row in GOOD]
+        changed[1][8] = "13962109999"
+        changed[0][1] = "41"
+        report = import_register(eng, write_csv(tmp_path / "c.csv", changed), apply_moves=True)
+        assert report.written and (report.residents_updated, report.residents_moved) == (1, 1)
+        with eng.connect() as conn:
+            moved = conn.execute(select(residents).where(residents.c.id_number == GOOD[0][7])).one()
+            wife = conn.execute(select(residents).where(residents.c.name == "沈秀英")).one()
+            counts = dict(
+                conn.execute(
+                    select(households.c.building, households.c.people_count).where(
+                        households.c.id.in_([moved.household_id, wife.household_id])
+                    )
+                ).all()
+            )
+        assert wife.phone == "13962109999" and wife.field_versions == {"phone": wife.version}
+        assert moved.field_versions == {"household_id": moved.version}
+        assert counts == {"41": 1, "40": 1}
     finally:
         eng.dispose()
         pg_cluster.drop_database(url.rsplit("/", 1)[1])
