@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
-from server.api import auth, errors, health, meetings, public_form, reports, sync
+from server.api import auth, errors, exports, health, meetings, public_form, reports, sync
 from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
@@ -37,6 +37,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.include_router(sync.router, prefix=API_PREFIX)
     app.include_router(reports.router, prefix=API_PREFIX)
     app.include_router(meetings.router, prefix=API_PREFIX)
+    app.include_router(exports.router, prefix=API_PREFIX)
     app.include_router(public_form.router)
     errors.install(app)
     app.add_middleware(RequestLogMiddleware)

@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "create/update questionnaires from JSON/YAML",
     ),
     "posters": ("server.commands.posters", "render printable QR posters (PNG + PDF)"),
+    "export": (
+        "server.commands.export",
+        "write a ledger (visits, concerns, residents, answers) as .xlsx",
+    ),
 }
 
 

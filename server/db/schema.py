@@ -356,3 +356,23 @@ known_logins = Table(
     Column("digest", String(64), primary_key=True),
     Column("last_at", TS, nullable=False),
 )
+
+# Every ledger export, kept for the office's audit: who (a user, or the operator at the
+# server's command line), what and where, and why when whole phone and ID numbers were asked for.
+ledger_exports = Table(
+    "ledger_exports",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID),  # null from the command line
+    Column("operator", String(64), nullable=False),  # username, or "cli"
+    Column("kind", String(16), nullable=False),
+    Column("district_id", ID),
+    Column("estate_id", ID),
+    Column("period_from", String(10)),
+    Column("period_to", String(10)),
+    Column("full_values", Boolean, nullable=False),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("rows", Integer, nullable=False),
+    Column("exported_at", TS, nullable=False),
+)
+Index("ix_ledger_exports_exported_at", ledger_exports.c.exported_at)

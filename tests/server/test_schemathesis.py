@@ -11,8 +11,9 @@ Where the schema cannot say what a valid value is, the expected statuses are wid
 with its reason: a pull cursor and a form token are opaque and only ones this server issued
 are accepted (400 malformed, 410 stale); a meeting's id must name a meeting (404); a report's
 and an agenda's place and period follow rules across parameters (``from`` not after ``to``,
-days within 2000..2100, the estate inside the district asked for), refused with 422, and a
-district or estate id must name one (404).
+days within 2000..2100, the estate inside the district asked for; a ledger's period given
+whole, and whole numbers only with a reason), refused with 422, and a district or estate id
+must name one (404).
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 [[operations]]
 include-name = "GET /api/v1/meetings/{{meeting_id}}/minutes"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404"]
+
+[[operations]]
+include-name = "GET /api/v1/exports/{{kind}}.xlsx"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
 [[operations]]
 include-name = "POST /q/{{slug}}"
