@@ -499,6 +499,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "Edit it, or discard it and enter it again.",
     },
     "sync.edit_title": {"zh": "修改后重发", "en": "Edit and resend"},
+    "sync.edit_number_hint": {
+        "zh": "原来的数字无效，请重新填写",
+        "en": "The number was not valid: enter it again",
+    },
     "sync.edit_invalid": {"zh": "“{field}”格式不正确。", "en": "“{field}” is not valid."},
     "mutation.visit.record": {"zh": "走访记录", "en": "Visit"},
     "mutation.concern.create": {"zh": "新诉求", "en": "New concern"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from typing import Any
 
 import flet as ft
@@ -13,6 +14,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen, section_title
 from app.screens.conflicts import open_count
+from components.checklist_question import parse_number
 from components.empty_state import empty_state
 from services.failures import log_failure
 
@@ -309,6 +311,16 @@ def open_editor(state, item: dict, fill) -> None:
             else ft.KeyboardType.TEXT,
             key=f"edit-{name}",
         )
+    # answers no server takes (a NaN an older version stored): typed again
+    numbers = {
+        key: ft.TextField(
+            label=label,
+            keyboard_type=ft.KeyboardType.NUMBER,
+            helper=t("sync.edit_number_hint"),
+            key=f"edit-answer-{key}",
+        )
+        for key, label in _broken_numbers(state, item).items()
+    }
 
     def resend(e=None) -> None:
         new_payload = dict(payload)
@@ -323,6 +335,17 @@ def open_editor(state, item: dict, fill) -> None:
                     return
             else:
                 new_payload[name] = raw
+        if numbers:
+            answers = dict(payload.get("answers") or {})
+            for key, field_control in numbers.items():
+                number = parse_number((field_control.value or "").strip())
+                if number is None:
+                    field_control.error = t("visit.number_invalid")
+                    state.page.update()
+                    return
+                field_control.error = None
+                answers[key] = number
+            new_payload["answers"] = answers
         try:
             state.store.resend_rejected(item["id"], new_payload)
         except ValueError:  # the shared rules refuse it: say so, and let them edit or cancel
@@ -345,7 +368,11 @@ def open_editor(state, item: dict, fill) -> None:
         ft.AlertDialog(
             title=ft.Text(t("sync.edit_title")),
             content=ft.Column(
-                [*(list(fields.values()) or [ft.Text(_reason(t, item))]), message],
+                [
+                    *(list(fields.values()) or [ft.Text(_reason(t, item))]),
+                    *numbers.values(),
+                    message,
+                ],
                 tight=True,
                 width=360,
             ),
@@ -356,3 +383,21 @@ def open_editor(state, item: dict, fill) -> None:
             key="edit-dialog",
         )
     )
+
+
+def _broken_numbers(state, item: dict) -> dict[str, str]:
+    """A visit's answers that are numbers no server takes (NaN or an infinity, which an older
+    version could store), by key, with their question's label."""
+    payload = item.get("payload") or {}
+    answers = payload.get("answers")
+    if item.get("type") != "visit.record" or not isinstance(answers, dict):
+        return {}
+    broken = [k for k, v in answers.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not broken:
+        return {}
+    version = payload.get("checklist_version")
+    checklist = None
+    if isinstance(version, int) and not isinstance(version, bool) and 0 < version < 2**31:
+        checklist = state.store.checklist(version)
+    labels = {q.get("key"): q.get("label") for q in (checklist or {}).get("questions") or []}
+    return {k: state.t.text(labels.get(k)) or k for k in broken}

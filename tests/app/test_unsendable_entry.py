@@ -1,6 +1,6 @@
 """An entry the phone could not send (``unsendable``) shows on the sync screen like a server
-rejection: why, in the catalogue's words, with Resend (checked again, refused in words while
-still unsendable) or Discard."""
+rejection: why, in the catalogue's words, with Resend (the bad number typed again, checked by
+the shared rules, refused in words while still bad) or Discard."""
 
 from __future__ import annotations
 
@@ -28,9 +28,7 @@ def _unsendable_visit(state) -> tuple[dict, dict]:
     return hh, item
 
 
-async def test_unsendable_entry_is_shown_and_a_resend_that_is_still_bad_is_refused(
-    session, head_state
-):
+async def test_unsendable_entry_is_shown_and_its_bad_number_can_be_typed_again(session, head_state):
     t = head_state.t
     hh, item = _unsendable_visit(head_state)
     head_state.nav.root("sync")
@@ -41,13 +39,29 @@ async def test_unsendable_entry_is_shown_and_a_resend_that_is_still_bad_is_refus
 
     await click(session, one(view, f"resend-{item['id']}"))
     dialog = session.page._dialogs.controls[-1]
+    # the NaN answer is offered again under its question, to be typed anew
+    answer = one(dialog, "edit-answer-household_size")
+    question = head_state.store.checklist()["questions"][0]
+    assert question["key"] == "household_size" and answer.label == t.text(question["label"])
+
+    for typed, refused in [("", "field"), ("nan", "field"), ("31", "rules")]:
+        answer.value = typed
+        await click(session, one(dialog, "resend-confirm"))
+        assert session.page._dialogs.controls[-1] is dialog and dialog.open, typed
+        if refused == "field":
+            assert answer.error == t("visit.number_invalid"), typed
+        else:  # the question's max is 30: the shared rules say no, in words
+            assert one(dialog, "edit-message").value == t("sync.resend_invalid")
+            assert one(dialog, "edit-message").visible
+        [still] = head_state.store.rejected()
+        assert still["id"] == item["id"] and still["code"] == UNSENDABLE
+        assert head_state.store.outbox_counts()["pending"] == 0
+
+    answer.value = "3"
     await click(session, one(dialog, "resend-confirm"))
-    assert session.page._dialogs.controls[-1] is dialog and dialog.open, "the dialog stays"
-    assert one(dialog, "edit-message").visible
-    assert one(dialog, "edit-message").value == t("sync.resend_invalid")
-    [still] = head_state.store.rejected()
-    assert still["id"] == item["id"] and still["code"] == UNSENDABLE
-    assert head_state.store.outbox_counts()["pending"] == 0
+    assert head_state.store.rejected() == []
+    [queued] = [m for m in head_state.store.outbox_batch(100) if m["id"] == item["id"]]
+    assert queued["payload"]["answers"] == {"household_size": 3}
 
 
 async def test_unsendable_entry_can_be_discarded(session, head_state):

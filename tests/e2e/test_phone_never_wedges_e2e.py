@@ -1,6 +1,7 @@
 """In the real app in headless Chromium: the checklist's number field refuses "nan" and a
 number out of the question's range, in Chinese; a visit whose queued payload an older version
-left with a NaN is set aside as unsendable on the sync screen while the app keeps syncing.
+left with a NaN is set aside as unsendable on the sync screen while the app keeps syncing, and
+its number, typed again there, reaches the server.
 Screenshots at 412x915 under test-output/screenshots/hphone-*."""
 
 from __future__ import annotations
@@ -47,9 +48,12 @@ def test_number_field_refuses_nan_and_an_unsendable_entry_is_set_aside(stack, br
         page.get_by_role("button", name="记录走访").first.click(timeout=15000)
         page.get_by_role("button", name="保存走访").wait_for(timeout=15000)
 
-        # a field named only by its hint loses its name once filled: hold it by position
-        number = page.get_by_role("textbox").nth(1)
-        assert number.get_attribute("aria-label") == QUESTION
+        # the question's field is named only by its hint, and the form fills it in from the
+        # register (so it has no name now): hold it by position, the box after people reached
+        page.get_by_role("textbox", name="见到人数").wait_for(timeout=15000)
+        names = [box.get_attribute("aria-label") for box in page.get_by_role("textbox").all()]
+        number = page.get_by_role("textbox").nth(names.index("见到人数") + 1)
+        assert names[names.index("见到人数") + 1] in (None, QUESTION)
         type_into(page, number, "nan")
         page.get_by_text("请输入数字").wait_for(timeout=10000)
         shot(page, shots / "hphone-01-visit-number-nan.png")
@@ -90,12 +94,30 @@ def test_number_field_refuses_nan_and_an_unsendable_entry_is_set_aside(stack, br
         assert page.get_by_text("上次同步未完成", exact=False).count() == 0, "it syncs on"
         shot(page, shots / "hphone-04-sync-unsendable.png")
 
-        # Resend checks it again: still holding the NaN, it is refused in words, not sent
+        # Resend offers the bad answer under its question; empty, it is refused in words
         page.get_by_role("button", name="修改后重发").first.click()
         page.get_by_role("button", name="修改后重发").last.click(timeout=15000)
-        page.get_by_text("这条记录仍无法上传", exact=False).first.wait_for(timeout=15000)
-        shot(page, shots / "hphone-05-resend-refused.png")
+        page.get_by_text("请输入数字").first.wait_for(timeout=15000)
+        shot(page, shots / "hphone-05-resend-asks-for-the-number.png")
         assert set_aside() == 1
+        with sqlite3.connect(store_file) as c:
+            (visit_id,) = c.execute(
+                "SELECT entity_id FROM outbox WHERE state = 'rejected'"
+            ).fetchone()
+        # typed again, it goes: the visit reaches the server and leaves the list
+        type_into(page, QUESTION, "3")
+        page.get_by_role("button", name="修改后重发").last.click()
+
+        def on_server():
+            with sqlite3.connect(server.db_path, timeout=30) as c:
+                return c.execute(
+                    "SELECT json_extract(answers, '$.household_size') FROM visits WHERE id = ?",
+                    (visit_id,),
+                ).fetchone()
+
+        assert poll(on_server, 60, "the corrected visit on the server") == (3,)
+        page.get_by_text("没有被退回的记录。").wait_for(timeout=30000)
+        shot(page, shots / "hphone-06-resent-and-synced.png")
     except Exception:
         shot(page, shots / "hphone-failure.png")
         dump_semantics(page, shots / "hphone-failure-semantics.json")
