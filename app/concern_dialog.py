@@ -8,16 +8,9 @@ from collections.abc import Callable
 
 import flet as ft
 
-CATEGORIES = (
-    "housing",
-    "environment",
-    "safety",
-    "elderly",
-    "health",
-    "neighbours",
-    "services",
-    "other",
-)
+from app import fmt
+from services.protocol import CONCERN_CATEGORIES, OTHER_CATEGORY
+
 KINDS = ("request", "complaint", "suggestion")
 #: The protocol's limit for a concern's description.
 MAX_DESCRIPTION = 4000
@@ -29,7 +22,7 @@ def open_concern_dialog(
     prefill: str,
     on_add: Callable[[dict], bool | None],
     kind: str = "request",
-    category: str = "other",
+    category: str | None = None,
     add_label: str | None = None,
     extra: list[ft.Control] | None = None,
     draft: dict | None = None,
@@ -37,7 +30,7 @@ def open_concern_dialog(
 ) -> ft.AlertDialog:
     """Show the dialog. ``on_add({"kind", "category", "description"})`` runs on confirm; the
     dialog closes unless it returns False (the caller then shows why). ``kind`` and
-    ``category`` are preselected; ``extra`` controls go under the description (e.g. "also
+    ``category`` (a ``CONCERN_CATEGORIES`` name; 其他 when None) are preselected; ``extra`` controls go under the description (e.g. "also
     mark the answer dealt with"). Nothing typed is lost: leaving without adding (cancel,
     tap outside, back) calls ``on_leave(fields)`` with what was entered, or None when nothing
     was; ``draft`` (those fields, kept by the caller) opens the dialog where it was left."""
@@ -52,10 +45,13 @@ def open_concern_dialog(
         show_selected_icon=False,
         key="concern-kind",
     )
+    # the shared list, plus a category the caller brings that it does not hold (kept as is)
+    category = category or OTHER_CATEGORY
+    choices = [*CONCERN_CATEGORIES, *([] if category in CONCERN_CATEGORIES else [category])]
     category_picker = ft.Dropdown(
         label=t("concern.category"),
-        value=category if category in CATEGORIES else "other",
-        options=[ft.DropdownOption(key=c, text=t(f"concern.cat.{c}")) for c in CATEGORIES],
+        value=category,
+        options=[ft.DropdownOption(key=c, text=fmt.category(t, c)) for c in choices],
         key="concern-category",
     )
     description = ft.TextField(
@@ -71,7 +67,7 @@ def open_concern_dialog(
     def fields() -> dict:
         return {
             "kind": (kind_picker.selected or ["request"])[0],
-            "category": category_picker.value or "other",
+            "category": category_picker.value or OTHER_CATEGORY,
             "description": (description.value or "").strip(),
         }
 

@@ -58,6 +58,12 @@ def address(row: dict) -> str:
     return "-".join(p for p in parts if p)
 
 
+def topic(question_label: str | None) -> str:
+    """A question as the start of a concern's text: without its closing question mark or
+    colon (the concern then reads "你家有几口人：3", not "你家有几口人？：3")."""
+    return (question_label or "").strip().rstrip("？?：:。. ").strip()
+
+
 def flag_labels(t, flags: list[str] | None, age: int | None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if age is not None and age >= 60:
@@ -70,9 +76,11 @@ def flag_labels(t, flags: list[str] | None, age: int | None) -> list[tuple[str, 
 
 
 def category(t, value: str | None) -> str:
-    """A concern's category in words: the app's own keys are translated; a category the
-    server or staff wrote as text is shown as written."""
+    """A concern's category in words: one of the shared list (``CONCERN_CATEGORIES``) in the
+    chosen language; a category the server or staff wrote otherwise is shown as written."""
+    from services.protocol import CONCERN_CATEGORIES
+
     if not value:
         return ""
-    key = f"concern.cat.{value}"
+    key = f"concern.cat.{CONCERN_CATEGORIES.get(value, value)}"
     return t(key) if t.has(key) else str(value)

@@ -28,10 +28,12 @@ import httpx
 
 from services.auth import LoginError, login
 from services.faults import FaultRates, FaultyTransport
+from services.protocol import CONCERN_CATEGORIES
 from services.store import Store
 from services.sync import SyncEngine
 
-CATEGORIES = ("repair", "sanitation", "safety", "elderly_care", "parking", "noise")
+#: the shared list, as the app offers it
+CATEGORIES = tuple(CONCERN_CATEGORIES)
 
 
 def answers_for(checklist: dict | None, rng: random.Random, people: int) -> dict[str, Any]:

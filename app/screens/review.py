@@ -18,22 +18,20 @@ from app.paging import Pager
 from app.resident_dialog import matching_member, open_resident_dialog
 from components.empty_state import empty_state
 from components.flag_chips import tag
-from services.protocol import mask_phone
+from services.protocol import CATEGORY_NAMES, mask_phone
 from services.questionnaire_answers import concern_description, describe_answers, resident_fields
 
 log = logging.getLogger(__name__)
 
-#: A concern raised from an answer starts in the category its questionnaire is about.
+#: A concern raised from an answer starts in the category (key) its questionnaire is about.
 CATEGORY_BY_SLUG = {
     "safety-hazards": "safety",
     "elderly-care": "elderly",
     "solitary-elderly": "elderly",
     "vaccination-60plus": "health",
     "environment": "environment",
-    "parking": "services",
-    "property-service": "services",
-    "hardship": "other",
-    "suggestions": "other",
+    "parking": "parking",
+    "property-service": "property",
 }
 _PHONE_LIKE = re.compile(r"^\+?[\d\s-]{7,20}$")
 
@@ -237,7 +235,7 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
             prefill=concern_description(q, shown, lang),
             on_add=add,
             kind="suggestion" if (q or {}).get("slug") == "suggestions" else "request",
-            category=CATEGORY_BY_SLUG.get((q or {}).get("slug"), "other"),
+            category=CATEGORY_NAMES.get(CATEGORY_BY_SLUG.get((q or {}).get("slug"), "other")),
             extra=[box],
         )
 

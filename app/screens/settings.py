@@ -6,7 +6,6 @@ import flet as ft
 
 from app.chrome import screen, section_title
 from app.i18n import LANGUAGES
-from app.paths import store_path
 
 
 def _version() -> str:
@@ -85,7 +84,6 @@ def build(state) -> ft.View:
             )
         )
 
-    path = store_path(state.data_dir, user["id"]) if user.get("id") else state.data_dir
     households = state.store.count_households() if state.store is not None else 0
     role = user.get("role", "head")
     body = [
@@ -120,12 +118,6 @@ def build(state) -> ft.View:
         ft.Text(t("app.name") + " · " + t("settings.version", v=_version())),
         ft.Text(
             t("settings.data_counts", households=households, pending=state.sync.pending), size=14
-        ),
-        ft.Text(
-            t("settings.data_path", path=str(path)),
-            size=13,
-            color=ft.Colors.ON_SURFACE_VARIANT,
-            selectable=True,
         ),
         ft.Text(
             t(

@@ -159,9 +159,16 @@ def build(state, household_id: str) -> ft.View:
             concern_draft["fields"] = fields
             keep_draft()
 
-        prefill = f"{label}：{answer_text}" if label and answer_text else (label or "")
+        topic = fmt.topic(label)
+        prefill = f"{topic}：{answer_text}" if topic and answer_text else topic
+        asked = next((q for q in questions_def if key and q.get("key") == key), {})
         open_concern_dialog(
-            state, prefill=prefill, on_add=add, on_leave=leave, draft=concern_draft["fields"]
+            state,
+            prefill=prefill,
+            on_add=add,
+            on_leave=leave,
+            draft=concern_draft["fields"],
+            category=asked.get("concern_category"),
         )
 
     show_concerns()  # those a restored draft holds
@@ -350,7 +357,8 @@ def build(state, household_id: str) -> ft.View:
             return
         state.after_write()
         state.nav.back()
-        state.toast(t("visit.saved"))
+        # the engine uploads at once when online; offline the person is told it waits
+        state.toast(t("visit.saved" if state.sync.online else "visit.saved_offline"))
 
     save_button = ft.FilledButton(
         t("visit.save"), icon=ft.Icons.SAVE, height=56, expand=True, on_click=save, key="visit-save"

@@ -96,5 +96,6 @@ CHECKLIST_V1_QUESTIONS: list[dict[str, Any]] = [
         ],
         "min": None,
         "max": None,
+        "concern_category": "安全隐患",
     },
 ]

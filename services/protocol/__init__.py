@@ -13,6 +13,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``wire``: auth, the push and pull envelopes, results, reject codes
 - ``payloads``: one model per mutation type
 - ``entities``: what a pulled change's ``data`` carries, and the questions of a checklist
+- ``categories``: the concern categories, one list for both sides
 - ``concerns``: the concern state machine
 - ``masking``: phone and ID-card numbers for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
@@ -45,6 +46,7 @@ Conventions
   Every limit is in ``limits`` and in docs/sync-protocol.md.
 """
 
+from services.protocol.categories import CATEGORY_NAMES, CONCERN_CATEGORIES, OTHER_CATEGORY
 from services.protocol.checks import (
     PayloadError,
     check_answer_values,
@@ -223,6 +225,10 @@ __all__ = [
     "Role",
     "Vaccination",
     "VisitMethod",
+    # categories
+    "CATEGORY_NAMES",
+    "CONCERN_CATEGORIES",
+    "OTHER_CATEGORY",
     # types
     "DATE_WINDOW",
     "TIME_WINDOW_AHEAD",

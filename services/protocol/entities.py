@@ -33,6 +33,8 @@ class Question(BaseModel):
     options: list[ChoiceOption] = Field(default_factory=list)
     min: float | None = None
     max: float | None = None
+    #: the category a concern raised from this question's answer starts in
+    concern_category: str | None = None
 
 
 class DistrictData(BaseModel):

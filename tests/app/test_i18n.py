@@ -56,7 +56,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
     from typing import get_args
 
     from app.chrome import TABS
-    from app.concern_dialog import CATEGORIES, KINDS
+    from app.concern_dialog import KINDS
     from app.screens.member import GENDERS, REMOVE_REASONS, VACCINATIONS
     from app.screens.sync import EDITABLE_FIELDS
     from app.screens.visit import FOLLOW_UPS
@@ -68,7 +68,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
         {f"nav.{tab}" for tab in TABS}
         | {f"status.{s}" for s in P.CONCERN_STATUSES}
         | {f"kind.{k}" for k in KINDS + get_args(P.ConcernKind)}
-        | {f"concern.cat.{c}" for c in CATEGORIES}
+        | {f"concern.cat.{key}" for key in P.CONCERN_CATEGORIES.values()}
         | {f"method.{m}" for m in get_args(P.VisitMethod)}
         | {f"gender.{g}" for g in get_args(P.Gender)}
         | {f"vacc.{v}" for v in get_args(P.Vaccination) if v != "unknown"}

@@ -15,6 +15,7 @@ import uuid
 import flet as ft
 
 from app.paths import store_path
+from services.protocol import CATEGORY_NAMES
 from tests.app.conftest import click, find, one, outbox_rows, texts
 
 PHONE = "13912345678"
@@ -203,7 +204,7 @@ async def test_raise_concern_from_an_answer_prefilled_without_the_whole_phone(se
     description = one(dialog, "concern-description").value
     assert q["title"]["zh"] in description and kind["label"]["zh"] in description
     assert "139****5678" in description and PHONE not in description
-    assert one(dialog, "concern-category").value == "safety"
+    assert one(dialog, "concern-category").value == CATEGORY_NAMES["safety"]
     await click(session, one(dialog, "concern-add"))
 
     raised = [c for c in store.concerns(household_id=hh["id"]) if c["description"] == description]
