@@ -32,6 +32,7 @@ TABLES: dict[str, str] = {
     "questionnaire": "questionnaires",
     "questionnaire_response": "questionnaire_responses",
     "conflict": "conflicts",
+    "review_meeting": "review_meetings",
 }
 
 #: extracted (queryable) columns per table, besides the bookkeeping ones
@@ -62,6 +63,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "submitted_at",
     ),
     "conflicts": ("entity", "entity_id", "status", "created_at"),
+    "review_meetings": ("district_id", "status", "held_at"),
 }
 
 _INDEXES = (
@@ -112,8 +114,29 @@ def _v2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_drafts_household ON drafts(household_id)")
 
 
+def _v3(conn: sqlite3.Connection) -> None:
+    # Review meetings (研判会) get a table. A store made before it skipped the meetings it was
+    # sent, and its cursor is past them: drop the pulled rows (pending ones stay) and the
+    # cursor, so the next sync pulls the scope again with its meetings. A new file already
+    # has the table from _v1, which builds every table in COLUMNS.
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS review_meetings (id TEXT PRIMARY KEY,"
+        " version INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL, server_data TEXT,"
+        " local_only INTEGER NOT NULL DEFAULT 0, district_id, status, held_at)"
+    )
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'cursor'").fetchone() is None:
+        return
+    for entity, table in TABLES.items():
+        conn.execute(
+            f"DELETE FROM {table} WHERE id NOT IN"
+            " (SELECT row_id FROM pending_rows WHERE entity = ?)",
+            (entity,),
+        )
+    conn.execute("DELETE FROM meta WHERE key = 'cursor'")
+
+
 #: MIGRATIONS[i] brings user_version i to i + 1. Append only; never edit a released step.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from services import outbox, queries, worklists
+from services.office import OfficeWork
 from services.protocol import (
     INT32_MAX,
     RESIDENT_FLAGS,
@@ -46,7 +47,7 @@ def _now_iso() -> str:
     return utc_iso(utc_now())
 
 
-class Store:
+class Store(OfficeWork):
     """The offline store of one signed-in user. Methods are synchronous and thread-safe (one
     connection guarded by a lock), so the app's handlers and the sync engine can share it."""
 
