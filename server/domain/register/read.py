@@ -190,6 +190,9 @@ def _read_xlsx(path: Path, rows: _Rows, chosen: str | None, notes: list[Problem]
                 sheets.append(sheet)
             else:
                 notes.append(problem("sheet_empty", sheet=meta.name))
+        if len(names) == 1:
+            for sheet in sheets:  # the only sheet: its name says nothing in a message
+                sheet.name = ""
         return sheets
     finally:
         wb.close()

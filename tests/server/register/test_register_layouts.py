@@ -53,11 +53,8 @@ def test_a_register_with_title_subtitle_and_footer_imports_and_says_where(engine
     assert report.errors == [] and report.written, [e.text() for e in report.errors]
     assert (report.rows, report.residents_created, report.skipped) == (3, 3, 5)
     notes = [n.text() for n in report.notes]
-    assert "工作表「观澜苑」：表头在第 3 行" in notes
-    assert (
-        "工作表「观澜苑」：第 7–11 行是合计、签名、重复的表头，或没有人员信息（只有序号或地址），已跳过"
-        in notes
-    )
+    assert "表头在第 3 行" in notes
+    assert "第 7–11 行是合计、签名、重复的表头，或没有人员信息（只有序号或地址），已跳过" in notes
     a, b, c = (resident(engine, name=n) for n in ("蒋国华", "韩玉兰", "杨志强"))
     assert (a.gender, a.birth_year, a.phone, a.note) == ("male", 1948, "13962100101", "")
     assert (b.gender, b.birth_year, b.phone) == ("female", 1950, None)
@@ -72,7 +69,7 @@ def test_row_numbers_in_messages_are_the_spreadsheets(engine, tmp_path):
         SheetSpec(rows, header=OFFICE_HEADER, title="居民花名册", subtitle="2026年3月"),
     )
     report = import_register(engine, path)
-    assert codes(report) == [("花名册", 6, "联系电话", "phone_bad")]
+    assert codes(report) == [(None, 6, "联系电话", "phone_bad")]
 
 
 def test_a_two_row_merged_header(engine, tmp_path):
@@ -87,7 +84,7 @@ def test_a_two_row_merged_header(engine, tmp_path):
     )
     report = import_register(engine, path)
     assert report.errors == [] and report.residents_created == 3
-    assert "工作表「花名册」：表头在第 2–3 行（两行合并表头）" in [n.text() for n in report.notes]
+    assert "表头在第 2–3 行（两行合并表头）" in [n.text() for n in report.notes]
     r = resident(engine, name="杨志强")
     assert (r.building, r.unit, r.room) == ("70", "2", "202")
 
@@ -116,7 +113,7 @@ def test_cells_a_spreadsheet_turned_into_dates_are_named(engine, tmp_path):
     rows[0][4] = dt.datetime(2026, 3, 4)  # "3/4" typed into 房号
     xlsx = write_workbook(tmp_path / "date.xlsx", SheetSpec(rows, header=OFFICE_HEADER))
     report = import_register(engine, xlsx)
-    assert codes(report) == [("花名册", 2, "房号", "became_date")]
+    assert codes(report) == [(None, 2, "房号", "became_date")]
     assert "3月4日" in report.errors[0].text() and "文本" in report.errors[0].text()
     csv_rows = [[str(c) for c in r] for r in _office_rows()]
     csv_rows[1][3] = "4-Mar"  # what Excel exports for the same cell
