@@ -55,28 +55,41 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "login.submit": {"zh": "登录", "en": "Sign in"},
     "login.busy": {"zh": "正在登录…", "en": "Signing in…"},
     "login.missing_fields": {
-        "zh": "请填写服务器地址、用户名和密码。",
-        "en": "Enter the server address, username and password.",
+        "zh": "请填写用户名和密码。",
+        "en": "Enter your username and password.",
+    },
+    "login.advanced": {"zh": "高级", "en": "Advanced"},
+    "login.server_missing": {
+        "zh": "还没有服务器地址，请向社区索取后填写。",
+        "en": "No server address yet; ask the community office for it.",
     },
     "login.bad_server": {
         "zh": "服务器地址应以 http:// 或 https:// 开头。",
         "en": "The server address must start with http:// or https://.",
     },
     "login.err.bad_credentials": {
-        "zh": "用户名或密码不正确。",
-        "en": "Wrong username or password.",
+        "zh": "密码不正确，或用户名不对。",
+        "en": "Wrong password, or wrong username.",
     },
     "login.err.rate_limited": {
-        "zh": "尝试次数过多，请稍后再试。",
-        "en": "Too many attempts; try again later.",
+        "zh": "尝试次数过多，账号已暂时锁定，请稍后再试。",
+        "en": "Too many attempts; the account is locked for now. Try again later.",
+    },
+    "login.err.locked": {
+        "zh": "尝试次数过多，账号已锁定，请 {n} 分钟后再试。",
+        "en": "Too many attempts; the account is locked for {n} minutes.",
     },
     "login.err.busy": {
         "zh": "服务器正忙，请稍等片刻再试。",
         "en": "The server is busy; try again in a moment.",
     },
+    "login.err.busy_for": {
+        "zh": "服务器正忙，请 {n} 秒后再试。",
+        "en": "The server is busy; try again in {n} seconds.",
+    },
     "login.err.network": {
-        "zh": "连不上服务器，请检查网络和服务器地址。",
-        "en": "Cannot reach the server; check the network and address.",
+        "zh": "连不上服务器，请检查网络。",
+        "en": "Cannot reach the server; check the network.",
     },
     "login.err.server": {
         "zh": "服务器出错，请稍后再试。",

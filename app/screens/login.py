@@ -1,8 +1,12 @@
-"""First run: server address, username and password."""
+"""Sign in with a username and a password. The server address comes preset (the
+``XIANGLIN_SERVER`` setting of the build or the environment, or the last one used) and sits
+under 高级 (advanced), open only when no address is known. Every failure says what to do in
+words: wrong password, account locked for N minutes, server unreachable."""
 
 from __future__ import annotations
 
 import logging
+import math
 
 import flet as ft
 
@@ -20,6 +24,20 @@ def build(state, notice: str | None = None) -> ft.View:
         keyboard_type=ft.KeyboardType.URL,
         prefix_icon=ft.Icons.DNS_OUTLINED,
         key="login-server",
+    )
+    advanced = ft.ExpansionTile(
+        title=ft.Text(t("login.advanced"), size=16),
+        subtitle=ft.Text(
+            state.server_url or t("login.server_missing"),
+            size=14,
+            color=ft.Colors.ON_SURFACE_VARIANT,
+        ),
+        leading=ft.Icon(ft.Icons.TUNE),
+        controls=[server],
+        controls_padding=ft.Padding.only(top=8, bottom=8),
+        expanded=not state.server_url,
+        min_tile_height=48,
+        key="login-advanced",
     )
     username = ft.TextField(
         label=t("login.username"),
@@ -56,11 +74,12 @@ def build(state, notice: str | None = None) -> ft.View:
 
         url = (server.value or "").strip().rstrip("/")
         user, pw = (username.value or "").strip(), password.value or ""
-        if not url or not user or not pw:
+        if not user or not pw:
             show_error(t("login.missing_fields"))
             return
-        if not url.startswith(("http://", "https://")):
-            show_error(t("login.bad_server"))
+        if not url or not url.startswith(("http://", "https://")):
+            advanced.expanded = True  # the place to put it right
+            show_error(t("login.bad_server") if url else t("login.server_missing"))
             return
         message.visible = False
         busy.visible = True
@@ -70,10 +89,7 @@ def build(state, notice: str | None = None) -> ft.View:
         try:
             token, info = await login(url, user, pw, device_id)
         except LoginError as err:
-            kind = getattr(err, "kind", "server")
-            show_error(
-                t(f"login.err.{kind}") if t.has(f"login.err.{kind}") else t("login.err.server")
-            )
+            show_error(failure_text(t, err))
             return
         except Exception:  # never show a raw exception to the user
             log.exception("login failed unexpectedly")
@@ -122,12 +138,12 @@ def build(state, notice: str | None = None) -> ft.View:
                 horizontal_alignment=ft.CrossAxisAlignment.CENTER,
                 spacing=8,
             ),
-            server,
             username,
             password,
             message,
             busy,
             ft.Row([submit]),
+            advanced,
             lang_row,
         ],
         horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
@@ -137,6 +153,18 @@ def build(state, notice: str | None = None) -> ft.View:
     )
     view.data = {"do_login": do_login}
     return view
+
+
+def failure_text(t, err) -> str:
+    """A failed sign-in in words the person can act on (``err``: a ``LoginError``)."""
+    kind = getattr(err, "kind", "server")
+    wait = getattr(err, "retry_after", None)
+    if kind == "rate_limited" and wait:
+        return t("login.err.locked", n=max(1, math.ceil(wait / 60)))
+    if kind == "busy" and wait:
+        return t("login.err.busy_for", n=max(1, int(wait)))
+    key = f"login.err.{kind}"
+    return t(key) if t.has(key) else t("login.err.server")
 
 
 async def _device_id(state) -> str:
