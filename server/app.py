@@ -1,8 +1,9 @@
 """The FastAPI application: ``create_app(engine)``.
 
-Routers: auth, sync, health, reports under ``/api/v1``, and the public questionnaire form. The OpenAPI
-schema (``/openapi.json``, ``/docs``) also lists every mutation payload schema and every
-pulled entity's data schema, keyed by type in ``PushRequest`` / ``Change`` descriptions.
+Routers: auth, sync, health and the office's (reports, meetings, exports) under ``/api/v1``,
+and the public questionnaire form. The OpenAPI schema (``/openapi.json``, ``/docs``) also
+lists every mutation payload schema and every pulled entity's data schema, keyed by type in
+``PushRequest`` / ``Change`` descriptions.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
-from server.api import auth, errors, exports, health, meetings, public_form, reports, sync
+from server.api import auth, errors, health, office, public_form, sync
 from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
@@ -35,9 +36,7 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)
-    app.include_router(reports.router, prefix=API_PREFIX)
-    app.include_router(meetings.router, prefix=API_PREFIX)
-    app.include_router(exports.router, prefix=API_PREFIX)
+    app.include_router(office.router, prefix=API_PREFIX)
     app.include_router(public_form.router)
     errors.install(app)
     app.add_middleware(RequestLogMiddleware)
