@@ -296,7 +296,7 @@ def _last_visit(state, visit: dict | None) -> list[ft.Control]:
             size=16,
             key="last-visit-line",
         ),
-        *answer_rows(state, visit, key_prefix="last-answer"),
+        *answer_rows(state, visit, key_prefix="last-answer", selectable=False),
     ]
     if visit.get("notes"):
         lines.append(

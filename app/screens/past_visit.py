@@ -12,16 +12,19 @@ from components.flag_chips import tag
 from services.questionnaire_answers import describe_answers
 
 
-def answer_rows(state, visit: dict, *, key_prefix: str) -> list[ft.Control]:
+def answer_rows(
+    state, visit: dict, *, key_prefix: str, selectable: bool = True
+) -> list[ft.Control]:
     """A visit's answers as "question / answer" blocks, in the checklist's order (also the
-    household page's last-visit summary)."""
+    household page's last-visit summary, inside a tappable card: not ``selectable`` there, as
+    selectable text keeps its own semantics and the card would be read as empty)."""
     checklist = state.store.checklist(visit.get("checklist_version"))
     lines = describe_answers(checklist, visit.get("answers") or {}, state.lang)
     return [
         ft.Column(
             [
                 ft.Text(label, size=14, color=ft.Colors.ON_SURFACE_VARIANT),
-                ft.Text(answer, size=16, selectable=True),
+                ft.Text(answer, size=16, selectable=selectable),
             ],
             spacing=0,
             key=f"{key_prefix}-{i}",
