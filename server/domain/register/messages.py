@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据超过 {limit} 行：请分成几个文件导入",
         "more than {limit} rows: split the register into several files",
     ),
+    "too_many_cells": (
+        "有内容的单元格超过 {limit} 个：请分成几个文件导入",
+        "more than {limit} cells with content: split the register into several files",
+    ),
     "too_many_columns": (
         "{where}有内容的列超过 {limit} 列：这不像花名册，请检查",
         "{where}more than {limit} columns with content: check the file",
