@@ -14,7 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "seed-demo": ("server.commands.seed_demo", "create the demo community"),
     "import-register": (
         "server.commands.import_register",
-        "import a resident register (.xlsx/.csv)",
+        "import a resident register (.xlsx/.xls/.ods/.csv)",
     ),
     "create-user": ("server.commands.users", "create a login"),
     "set-password": ("server.commands.users", "set a login's password"),

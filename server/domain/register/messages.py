@@ -27,8 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the file as a whole
     "no_file": ("找不到文件：{path}", "no such file: {path}"),
     "bad_type": (
-        "花名册须是 .xlsx 或 .csv 文件（旧的 .xls 请在表格软件里另存为 .xlsx）",
-        "the register must be a .xlsx or .csv file (save an old .xls as .xlsx first)",
+        "花名册须是 .xlsx、.xls、.ods 或 .csv 文件（其他格式请在表格软件里另存为 .xlsx）",
+        "the register must be a .xlsx, .xls, .ods or .csv file (save other formats as .xlsx)",
     ),
     "csv_encoding": (
         "CSV 文件既不是 UTF-8 也不是 GBK 编码：请在表格软件里另存为“CSV UTF-8”",

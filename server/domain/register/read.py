@@ -1,4 +1,4 @@
-"""Reading a register file (.xlsx or .csv) into sheets of cell values, within limits.
+"""Reading a register file (.xlsx, .xls, .ods or .csv) into sheets of cell values, within limits.
 
 ``read_register(path, sheet=None)`` returns the sheets to import and notes on the sheets it
 left out. Each sheet keeps its non-blank rows numbered as the spreadsheet shows them, and each
@@ -10,8 +10,8 @@ Every worksheet with content is read (not only the first), except hidden ones; `
 picks one by name. The sheet's size stated inside an .xlsx is not trusted (writers leave it
 stale; openpyxl's streaming reader stopped there): every cell in the file is read.
 
-Limits, checked before anything large is built in memory: the file's size; for an .xlsx the
-unpacked size and compression ratio of each part (a few MB of repeated shared strings can
+Limits, checked before anything large is built in memory: the file's size; for an .xlsx or
+.ods (zip files) the unpacked size and compression ratio of each part (a few MB of repeated shared strings can
 unpack to gigabytes); the length of a cell; the number of rows and columns.
 
 CSV files may be UTF-8 (with or without the BOM Excel writes) or GBK/GB18030 (what Excel on a
@@ -39,6 +39,8 @@ MAX_PART_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 #: shared strings are held in memory whole: keep them small
 MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+#: an Excel 97-2003 file, which is not zipped
+MAX_XLS_BYTES = 32 * 1024 * 1024
 #: a register's XML compresses about 5-20 times; far beyond that is a crafted file
 MAX_RATIO = 100
 MAX_ROWS = 100_000
@@ -157,13 +159,22 @@ def _check_zip(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path, rows: _Rows, chosen: str | None, notes: list[Problem]) -> list[Sheet]:
+def _read_workbook(
+    path: Path, rows: _Rows, chosen: str | None, notes: list[Problem]
+) -> list[Sheet]:
     # calamine (Rust) parses a 20,000-row sheet about ten times faster than openpyxl, reads
     # the cells that are there (not the size the file states), and types them as we need:
     # str, float, bool, date, datetime, time
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-    _check_zip(path)
+    if path.suffix.lower() == ".xls":
+        # Excel 97-2003 is not a zip: its size alone bounds it (at most 65,536 rows)
+        if path.stat().st_size > MAX_XLS_BYTES:
+            raise RegisterFileError(
+                "file_too_large", size=_mb(path.stat().st_size), limit=_mb(MAX_XLS_BYTES)
+            )
+    else:
+        _check_zip(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
@@ -216,8 +227,8 @@ def read_register(path: str | Path, sheet: str | None = None) -> tuple[list[Shee
     notes: list[Problem] = []
     if suffix == ".csv":
         sheets = _read_csv(path, rows)
-    elif suffix in (".xlsx", ".xlsm"):
-        sheets = _read_xlsx(path, rows, sheet, notes)
+    elif suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        sheets = _read_workbook(path, rows, sheet, notes)
     else:
         raise RegisterFileError("bad_type")
     if not sheets:

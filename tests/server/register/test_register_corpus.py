@@ -39,6 +39,19 @@ def test_each_corpus_register_has_its_expected_outcome(engine, case):
         assert snapshot(engine) == before
 
 
+@pytest.mark.parametrize("suffix", ["xls", "ods"])
+def test_excel_97_and_opendocument_registers_import_the_same(engine, suffix):
+    report = import_register(engine, CORPUS / f"title_subtitle_footer.{suffix}")
+    assert report.written and (report.residents_created, report.skipped) == (3, 3)
+    assert resident(engine, name="蒋国华").id_number == id_number(1948, 51, month=5)
+
+
+def test_an_id_column_of_numbers_in_an_xls_is_refused(engine):
+    report = import_register(engine, CORPUS / "id_as_number.xls")
+    assert [e.code for e in report.errors] == ["id_as_number", "id_as_number"]
+    assert not report.written
+
+
 def test_corpus_values_are_stored_as_meant(engine):
     for case in ("title_subtitle_footer", "synonyms", "full_width", "traditional_estate"):
         assert import_register(engine, CORPUS / f"{case}.xlsx").written

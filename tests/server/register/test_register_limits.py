@@ -91,7 +91,11 @@ def test_wrong_encoding_and_types_are_clear_errors(engine, tmp_path):
     with pytest.raises(RegisterFileError) as enc:
         import_register(engine, tmp_path / "latin.csv")
     assert enc.value.code == "csv_encoding" and "UTF-8" in str(enc.value)
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "broken.xls").write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(RegisterFileError) as xls:
-        import_register(engine, tmp_path / "old.xls")
-    assert ".xlsx" in str(xls.value)
+        import_register(engine, tmp_path / "broken.xls")
+    assert xls.value.code == "xlsx_broken"
+    (tmp_path / "register.numbers").write_bytes(b"PK")
+    with pytest.raises(RegisterFileError) as other:
+        import_register(engine, tmp_path / "register.numbers")
+    assert other.value.code == "bad_type" and ".xlsx" in str(other.value)

@@ -100,6 +100,10 @@ def cases() -> dict[str, list[SheetSpec]]:
     }  # fmt: skip
 
 
+#: cases also saved as Excel 97-2003 (.xls) and OpenDocument (.ods), which offices still send
+OTHER_FORMATS = {"title_subtitle_footer": ("xls", "ods"), "id_as_number": ("xls",)}
+
+
 def main() -> None:
     soffice = shutil.which("soffice") or sys.exit(
         "needs LibreOffice: apt-get install libreoffice-calc-nogui"
@@ -115,6 +119,13 @@ def main() -> None:
             )  # fmt: skip
             shutil.copyfile(out / f"{name}.xlsx", HERE / f"{name}.xlsx")
             print(f"{name}.xlsx")
+            for kind in OTHER_FORMATS.get(name, ()):
+                subprocess.run(
+                    [soffice, "--headless", "--norestore", "--convert-to", kind, "--outdir", str(out), str(source)],
+                    check=True, env=env, capture_output=True, timeout=300,
+                )  # fmt: skip
+                shutil.copyfile(out / f"{name}.{kind}", HERE / f"{name}.{kind}")
+                print(f"{name}.{kind}")
 
 
 if __name__ == "__main__":
