@@ -13,7 +13,9 @@ import sys
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, help="SQLite file path or postgresql:// URL")
-    parser.add_argument("file", help="the register: .xlsx, .xls, .ods or .csv (docs/register-format.md)")
+    parser.add_argument(
+        "file", help="the register: .xlsx, .xls, .ods or .csv (docs/register-format.md)"
+    )
     parser.add_argument(
         "--skip-bad", action="store_true", help="import the good rows even if some rows are bad"
     )
