@@ -133,7 +133,9 @@ class ChecklistQuestion:
             return ft.TextField(
                 value="" if self.value is None else str(self.value),
                 keyboard_type=ft.KeyboardType.NUMBER,
-                hint_text=self.label,  # also the field's accessible name
+                # a label, not a hint: a hint is the accessible name only while the field is
+                # empty, and the form may fill it in (from a draft or the register)
+                label=self.label,
                 on_change=self._number_changed,
                 key=key,
             )
@@ -145,7 +147,7 @@ class ChecklistQuestion:
             min_lines=2 if multiline else 1,
             max_lines=5 if multiline else 1,
             keyboard_type=kb,
-            hint_text=self.label,  # also the field's accessible name
+            label=self.label,  # the accessible name, filled or not (see the number field)
             on_change=self._text_changed,
             key=key,
         )
