@@ -1,7 +1,8 @@
 """The office's read side: figures over a place and a period counted by the database, the
 concerns a review meeting may take up, and a meeting's minutes.
 
-``report_summary`` answers ``GET /reports/summary``, ``agenda`` ``GET /meetings/agenda``,
+``report_summary`` answers ``GET /reports/summary``, ``concern_list`` ``GET /reports/concerns``
+(the rows behind its concern figures), ``agenda`` ``GET /meetings/agenda``,
 ``minutes`` ``GET /meetings/{id}/minutes``. Refusals: ``ReportRefused`` (403),
 ``UnknownPlace`` / ``UnknownMeeting`` (404), ``PlaceMismatch`` / ``BadPeriod`` (422).
 """
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 
 from server.db.engine import read_tx
 from server.domain.principal import Principal
-from server.reports.agenda import agenda_candidates
+from server.reports.concern_list import UNFINISHED, ConcernFilter, list_concerns
 from server.reports.minutes import UnknownMeeting, meeting_minutes
 from server.reports.period import BadPeriod, Period, local_today
 from server.reports.place import Place, PlaceMismatch, ReportRefused, UnknownPlace, report_place
@@ -40,6 +41,48 @@ def report_summary(
         return summarize(conn, place, period, today=today or local_today(timezone))
 
 
+def concern_list(
+    engine: Engine,
+    principal: Principal,
+    *,
+    timezone: str,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    district_id: str | None = None,
+    estate_id: str | None = None,
+    statuses: tuple[str, ...] = (),
+    kind: str | None = None,
+    category: str | None = None,
+    overdue: bool = False,
+    raised_by: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The concerns behind a summary figure: (how many, the page), oldest first."""
+    if (first is None) != (last is None):
+        raise BadPeriod("give both from and to, or neither")
+    period = Period.of(first, last, timezone) if first is not None else None
+    which = ConcernFilter(
+        period=period,
+        statuses=statuses,
+        kind=kind,
+        category=category,
+        overdue=overdue,
+        raised_by=raised_by,
+    )
+    with read_tx(engine) as conn:
+        place = report_place(conn, principal, district_id, estate_id)
+        return list_concerns(
+            conn,
+            place,
+            which,
+            timezone=timezone,
+            today=local_today(timezone),
+            limit=limit,
+            offset=offset,
+        )
+
+
 def agenda(
     engine: Engine,
     principal: Principal,
@@ -51,18 +94,17 @@ def agenda(
     min_age_days: int = 0,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Open and in-review concerns of the place the principal may see, oldest first."""
+    """Open and in-review concerns not merged away, of the place the principal may see,
+    oldest first."""
+    which = ConcernFilter(
+        statuses=UNFINISHED, category=category, unmerged=True, min_age_days=min_age_days
+    )
     with read_tx(engine) as conn:
         place = report_place(conn, principal, district_id, estate_id)
-        return agenda_candidates(
-            conn,
-            place,
-            timezone=timezone,
-            today=local_today(timezone),
-            category=category,
-            min_age_days=min_age_days,
-            limit=limit,
+        _, found = list_concerns(
+            conn, place, which, timezone=timezone, today=local_today(timezone), limit=limit
         )
+        return found
 
 
 def minutes(
@@ -82,6 +124,7 @@ __all__ = [
     "UnknownMeeting",
     "UnknownPlace",
     "agenda",
+    "concern_list",
     "minutes",
     "report_summary",
 ]

@@ -121,3 +121,11 @@ class AgendaResponse(BaseModel):
     """Open and in-review concerns, oldest first (``GET /meetings/agenda``)."""
 
     concerns: list[AgendaConcern]
+
+
+class ConcernListResponse(BaseModel):
+    """The concerns behind a summary figure (``GET /reports/concerns``), oldest first."""
+
+    #: how many match, whatever the page
+    total: int
+    concerns: list[AgendaConcern]

@@ -284,3 +284,51 @@ async def test_summary_is_documented_with_its_model_and_errors(http):
         assert field in props, field
     params = {p["name"] for p in op["parameters"]}
     assert {"from", "to", "district_id", "estate_id"} <= params
+
+
+async def test_the_concern_list_opens_each_concern_figure(login, demo, engine):
+    await _add_activity(login, demo)
+    staff = await login("staff")
+    with engine.begin() as conn:  # make some of the demo's unfinished concerns overdue
+        conn.execute(
+            update(concerns)
+            .where(concerns.c.status.in_(["open", "in_review"]))
+            .values(due_date="2026-01-05")
+        )
+    first, last = "2026-05-01", str(_today())
+    summary = (await _summary(staff, first, last)).json()
+
+    async def listed(**params) -> dict:
+        q = {"from": first, "to": last, **params}
+        r = await staff.client.get("/api/v1/reports/concerns", params=q, headers=staff.headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    figures = summary["concerns"]
+    overdue = await listed(overdue="true")
+    assert overdue["total"] == figures["overdue"] > 0
+    assert all(c["overdue"] and c["status"] in ("open", "in_review") for c in overdue["concerns"])
+    for status, n in figures["by_status"].items():
+        assert (await listed(status=status))["total"] == n, status
+    both = await listed(status=["open", "in_review"])
+    assert both["total"] == figures["by_status"]["open"] + figures["by_status"]["in_review"]
+    assert (await listed(kind="suggestion"))["total"] == summary["suggestions"]
+    for head in summary["by_head"]:
+        assert (await listed(raised_by=head["user_id"]))["total"] == head["concerns"]
+    for estate in summary["by_estate"]:
+        got = await listed(estate_id=estate["estate_id"], overdue="true")
+        assert got["total"] == estate["overdue"]
+    page = await listed(limit=2, offset=1)
+    everything = await listed()
+    assert everything["total"] == figures["total"]
+    assert [c["id"] for c in page["concerns"]] == [c["id"] for c in everything["concerns"][1:3]]
+    created = [c["created_at"] for c in everything["concerns"]]
+    assert created == sorted(created)
+
+    head = await login("head01")
+    r = await head.client.get("/api/v1/reports/concerns", headers=head.headers)
+    assert r.status_code == 403
+    r = await staff.client.get(
+        "/api/v1/reports/concerns", params={"from": first}, headers=staff.headers
+    )
+    assert r.status_code == 422

@@ -1,10 +1,11 @@
-"""``GET /reports/summary``: the office's figures for staff and district heads."""
+"""``GET /reports/summary``: the office's figures for staff and district heads, and
+``GET /reports/concerns``: the concerns behind them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
@@ -15,9 +16,10 @@ from server.reports import (
     PlaceMismatch,
     ReportRefused,
     UnknownPlace,
+    concern_list,
     report_summary,
 )
-from services.protocol import ReportSummary
+from services.protocol import ConcernListResponse, ReportSummary
 
 router = APIRouter(tags=["reports"])
 
@@ -67,3 +69,72 @@ def summary(
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
     except (BadPeriod, PlaceMismatch) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+
+
+@router.get(
+    "/reports/concerns",
+    response_model=ConcernListResponse,
+    responses=error_responses(
+        401,
+        (403, "a head, or a district head asking elsewhere"),
+        (404, "no such district or estate"),
+        (
+            422,
+            "half a period, from after to, a date outside 2000..2100, an estate outside the "
+            "district asked for, or a malformed parameter",
+        ),
+    ),
+    description=(
+        "The concerns behind a summary figure, oldest first, with estate, address, age and "
+        "overdue: the same place and period rules and definitions, so the summary's "
+        "overdue=7 for a period lists 7 here with from, to and overdue=true. by_estate opens "
+        "with estate_id, by_head with raised_by."
+    ),
+)
+def concerns_list(
+    request: Request,
+    user: UserDep,
+    engine: EngineDep,
+    first: Annotated[dt.date | None, Query(alias="from")] = None,
+    last: Annotated[dt.date | None, Query(alias="to")] = None,
+    district_id: Annotated[uuid.UUID | None, Query()] = None,
+    estate_id: Annotated[uuid.UUID | None, Query()] = None,
+    status_: Annotated[
+        list[Literal["open", "in_review", "resolved", "referred", "closed"]] | None,
+        Query(alias="status", description="any of these (repeat the parameter)"),
+    ] = None,
+    kind: Annotated[Literal["request", "complaint", "suggestion"] | None, Query()] = None,
+    category: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    overdue: Annotated[bool, Query()] = False,
+    raised_by: Annotated[uuid.UUID | None, Query(description="a head's user id")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict:
+    if category is not None and "\x00" in category:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="category: contains a NUL character"
+        )
+    try:
+        total, found = concern_list(
+            engine,
+            user,
+            timezone=request.app.state.settings.community_timezone,
+            first=first,
+            last=last,
+            district_id=str(district_id) if district_id else None,
+            estate_id=str(estate_id) if estate_id else None,
+            statuses=tuple(status_ or ()),
+            kind=kind,
+            category=category,
+            overdue=overdue,
+            raised_by=str(raised_by) if raised_by else None,
+            limit=limit,
+            offset=offset,
+        )
+    except ReportRefused as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
+    except UnknownPlace as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+    except (BadPeriod, PlaceMismatch) as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    return {"total": total, "concerns": found}
