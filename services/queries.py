@@ -150,7 +150,8 @@ def households(
                (SELECT COUNT(*) FROM concerns c WHERE c.household_id = h.id
                   AND c.status IN ('open', 'in_review')),
                {pending_sql("household", "h.id")},
-               {matched}
+               {matched},
+               EXISTS (SELECT 1 FROM drafts d WHERE d.household_id = h.id)
         FROM households h
         LEFT JOIN estates e ON e.id = h.estate_id
         LEFT JOIN {_LAST_VISIT} lv ON lv.household_id = h.id
@@ -173,11 +174,13 @@ def households(
         "open_concerns",
         "pending",
         "matched_name",
+        "draft",
     )
     out = []
     for row in conn.execute(sql, params):
         d = dict(zip(keys, row, strict=True))
         d["pending"] = bool(d["pending"])
+        d["draft"] = bool(d["draft"])
         out.append(d)
     return out
 

@@ -186,9 +186,10 @@ class Store(OfficeWork):
     ) -> list[dict]:
         """Households in address order: [{id, estate_id, estate_name, building, unit, room,
         address, people_count, member_count, last_visit_at, open_concerns, pending,
-        matched_name}]. ``query`` matches the address or a member's name, pinyin, initials
-        or phone tail (3-4 last digits); ``matched_name`` is the member it found (None when
-        the address matched or there is no query)."""
+        matched_name, draft}]. ``query`` matches the address or a member's name, pinyin,
+        initials or phone tail (3-4 last digits); ``matched_name`` is the member it found
+        (None when the address matched or there is no query); ``draft``: an unsaved form
+        about the household waits on this phone."""
         with self._lock:
             return queries.households(
                 self.conn,

@@ -279,6 +279,8 @@ def household_row_tile(state, row: dict, *, show_estate: bool = True) -> ft.Cont
     tags: list[tuple[str, bool]] = []
     if row.get("pending"):
         tags.append((t("common.pending"), True))
+    if row.get("draft"):
+        tags.append((t("house.draft"), True))
     if row.get("open_concerns"):
         tags.append((t("hh.open_concerns_n", n=row["open_concerns"]), True))
     last = row.get("last_visit_at")

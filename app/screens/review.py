@@ -223,12 +223,29 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
                 log.exception("raising a concern from an answer failed")
                 state.toast(t("error.generic"), error=True)
                 return False
+            forget_draft()
             done[rid] = "concern_raised"
             state.after_write()
             state.toast(t("review.concern_saved"))
             if box.value:
                 mark("concern_raised")()
             return True
+
+        # a concern typed and left unsaved waits as this answer's draft (the phone's own)
+        def leave(fields: dict | None) -> None:
+            try:
+                if fields:
+                    store.save_draft("concern", rid, fields, household_id=house["id"])
+                else:
+                    store.discard_draft("concern", rid)
+            except Exception:  # keeping a draft must never get in the way
+                log.exception("keeping the concern draft failed")
+
+        def forget_draft() -> None:
+            try:
+                store.discard_draft("concern", rid)
+            except Exception:
+                log.exception("discarding the concern draft failed")
 
         open_concern_dialog(
             state,
@@ -237,6 +254,8 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
             kind="suggestion" if (q or {}).get("slug") == "suggestions" else "request",
             category=CATEGORY_NAMES.get(CATEGORY_BY_SLUG.get((q or {}).get("slug"), "other")),
             extra=[box],
+            draft=store.draft("concern", rid),
+            on_leave=leave,
         )
 
     actions: list[ft.Control] = []

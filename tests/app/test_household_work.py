@@ -322,6 +322,8 @@ async def test_leaving_a_filled_visit_keeps_a_draft_that_reopening_continues(ses
     page = _top(head_state)
     assert page.route == f"/household/{house['id']}"
     assert find(page, key="house-draft"), "the household says a draft waits"
+    listed = next(h for h in store.households(limit=500) if h["id"] == house["id"])
+    assert listed["draft"] is True, "and so does its tile in the list"
     assert one(page, "record-visit").content == head_state.t("house.continue_draft")
     assert _outbox(store) == [], "a draft never uploads"
 

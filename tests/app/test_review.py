@@ -214,6 +214,29 @@ async def test_raise_concern_from_an_answer_prefilled_without_the_whole_phone(se
     assert json.loads(rows[rid]["payload"])["outcome"] == "concern_raised"
 
 
+async def test_a_concern_typed_and_cancelled_waits_as_a_draft_until_raised(session, head_state):
+    store = head_state.store
+    hh = store.households(limit=1, offset=7)[0]
+    rid = _arrive(store, "suggestions", {"content": "希望多装路灯"}, household=hh)
+    view = _open_review(head_state)
+    await click(session, one(view, f"review-concern-{rid}"))
+    dialog = session.page._dialogs.controls[-1]
+    one(dialog, "concern-description").value = "希望小区多装几盏路灯，晚上太黑"
+    await click(session, one(dialog, "concern-cancel"))
+    await click(session, dialog, "dismiss")  # the phone reports the dialog gone
+    assert store.household(hh["id"])["draft"] is True
+    assert _outbox(head_state) == [], "a draft never uploads"
+
+    await click(session, one(view, f"review-concern-{rid}"))
+    dialog = session.page._dialogs.controls[-1]
+    assert one(dialog, "concern-description").value == "希望小区多装几盏路灯，晚上太黑"
+    await click(session, one(dialog, "concern-add"))
+    assert store.draft("concern", rid) is None and store.household(hh["id"])["draft"] is False
+    assert [c["description"] for c in store.concerns(household_id=hh["id"])].count(
+        "希望小区多装几盏路灯，晚上太黑"
+    ) == 1
+
+
 async def test_mark_reviewed_takes_the_answer_off_the_list(session, head_state):
     store = head_state.store
     hh = store.households(limit=1, offset=6)[0]
