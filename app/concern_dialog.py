@@ -61,6 +61,7 @@ def open_concern_dialog(
         min_lines=3,
         max_lines=8,
         max_length=MAX_DESCRIPTION,
+        counter=t("field.at_most", n=MAX_DESCRIPTION),
         key="concern-description",
     )
 

@@ -34,6 +34,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "common.no": {"zh": "否", "en": "No"},
     "common.unknown": {"zh": "未知", "en": "Unknown"},
     "common.pending": {"zh": "待上传", "en": "Not uploaded"},
+    # a field's counter, in words (Flutter's own is "0/6")
+    "field.at_most": {"zh": "最多 {n} 个字", "en": "At most {n} characters"},
     "common.count_shown": {"zh": "显示 {shown} / 共 {total}", "en": "{shown} of {total}"},
     "error.generic": {
         "zh": "出了点问题，请稍后再试。已保存的内容不会丢失。",
@@ -120,6 +122,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "pin.new": {"zh": "新 PIN 码", "en": "New PIN"},
     "pin.repeat": {"zh": "再次输入", "en": "Repeat PIN"},
     "pin.invalid": {"zh": "PIN 码须为 4–6 位数字。", "en": "The PIN must be 4–6 digits."},
+    "pin.digits": {"zh": "4–6 位数字", "en": "4–6 digits"},
     "pin.mismatch": {"zh": "两次输入不一致。", "en": "The two PINs differ."},
     "pin.saved": {"zh": "PIN 码已设置。", "en": "PIN set."},
     "pin.removed": {"zh": "PIN 码已取消。", "en": "PIN removed."},
@@ -636,6 +639,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # --- settings ----------------------------------------------------------------------------
     "settings.title": {"zh": "设置", "en": "Settings"},
     "settings.language": {"zh": "语言", "en": "Language"},
+    "settings.text_size": {"zh": "文字大小", "en": "Text size"},
+    "settings.text_standard": {"zh": "标准", "en": "Standard"},
+    "settings.text_large": {"zh": "大", "en": "Large"},
+    "settings.text_xlarge": {"zh": "特大", "en": "Extra large"},
+    "settings.text_sample": {
+        "zh": "文字会这样显示：张伟，3 号楼 2 单元 401。",
+        "en": "Text looks like this: Zhang Wei, building 3, unit 2, room 401.",
+    },
     "settings.pin": {"zh": "PIN 码锁", "en": "PIN lock"},
     "settings.pin_on": {"zh": "已开启", "en": "On"},
     "settings.pin_off": {"zh": "未开启", "en": "Off"},

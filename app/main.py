@@ -10,6 +10,7 @@ import threading
 import flet as ft
 
 from app import theme
+from app.i18n import DEFAULT_LANG
 from app.nav import Navigator
 from app.paths import data_dir
 from app.prefs import ClientPrefs, Prefs, token_vault
@@ -33,6 +34,7 @@ def make_state(
 ) -> AppState:
     """Build the session's state and navigator (``app.main`` and tests both use this)."""
     theme.apply(page)
+    theme.apply_language(page, DEFAULT_LANG)
     state = AppState(
         page=page,
         prefs=prefs,

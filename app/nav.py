@@ -13,6 +13,8 @@ from typing import Any
 
 import flet as ft
 
+from app.theme import scale_text, text_scale_of
+
 Builder = Callable[..., ft.View]
 
 
@@ -74,6 +76,9 @@ class Navigator:
         for i, entry in enumerate(self.stack):
             if entry.view is None or (rebuild_top and i == len(self.stack) - 1):
                 entry.view = self.builders[entry.name](self.state, **entry.params)
+                scale = text_scale_of(self.page)
+                if scale != 1.0:  # the text-size setting: texts that set their own size
+                    scale_text(entry.view, scale)
         self.page.views.clear()
         self.page.views.extend(e.view for e in self.stack)
         self.page.update()

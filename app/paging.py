@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from app.theme import scale_text, text_scale_of
 from components.empty_state import empty_state
 
 log = logging.getLogger(__name__)
@@ -75,12 +76,23 @@ class Pager:
             return
         self.load_more(update=False)
 
+    def _render(self, row: dict) -> ft.Control:
+        tile = self.render(row)
+        # a tile added to a shown list gets the text size its screen got when it was built
+        try:
+            scale = text_scale_of(self.items.page)
+        except RuntimeError:  # not shown yet: the screen scales it with the rest when built
+            scale = 1.0
+        if scale != 1.0:
+            scale_text(tile, scale)
+        return tile
+
     def load_more(self, update: bool = True) -> None:
         if self.loaded >= self.total and self.loaded:
             return
         rows = self.fetch(self.loaded, self.page_size)
         for r in rows:
-            tile = self.render(r)
+            tile = self._render(r)
             self._shown[_row_key(r)] = (r, tile)
             self.items.controls.append(tile)
         self.loaded += len(rows)
@@ -99,7 +111,7 @@ class Pager:
         controls: list[ft.Control] = []
         for r in rows:
             before = self._shown.get(_row_key(r))
-            tile = before[1] if before is not None and before[0] == r else self.render(r)
+            tile = before[1] if before is not None and before[0] == r else self._render(r)
             shown[_row_key(r)] = (r, tile)
             controls.append(tile)
         self._shown = shown

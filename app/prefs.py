@@ -20,6 +20,7 @@ KEY_LANG = "xl.lang"
 KEY_USER = "xl.user"  # JSON of the signed-in UserInfo (no secrets)
 KEY_PIN = "xl.pin"  # salted PBKDF2 hash, never the PIN
 KEY_TOKEN = "xl.token"
+KEY_TEXT_SIZE = "xl.text_size"  # standard | large | xlarge (app.theme.TEXT_SCALES)
 
 
 class Prefs(Protocol):

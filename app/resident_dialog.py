@@ -63,6 +63,7 @@ def open_resident_dialog(
         label=t("resident.name"),
         value=fields.get("name") or (member or {}).get("name") or "",
         max_length=64,
+        counter=t("field.at_most", n=64),
         key="resident-name",
     )
     birth = fields.get("birth_year") or (member or {}).get("birth_year")

@@ -19,6 +19,7 @@ from typing import Any
 import flet as ft
 
 from app import prefs as P
+from app import theme
 from app.i18n import DEFAULT_LANG, Translator
 from app.nav import Navigator
 from app.paths import store_path
@@ -91,6 +92,8 @@ class AppState:
     #: opens a URL outside the app (``tel:`` for the dialer); None = the platform's launcher.
     #: View tests put a recorder here: the dialer is beyond what a test can reach.
     open_url: Callable[[str], Awaitable[None]] | None = None
+    #: the text-size setting (a key of ``theme.TEXT_SCALES``)
+    text_size: str = theme.DEFAULT_TEXT_SIZE
     _unsubscribe: Callable | None = None
 
     # ---- language --------------------------------------------------------------------------
@@ -101,7 +104,20 @@ class AppState:
     async def set_language(self, lang: str) -> None:
         self.t = Translator(lang)
         self.page.title = self.t("app.name")
+        theme.apply_language(self.page, self.t.lang)
         await self.prefs.set(P.KEY_LANG, self.t.lang)
+        if self.nav:
+            self.nav.rebuild_all()
+
+    # ---- text size -------------------------------------------------------------------------
+    async def set_text_size(self, name: str) -> None:
+        """Scale every screen's text (``theme.TEXT_SCALES``: standard, large, xlarge); kept on
+        the device."""
+        if name not in theme.TEXT_SCALES:
+            raise ValueError(f"unknown text size {name!r}")
+        self.text_size = name
+        theme.apply(self.page, theme.TEXT_SCALES[name])
+        await self.prefs.set(P.KEY_TEXT_SIZE, name)
         if self.nav:
             self.nav.rebuild_all()
 
@@ -127,6 +143,10 @@ class AppState:
     async def restore(self) -> None:
         """Read language, server address and the remembered user from the device."""
         self.t = Translator(await self.prefs.get(P.KEY_LANG) or DEFAULT_LANG)
+        theme.apply_language(self.page, self.t.lang)
+        size = await self.prefs.get(P.KEY_TEXT_SIZE)
+        self.text_size = size if size in theme.TEXT_SCALES else theme.DEFAULT_TEXT_SIZE
+        theme.apply(self.page, theme.TEXT_SCALES[self.text_size])
         self.server_url = await self.prefs.get(P.KEY_SERVER) or self.default_server
         raw_user = await self.prefs.get(P.KEY_USER)
         self.token = await self.vault.get(P.KEY_TOKEN)

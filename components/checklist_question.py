@@ -85,22 +85,30 @@ class ChecklistQuestion:
                     weight=ft.FontWeight.W_500,
                     expand=True,
                 ),
-                ft.IconButton(
-                    ft.Icon(ft.Icons.REPORT_OUTLINED, semantics_label=labels.raise_concern),
-                    tooltip=labels.raise_concern,
-                    on_click=self._raise,
-                    key=f"raise-{self.qkey}",
-                    visible=on_raise_concern is not None,
-                ),
             ],
             vertical_alignment=ft.CrossAxisAlignment.CENTER,
         )
         parts: list[ft.Control] = [title]
         help_text = _pick(question.get("help"), lang)
         if help_text:
-            parts.append(ft.Text(help_text, size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+            parts.append(ft.Text(help_text, size=14, color=ft.Colors.ON_SURFACE_VARIANT))
         self.input = self._build_input()
         parts.append(self.input)
+        # in words, not an icon alone: a bare symbol does not say what tapping it does
+        parts.append(
+            ft.Row(
+                [
+                    ft.TextButton(
+                        labels.raise_concern,
+                        icon=ft.Icons.REPORT_OUTLINED,
+                        on_click=self._raise,
+                        key=f"raise-{self.qkey}",
+                    )
+                ],
+                alignment=ft.MainAxisAlignment.END,
+                visible=on_raise_concern is not None,
+            )
+        )
         self.control = ft.Container(
             content=ft.Column(parts, spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
             padding=ft.Padding.only(left=12, right=4, top=4, bottom=12),

@@ -11,7 +11,7 @@ def tag(label: str, *, warm: bool = False, key: str | None = None) -> ft.Contain
     return ft.Container(
         content=ft.Text(
             label,
-            size=12,
+            size=14,
             color=ft.Colors.ON_TERTIARY_CONTAINER if warm else ft.Colors.ON_SECONDARY_CONTAINER,
         ),
         bgcolor=ft.Colors.TERTIARY_CONTAINER if warm else ft.Colors.SECONDARY_CONTAINER,

@@ -10,7 +10,7 @@ def offline_banner(text: str, visible: bool, key: str = "offline-banner") -> ft.
         content=ft.Row(
             [
                 ft.Icon(ft.Icons.CLOUD_OFF, size=18, color=ft.Colors.ON_SECONDARY_CONTAINER),
-                ft.Text(text, size=13, color=ft.Colors.ON_SECONDARY_CONTAINER, expand=True),
+                ft.Text(text, size=14, color=ft.Colors.ON_SECONDARY_CONTAINER, expand=True),
             ],
             spacing=8,
         ),

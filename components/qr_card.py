@@ -45,7 +45,7 @@ def qr_card(
     items.append(
         ft.Text(
             url,
-            size=12,
+            size=14,
             selectable=True,
             text_align=ft.TextAlign.CENTER,
             color=ft.Colors.BLACK_54,

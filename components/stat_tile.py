@@ -20,7 +20,7 @@ def stat_tile(
     return ft.Container(
         content=ft.Column(
             [
-                ft.Row([ft.Icon(icon, size=20, color=color), ft.Text(label, size=13, expand=True)]),
+                ft.Row([ft.Icon(icon, size=20, color=color), ft.Text(label, size=14, expand=True)]),
                 ft.Text(str(value), size=28, weight=ft.FontWeight.BOLD, color=color),
             ],
             spacing=4,

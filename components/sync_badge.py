@@ -39,7 +39,7 @@ class SyncBadge:
         self, state: BadgeState, on_click: Callable | None = None, key: str = "sync-badge"
     ):
         self._icon = ft.Icon(ft.Icons.CLOUD_OUTLINED, size=18)
-        self._text = ft.Text("", size=13, weight=ft.FontWeight.W_500, no_wrap=True)
+        self._text = ft.Text("", size=14, weight=ft.FontWeight.W_500, no_wrap=True)
         self.control = ft.Container(
             content=ft.Row([self._icon, self._text], spacing=6, tight=True),
             padding=ft.Padding.symmetric(horizontal=12, vertical=6),

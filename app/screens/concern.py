@@ -64,7 +64,7 @@ def build(state, concern_id: str) -> ft.View:
         header.append(
             ft.Text(
                 t("concern.by", who=c["created_by_name"], date=fmt.date(c.get("created_at"))),
-                size=13,
+                size=14,
                 color=ft.Colors.ON_SURFACE_VARIANT,
             )
         )
@@ -88,7 +88,7 @@ def build(state, concern_id: str) -> ft.View:
                     # out and paints as a grey box
                     ft.Text(
                         f"{ev.get('user_name', '')} · {fmt.date_time(ev.get('created_at'))}",
-                        size=13,
+                        size=14,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
                     *([tag(t("common.pending"), warm=True)] if ev.get("pending") else []),

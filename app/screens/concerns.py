@@ -42,7 +42,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
                             ),
                             ft.Text(
                                 fmt.category(t, c.get("category")),
-                                size=13,
+                                size=14,
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                                 expand=True,
                             ),
@@ -66,7 +66,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
                             )
                             if x
                         ),
-                        size=13,
+                        size=14,
                         color=ft.Colors.ON_SURFACE_VARIANT,
                     ),
                 ],

@@ -183,7 +183,7 @@ def _card(state, c: dict, fill) -> ft.Control:
                         name=c.get("user_name") or t("common.unknown"),
                         when=fmt.date_time(c.get("created_at")),
                     ),
-                    size=13,
+                    size=14,
                     color=ft.Colors.ON_SURFACE_VARIANT,
                 ),
                 ft.Row(

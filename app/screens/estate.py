@@ -114,7 +114,7 @@ def build(state, estate_id: str) -> ft.View:
                         visited=v,
                         stale=estate.get("not_visited_30", 0) or 0,
                     ),
-                    size=13,
+                    size=14,
                     color=ft.Colors.ON_SURFACE_VARIANT,
                 ),
             ],

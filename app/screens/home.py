@@ -10,6 +10,7 @@ import flet as ft
 
 from app.chrome import screen, section_title
 from app.screens.worklist import ICONS as WORKLIST_ICONS
+from app.theme import scale_text, text_scale_of
 from components.coverage_bar import coverage_bar
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
@@ -29,6 +30,7 @@ def build(state) -> ft.View:
         # its lock): query in a worker thread so the event loop (the UI) never waits on it
         data = await asyncio.to_thread(_load, state)
         body.controls = _content(state, data)
+        scale_text(body, text_scale_of(state.page))
         try:
             state.page.update()
         except Exception:  # the session may be closing
@@ -199,7 +201,7 @@ def _content(state, data: dict | None) -> list[ft.Control]:
                                 visited=v,
                                 stale=estate.get("not_visited_30", 0) or 0,
                             ),
-                            size=13,
+                            size=14,
                             color=ft.Colors.ON_SURFACE_VARIANT,
                         ),
                     ],
@@ -228,7 +230,7 @@ def _worklist_rows(state, counts: dict) -> list[ft.Control]:
         overdue = counts.get("follow_ups_overdue", 0) if kind == "follow_ups" else 0
         label: list[ft.Control] = [ft.Text(t(f"work.{kind}"), size=17)]
         if overdue:
-            label.append(ft.Text(t("work.overdue_n", n=overdue), size=15, color=ft.Colors.ERROR))
+            label.append(ft.Text(t("work.overdue_n", n=overdue), size=16, color=ft.Colors.ERROR))
         rows.append(
             ft.Container(
                 content=ft.Row(

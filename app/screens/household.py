@@ -174,7 +174,7 @@ def build(state, household_id: str) -> ft.View:
             lines.append(
                 ft.Text(
                     t("house.follow_up", date=fmt.date(v["follow_up_date"])),
-                    size=13,
+                    size=14,
                     color=ft.Colors.TERTIARY,
                 )
             )

@@ -66,7 +66,7 @@ def build(
                             ft.Text(row.get("name", ""), size=17, weight=ft.FontWeight.W_600),
                             ft.Text(
                                 " · ".join(b for b in bits if b),
-                                size=13,
+                                size=14,
                                 color=ft.Colors.ON_SURFACE_VARIANT,
                             ),
                             flag_chips(fmt.flag_labels(t, row.get("flags"), age)),

@@ -19,6 +19,7 @@ def build(state) -> ft.View:
         password=True,
         keyboard_type=ft.KeyboardType.NUMBER,
         max_length=6,
+        counter=t("pin.digits"),
         autofocus=True,
         text_align=ft.TextAlign.CENTER,
         text_size=24,

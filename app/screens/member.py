@@ -66,6 +66,7 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
         hint_text=t("member.relation_hint"),
         value=m.get("relation") or "",
         max_length=32,
+        counter=t("field.at_most", n=32),
         key="member-relation",
     )
     new_phone = ft.TextField(
@@ -73,9 +74,12 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
         hint_text=t("member.phone_new_hint") if not adding else None,
         keyboard_type=ft.KeyboardType.PHONE,
         max_length=20,
+        counter=t("field.at_most", n=20),
         key="member-phone-new",
     )
-    name = ft.TextField(label=t("resident.name"), max_length=64, key="member-name")
+    name = ft.TextField(
+        label=t("resident.name"), max_length=64, counter=t("field.at_most", n=64), key="member-name"
+    )
     gender = ToggleChips(
         [(g, t(f"gender.{g}")) for g in GENDERS], multiple=False, key="member-gender"
     )
@@ -83,6 +87,7 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
         label=t("resident.birth_year"),
         keyboard_type=ft.KeyboardType.NUMBER,
         max_length=4,
+        counter=t("field.at_most", n=4),
         key="member-birth-year",
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="member-message")

@@ -166,14 +166,14 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
     lines: list[ft.Control] = []
     for key in answer_order(q, answers):
         label, words = describe_answers(q, {key: shown[key]}, lang)[0]
-        value: ft.Control = ft.Text(words, size=15)
+        value: ft.Control = ft.Text(words, size=16)
         if key in phones and answers.get(key):
             value = _phone_value(state, rid, key, str(answers[key]), words)
         # label and answer side by side: a dozen answers still fit on one phone screen
         lines.append(
             ft.Row(
                 [
-                    ft.Text(label, size=13, color=ft.Colors.ON_SURFACE_VARIANT, width=120),
+                    ft.Text(label, size=14, color=ft.Colors.ON_SURFACE_VARIANT, width=120),
                     ft.Container(value, expand=True),
                 ],
                 spacing=8,
@@ -312,11 +312,11 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
         head.append(tag(t("common.pending"), warm=True))
     body: list[ft.Control] = [
         ft.Row(head, vertical_alignment=ft.CrossAxisAlignment.CENTER),
-        ft.Text(where, size=13, color=ft.Colors.ON_SURFACE_VARIANT, key=f"review-where-{rid}"),
+        ft.Text(where, size=14, color=ft.Colors.ON_SURFACE_VARIANT, key=f"review-where-{rid}"),
         *lines,
     ]
     if house is None:
-        body.append(ft.Text(t("review.no_household"), size=13, color=ft.Colors.ON_SURFACE_VARIANT))
+        body.append(ft.Text(t("review.no_household"), size=14, color=ft.Colors.ON_SURFACE_VARIANT))
     body.append(ft.Row(actions, wrap=True, spacing=8, run_spacing=8))
     return ft.Container(
         content=ft.Column(body, spacing=6),
@@ -330,7 +330,7 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
 def _phone_value(state, rid: str, key: str, number: str, masked: str) -> ft.Control:
     """A masked number with an eye button; revealing shows it whole with a call button."""
     t = state.t
-    text = ft.Text(masked, size=15, key=f"phone-{rid}-{key}")
+    text = ft.Text(masked, size=16, key=f"phone-{rid}-{key}")
     call = ft.IconButton(
         ft.Icons.CALL,
         tooltip=t("review.call"),

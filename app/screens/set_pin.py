@@ -16,6 +16,7 @@ def build(state, first_run: bool = False) -> ft.View:
             password=True,
             keyboard_type=ft.KeyboardType.NUMBER,
             max_length=6,
+            counter=t("pin.digits"),
             key=key,
         )
 

@@ -1,4 +1,5 @@
-"""Settings: language, PIN, server, account, about (version, what is stored on this phone)."""
+"""Settings: language, text size, PIN, server, account, about (version, what is stored on
+this phone)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import flet as ft
 
 from app.chrome import screen, section_title
 from app.i18n import LANGUAGES
+from app.theme import DEFAULT_TEXT_SIZE, TEXT_SCALES
 
 
 def _version() -> str:
@@ -31,6 +33,21 @@ def build(state) -> ft.View:
         await state.set_language((lang.selected or ["zh"])[0])
 
     lang.on_change = on_lang
+
+    text_size = ft.SegmentedButton(
+        segments=[
+            ft.Segment(value=name, label=ft.Text(t(f"settings.text_{name}")))
+            for name in TEXT_SCALES
+        ],
+        selected=[state.text_size],
+        show_selected_icon=False,
+        key="settings-text-size",
+    )
+
+    async def on_text_size(e) -> None:
+        await state.set_text_size((text_size.selected or [DEFAULT_TEXT_SIZE])[0])
+
+    text_size.on_change = on_text_size
 
     pin_status = ft.Text("", key="settings-pin-status")
     pin_buttons = ft.Row(wrap=True, spacing=8)
@@ -89,6 +106,9 @@ def build(state) -> ft.View:
     body = [
         section_title(t("settings.language")),
         lang,
+        section_title(t("settings.text_size")),
+        text_size,
+        ft.Text(t("settings.text_sample"), key="settings-text-sample"),
         section_title(t("settings.pin")),
         ft.Row([ft.Icon(ft.Icons.PIN_OUTLINED), pin_status]),
         pin_buttons,
@@ -124,7 +144,7 @@ def build(state) -> ft.View:
                 "settings.token_note",
                 where=t("settings.token_secure") if state.secure_token else "",
             ),
-            size=13,
+            size=14,
             color=ft.Colors.ON_SURFACE_VARIANT,
         ),
     ]

@@ -93,7 +93,7 @@ def _content(state, fill) -> list[ft.Control]:
     progress = ft.Column(
         [
             ft.ProgressBar(value=(s.progress_done / total) if total else None, key="sync-progress"),
-            ft.Text(t("sync.progress", done=s.progress_done, total=total), size=13)
+            ft.Text(t("sync.progress", done=s.progress_done, total=total), size=14)
             if total
             else ft.Container(),
         ],
@@ -246,7 +246,7 @@ def _rejected_card(state, item: dict, fill) -> ft.Control:
                         ft.Text(kind, weight=ft.FontWeight.W_600, expand=True),
                         ft.Text(
                             fmt.date_time(item.get("created_at")),
-                            size=13,
+                            size=14,
                             color=ft.Colors.ON_SURFACE_VARIANT,
                         ),
                     ]

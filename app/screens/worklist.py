@@ -66,7 +66,7 @@ def build(state, kind: str) -> ft.View:
         head = row.get("name", "") + (f" · {t('house.age', age=age)}" if age is not None else "")
         return [
             ft.Text(head, size=18, weight=ft.FontWeight.W_600),
-            ft.Text(place(row), size=15, color=ft.Colors.ON_SURFACE_VARIANT),
+            ft.Text(place(row), size=16, color=ft.Colors.ON_SURFACE_VARIANT),
         ]
 
     def alone_row(row: dict) -> ft.Control:
@@ -79,7 +79,7 @@ def build(state, kind: str) -> ft.View:
                     ft.Column(
                         [
                             *person_lines(row),
-                            ft.Text(detail, size=15, color=ft.Colors.ON_SURFACE_VARIANT),
+                            ft.Text(detail, size=16, color=ft.Colors.ON_SURFACE_VARIANT),
                         ],
                         spacing=2,
                         expand=True,

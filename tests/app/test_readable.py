@@ -1,0 +1,120 @@
+"""Readable for older eyes: no text under 14 px and body text at 16 px on the screens a head
+uses, a text-size setting (标准 / 大 / 特大) that scales every screen (and the tiles a list adds
+later) and is kept on the device, Flutter's own texts in the chosen language, and the concern
+button saying in words what it does."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app import prefs as P
+from app.theme import BODY, MIN_TEXT, TEXT_SCALES
+from tests.app.conftest import click, find, one
+
+
+def _top(state) -> ft.View:
+    return state.page.views[-1]
+
+
+def _screens(state):
+    store = state.store
+    hid = store.households(limit=1)[0]["id"]
+    yield "home", {}
+    yield "households", {}
+    yield "worklist", {"kind": "unvaccinated"}
+    yield "settings", {}
+    yield "household", {"household_id": hid}
+    yield "visit", {"household_id": hid}
+
+
+def _sizes(view) -> list[float]:
+    return [t.size for t in find(view, cls=ft.Text) if t.size]
+
+
+def test_no_text_under_14_px_and_body_text_16(session, head_state):
+    theme = head_state.page.theme.text_theme
+    assert theme.body_medium.size == BODY and theme.body_small.size >= MIN_TEXT
+    assert min(getattr(theme, n).size for n in ("label_small", "label_medium")) >= MIN_TEXT
+    for name, params in _screens(head_state):
+        head_state.nav.root("home")
+        if name != "home":
+            head_state.nav.push(name, **params)
+        small = [s for s in _sizes(_top(head_state)) if s < MIN_TEXT]
+        assert not small, f"{name}: {small}"
+
+
+async def test_extra_large_text_scales_every_screen_and_is_kept(session, head_state):
+    head_state.nav.root("settings")
+    before = {n: sorted(_sizes(_build(head_state, n, p))) for n, p in _screens(head_state)}
+    head_state.nav.root("settings")
+    picker = one(_top(head_state), "settings-text-size")
+    picker.selected = ["xlarge"]
+    await click(session, picker, "change")
+
+    factor = TEXT_SCALES["xlarge"]
+    assert head_state.page.theme.text_theme.body_medium.size == round(BODY * factor, 1)
+    assert head_state.prefs.data[P.KEY_TEXT_SIZE] == "xlarge"
+    assert one(_top(head_state), "settings-text-size").selected == ["xlarge"]
+    for name, params in _screens(head_state):
+        after = sorted(_sizes(_build(head_state, name, params)))
+        assert after == sorted(round(s * factor, 1) for s in before[name]), name
+
+
+def _build(state, name, params) -> ft.View:
+    state.nav.root("home")
+    if name != "home":
+        state.nav.push(name, **params)
+    return _top(state)
+
+
+async def test_tiles_a_list_adds_later_get_the_same_size(session, staff_state):
+    await staff_state.set_text_size("large")
+    staff_state.nav.root("households")
+    view = _top(staff_state)
+    pager = view.data["pager"]
+    first = pager.items.controls[0]
+    await click(session, pager.more)
+    later = pager.items.controls[-1]
+    assert sorted(_sizes(later)) == sorted(_sizes(first))
+    assert max(_sizes(later)) > 17, "scaled, not as written"
+
+
+async def test_the_size_survives_a_restart(session, head_state):
+    await head_state.set_text_size("large")
+    head_state.text_size = "standard"
+    await head_state.restore()
+    assert head_state.text_size == "large"
+    assert head_state.page.theme.text_theme.body_medium.size == round(BODY * 1.2, 1)
+
+
+async def test_flutter_texts_follow_the_chosen_language(session, head_state):
+    await head_state.restore()
+    locale = head_state.page.locale_configuration
+    assert locale.current_locale.language_code == "zh"
+    assert {x.language_code for x in locale.supported_locales} == {"zh", "en"}
+    await head_state.set_language("en")
+    assert head_state.page.locale_configuration.current_locale.language_code == "en"
+
+
+def test_the_concern_button_says_what_it_does(session, head_state):
+    hid = head_state.store.households(limit=1)[0]["id"]
+    head_state.nav.root("home")
+    head_state.nav.push("visit", household_id=hid)
+    form = _top(head_state)
+    q = form.data["questions"][0]
+    button = one(form, f"raise-{q.qkey}")
+    assert button.content == head_state.t("visit.raise_from_answer")
+
+
+def test_field_counters_are_words_in_the_chosen_language(session, head_state):
+    """Flutter's counter reads "0/6"; every limited field carries its own, in words."""
+    head_state.nav.root("set_pin")
+    fields = find(_top(head_state), cls=ft.TextField)
+    assert fields and all(f.counter == head_state.t("pin.digits") for f in fields)
+    hid = head_state.store.households(limit=1)[0]["id"]
+    member = head_state.store.members(hid)[0]
+    head_state.nav.push("member", household_id=hid, resident_id=member["id"])
+    limited = [f for f in find(_top(head_state), cls=ft.TextField) if f.max_length]
+    assert limited and all(
+        f.counter == head_state.t("field.at_most", n=f.max_length) for f in limited
+    )
