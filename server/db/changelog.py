@@ -1,44 +1,21 @@
 """The change log: every write to a syncable row goes through ``record_change``.
 
-Gap safety. A pull reads "changes with seq > cursor". If a writer could take seq 11 and
-commit before another writer that took seq 10, a reader might see 11, move its cursor past
-10, and never see 10. So sequence numbers come from one counter row
-(``meta.key = 'seq'``) incremented inside the writing transaction: the row lock it takes
-(PostgreSQL) or the database write lock (SQLite, BEGIN IMMEDIATE) is held until commit, so
-writers holding sequence numbers commit in sequence order, and a later number is never
-visible before an earlier one.
+Each row is stamped with the next number of the change sequence (``server.db.sequence``, which
+explains why numbers become visible in order); a pull reads the rows after its cursor.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from server.db.engine import insert_on_conflict
-from server.db.schema import changes, meta
+from server.db.schema import changes
+from server.db.sequence import next_seqs
 
 #: district_id marker for rows only staff may pull (e.g. a questionnaire answer with no estate).
 STAFF_ONLY = "staff-only"
-
-
-def next_seqs(conn: Connection, n: int = 1) -> int:
-    """Reserve ``n`` consecutive sequence numbers; returns the first."""
-    last = conn.execute(
-        update(meta)
-        .where(meta.c.key == "seq")
-        .values(int_value=meta.c.int_value + n)
-        .returning(meta.c.int_value)
-    ).scalar_one()
-    return last - n + 1
-
-
-def current_seq(conn: Connection) -> int:
-    return conn.execute(select(meta.c.int_value).where(meta.c.key == "seq")).scalar_one()
-
-
-def history_floor(conn: Connection) -> int:
-    return conn.execute(select(meta.c.int_value).where(meta.c.key == "history_floor")).scalar_one()
 
 
 def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:

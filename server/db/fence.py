@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select, update
 
-from server.db.schema import changes, meta
+from server.db.schema import changes
+from server.db.sequence import current_seq, history_floor, lock_sequence, shift_sequence
 
 #: The offset is a multiple of this, at least this much above the highest seq in the database,
 #: so cursors survive as "too old" unless more than this many changes were written between
@@ -28,24 +29,17 @@ def fence_offset(top: int) -> int:
 
 
 def fence_history(conn: Connection) -> int:
-    """Shift ``changes.seq``, ``meta['seq']`` and ``meta['history_floor']`` up by one offset
+    """Shift ``changes.seq``, the sequence counter and the history floor up by one offset
     inside the caller's write transaction; returns the offset.
 
     Every shifted value is above every unshifted one (the offset exceeds the largest seq), so
     the single ``UPDATE`` never collides with the UNIQUE constraint on ``changes.seq`` however
     the database orders the rows or when it checks the constraint (row by row on both SQLite
     and PostgreSQL for a non-deferred UNIQUE)."""
-    # the counter row first: on PostgreSQL its row lock makes concurrent writers wait
-    counter = conn.execute(
-        select(meta.c.int_value).where(meta.c.key == "seq").with_for_update()
-    ).scalar_one()
-    floor = conn.execute(select(meta.c.int_value).where(meta.c.key == "history_floor")).scalar_one()
+    lock_sequence(conn)  # first: concurrent writers wait
+    counter, floor = current_seq(conn), history_floor(conn)
     highest = conn.execute(select(func.max(changes.c.seq))).scalar_one() or 0
     offset = fence_offset(max(counter, floor, highest))
     conn.execute(update(changes).values(seq=changes.c.seq + offset))
-    conn.execute(
-        update(meta)
-        .where(meta.c.key.in_(["seq", "history_floor"]))
-        .values(int_value=meta.c.int_value + offset)
-    )
+    shift_sequence(conn, offset)
     return offset

@@ -2,7 +2,7 @@
 
 The page is read in one read transaction (a single snapshot: REPEATABLE READ on PostgreSQL,
 one WAL snapshot on SQLite). Because change sequence numbers become visible in order (see
-``server.db.changelog``), "seq > cursor ORDER BY seq" never skips a row that commits late.
+``server.db.sequence``), "seq > cursor ORDER BY seq" never skips a row that commits late.
 When the page is the last one, the cursor moves to the counter value in the same snapshot,
 so the next pull does not rescan rows outside the scope.
 
@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy import Engine, Text, cast, select
 
-from server.db.changelog import current_seq, history_floor
 from server.db.engine import read_tx
 from server.db.schema import changes
+from server.db.sequence import current_seq, history_floor
 from server.domain.cursor import StaleCursor, decode_cursor, encode_cursor
 from server.domain.principal import Principal
 from server.domain.scope import mask_for, pull_filter, scope_fingerprint

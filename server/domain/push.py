@@ -9,9 +9,9 @@ the ones after it. Applied mutations are remembered in ``mutations``. The
 change-log rows of all applied mutations are stamped once, at the end, in the same
 transaction.
 
-Pushes are serialised: on PostgreSQL the transaction first locks the change counter row (the
-lock every change-log writer needs anyway, held to commit), on SQLite ``BEGIN IMMEDIATE``
-takes the write lock. So duplicate checks and state-machine checks see every earlier push.
+Pushes are serialised: the transaction first locks the change sequence
+(``server.db.sequence.lock_sequence``, the lock every change-log writer needs anyway, held to
+commit). So duplicate checks and state-machine checks see every earlier push.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
-from server.db.schema import meta, mutations
+from server.db.schema import mutations
+from server.db.sequence import lock_sequence
 from server.domain.checklists import checklist_questions
 from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
@@ -118,8 +119,7 @@ def _apply_once(
     safe: bool,
 ) -> list[dict]:
     with write_tx(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(select(meta.c.int_value).where(meta.c.key == "seq").with_for_update())
+        lock_sequence(conn)
         ids = [str(m.id) for m in batch]
         known: set[str] = set()
         for start in range(0, len(ids), 500):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from server.db.changelog import current_seq
 from server.db.engine import write_tx
 from server.db.schema import changes, questionnaires
+from server.db.sequence import current_seq
 from server.domain.questionnaires import (
     BUILTIN_DIR,
     builtin_definitions,

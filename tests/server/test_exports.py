@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from server.db.changelog import current_seq
 from server.db.schema import ledger_exports, residents
+from server.db.sequence import current_seq
 from server.domain.register import import_register
 from tests.server.helpers import concern, ok, visit
 

@@ -7,8 +7,8 @@ import base64
 
 from sqlalchemy import insert, select
 
-from server.db.changelog import current_seq
 from server.db.schema import concerns, estates, households, residents, user_estates, visits
+from server.db.sequence import current_seq
 from server.domain.retention import compact_history
 from tests.server.helpers import concern, latest, mutation, ok, visit
 

@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from server.app import create_app
 from server.commands.backup import backup_postgres, backup_sqlite
 from server.commands.restore import RestoreError, _relations, restore_postgres, restore_sqlite
-from server.db.changelog import current_seq, history_floor, record_change
+from server.db.changelog import record_change
 from server.db.engine import open_engine, write_tx
 from server.db.fence import FENCE_STEP, fence_history
 from server.db.schema import changes
+from server.db.sequence import current_seq, history_floor
 from server.domain.cursor import decode_cursor
 from server.settings import Settings
 from tests.server.helpers import Api, visit

@@ -14,9 +14,9 @@ from alembic import command
 from pydantic import TypeAdapter
 from sqlalchemy import func, select, text
 
-from server.db.changelog import current_seq
 from server.db.engine import alembic_config, write_tx
 from server.db.schema import changes, checklists, questionnaire_responses, residents, visits
+from server.db.sequence import current_seq
 from server.logging_setup import JsonFormatter
 from services.protocol import Answers
 from tests.server.rawrows import old_json, read_json_text, write_json_text
