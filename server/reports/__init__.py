@@ -2,7 +2,7 @@
 concerns a review meeting may take up, and a meeting's minutes.
 
 ``report_summary`` answers ``GET /reports/summary``, ``concern_list`` ``GET /reports/concerns``
-(the rows behind its concern figures), ``agenda`` ``GET /meetings/agenda``,
+and ``household_list`` ``GET /reports/households`` (the rows behind its figures), ``agenda`` ``GET /meetings/agenda``,
 ``minutes`` ``GET /meetings/{id}/minutes``. Refusals: ``ReportRefused`` (403),
 ``UnknownPlace`` / ``UnknownMeeting`` (404), ``PlaceMismatch`` / ``BadPeriod`` (422).
 """
@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from server.db.engine import read_tx
 from server.domain.principal import Principal
 from server.reports.concern_list import UNFINISHED, ConcernFilter, list_concerns
+from server.reports.household_list import list_households
 from server.reports.minutes import UnknownMeeting, meeting_minutes
 from server.reports.period import BadPeriod, Period, local_today
 from server.reports.place import Place, PlaceMismatch, ReportRefused, UnknownPlace, report_place
@@ -83,6 +84,26 @@ def concern_list(
         )
 
 
+def household_list(
+    engine: Engine,
+    principal: Principal,
+    *,
+    timezone: str,
+    first: dt.date,
+    last: dt.date,
+    district_id: str | None = None,
+    estate_id: str | None = None,
+    visited: bool | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The households behind the coverage figures: (how many, the page)."""
+    period = Period.of(first, last, timezone)
+    with read_tx(engine) as conn:
+        place = report_place(conn, principal, district_id, estate_id)
+        return list_households(conn, place, period, visited=visited, limit=limit, offset=offset)
+
+
 def agenda(
     engine: Engine,
     principal: Principal,
@@ -125,6 +146,7 @@ __all__ = [
     "UnknownPlace",
     "agenda",
     "concern_list",
+    "household_list",
     "minutes",
     "report_summary",
 ]

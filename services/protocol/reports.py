@@ -129,3 +129,25 @@ class ConcernListResponse(BaseModel):
     #: how many match, whatever the page
     total: int
     concerns: list[AgendaConcern]
+
+
+class HouseholdRow(BaseModel):
+    """A household behind a coverage figure."""
+
+    id: str
+    estate_id: str
+    estate_name: str
+    district_id: str
+    #: building-unit-room
+    address: str
+    people_count: int | None = None
+    #: the latest visit ever, whatever the period
+    last_visit_at: str | None = None
+    visits_in_period: int
+
+
+class HouseholdListResponse(BaseModel):
+    """Households visited or not in a period (``GET /reports/households``)."""
+
+    total: int
+    households: list[HouseholdRow]

@@ -332,3 +332,35 @@ async def test_the_concern_list_opens_each_concern_figure(login, demo, engine):
         "/api/v1/reports/concerns", params={"from": first}, headers=staff.headers
     )
     assert r.status_code == 422
+
+
+async def test_the_household_list_opens_the_coverage_figures(login, demo):
+    staff, dh = await login("staff"), await login("district1")
+    first, last = "2026-09-01", "2026-10-31"
+    summary = (await _summary(staff, first, last)).json()
+
+    async def listed(api, **params) -> dict:
+        q = {"from": first, "to": last, **params}
+        r = await api.client.get("/api/v1/reports/households", params=q, headers=api.headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    visited = await listed(staff, visited="true", limit=1000)
+    unvisited = await listed(staff, visited="false", limit=1000)
+    assert visited["total"] == summary["households_visited"] > 0
+    assert visited["total"] + unvisited["total"] == summary["households"]
+    assert all(h["visits_in_period"] >= 1 for h in visited["households"])
+    assert all(h["visits_in_period"] == 0 for h in unvisited["households"])
+    ids = {h["id"] for h in visited["households"]} | {h["id"] for h in unvisited["households"]}
+    assert len(ids) == summary["households"] and all(h["address"] for h in visited["households"])
+    for estate in summary["by_estate"][:4]:
+        got = await listed(staff, estate_id=estate["estate_id"], visited="false")
+        assert got["total"] == estate["households"] - estate["households_visited"]
+    # a district head's list is their district's
+    mine = await listed(dh, visited="false", limit=1000)
+    district = demo.users["district1"]["district_id"]
+    assert {h["district_id"] for h in mine["households"]} == {district}
+    head = await login("head01")
+    q = {"from": first, "to": last}
+    r = await head.client.get("/api/v1/reports/households", params=q, headers=head.headers)
+    assert r.status_code == 403

@@ -1,5 +1,5 @@
-"""``GET /reports/summary``: the office's figures for staff and district heads, and
-``GET /reports/concerns``: the concerns behind them."""
+"""``GET /reports/summary``: the office's figures for staff and district heads, and the rows
+behind them: ``GET /reports/concerns`` and ``GET /reports/households``."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from server.reports import (
     ReportRefused,
     UnknownPlace,
     concern_list,
+    household_list,
     report_summary,
 )
-from services.protocol import ConcernListResponse, ReportSummary
+from services.protocol import ConcernListResponse, HouseholdListResponse, ReportSummary
 
 router = APIRouter(tags=["reports"])
 
@@ -138,3 +139,56 @@ def concerns_list(
     except (BadPeriod, PlaceMismatch) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return {"total": total, "concerns": found}
+
+
+@router.get(
+    "/reports/households",
+    response_model=HouseholdListResponse,
+    responses=error_responses(
+        401,
+        (403, "a head, or a district head asking elsewhere"),
+        (404, "no such district or estate"),
+        (
+            422,
+            "from after to, a date outside 2000..2100, an estate outside the district "
+            "asked for, or a malformed parameter",
+        ),
+    ),
+    description=(
+        "The households behind the coverage figures: those of a place with (visited=true) "
+        "or without (visited=false) a visit in whole local days from..to, by estate and "
+        "address, each with its latest visit ever. Same place rules as the summary."
+    ),
+)
+def households_list(
+    request: Request,
+    user: UserDep,
+    engine: EngineDep,
+    first: Annotated[dt.date, Query(alias="from")],
+    last: Annotated[dt.date, Query(alias="to")],
+    district_id: Annotated[uuid.UUID | None, Query()] = None,
+    estate_id: Annotated[uuid.UUID | None, Query()] = None,
+    visited: Annotated[bool | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict:
+    try:
+        total, found = household_list(
+            engine,
+            user,
+            timezone=request.app.state.settings.community_timezone,
+            first=first,
+            last=last,
+            district_id=str(district_id) if district_id else None,
+            estate_id=str(estate_id) if estate_id else None,
+            visited=visited,
+            limit=limit,
+            offset=offset,
+        )
+    except ReportRefused as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
+    except UnknownPlace as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
+    except (BadPeriod, PlaceMismatch) as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    return {"total": total, "households": found}
