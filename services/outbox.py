@@ -39,7 +39,7 @@ def _payload(raw: str) -> dict[str, Any] | None:
     anything: the engine then sets it aside as unsendable instead of failing every sync)."""
     try:
         value = json.loads(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: nested too deep
         return None
     return value if isinstance(value, dict) else None
 

@@ -43,6 +43,8 @@ def encode_json(value: Any) -> bytes:
         raise Unsendable("a number is not finite (NaN or Infinity)") from None
     except TypeError:
         raise Unsendable("a value is not JSON (not text, number, list or object)") from None
+    except RecursionError:
+        raise Unsendable("nested too deeply") from None
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:

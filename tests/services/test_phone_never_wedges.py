@@ -78,7 +78,7 @@ async def test_an_unsendable_outbox_item_is_set_aside_and_everything_after_it_is
     store, engine = await open_phone(server.url, "head02", path)
     try:
         assert (await engine.sync_now()).last_error is None
-        visit_ids, _ = record_offline(store, 8, concern_every=0)
+        visit_ids, _ = record_offline(store, 10, concern_every=0)
         queued = store.outbox_batch(100)
         assert [m["entity_id"] for m in queued] == visit_ids
         ok_answers = '"answers":{"household_size":2}'
@@ -89,6 +89,10 @@ async def test_an_unsendable_outbox_item_is_set_aside_and_everything_after_it_is
             5: lambda p: p[: len(p) // 2],  # cut short: not JSON at all
             6: lambda p: p.replace(
                 '"notes":""', '"notes":"' + "长" * (MAX_SENDABLE_BYTES // 3 + 1) + '"'
+            ),
+            # nested deeper than Python's JSON reader goes: it raises RecursionError
+            8: lambda p: p.replace(
+                ok_answers, '"answers":{"x":' + "[" * 100_000 + "]" * 100_000 + "}"
             ),
         }
         for i, damage in bad_texts.items():
