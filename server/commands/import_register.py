@@ -50,27 +50,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _column_map(pairs: list[str]) -> dict[str, str] | str:
-    """``["联系方式=phone"]`` -> ``{"联系方式": "phone"}``, or the first bad pair."""
-    from server.domain.register import field_of
-
-    out = {}
-    for pair in pairs:
-        header, sep, field = pair.partition("=")
-        known = field_of(field.strip()) if sep else None
-        if not header.strip() or known is None:
-            return pair
-        out[header.strip()] = known
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     from server.db.engine import migrate, open_engine
-    from server.domain.register import FIELDS, RegisterFileError, import_register, text
+    from server.domain.register import (
+        FIELDS,
+        RegisterFileError,
+        column_map,
+        import_register,
+        text,
+    )
 
     lang = args.lang
     sep = "：" if lang == "zh" else ": "
-    columns = _column_map(args.column)
+    columns = column_map(args.column)
     if isinstance(columns, str):
         print(
             text("bad_column_option", lang, pair=columns, fields=", ".join(FIELDS)), file=sys.stderr

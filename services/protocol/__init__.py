@@ -18,6 +18,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``masking``: phone and ID-card numbers for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
 - ``reports``: the office's figures and a review meeting's candidate concerns
+- ``register``: the report of a resident register upload
 - ``workflow``: assigning concerns, call-backs and review meetings (payloads, meeting data)
 
 Validating a mutation (both sides)
@@ -137,6 +138,7 @@ from services.protocol.payloads import (
     ResidentUpdate,
     VisitRecord,
 )
+from services.protocol.register import RegisterImportReport, RegisterProblem
 from services.protocol.reports import (
     AgendaConcern,
     AgendaResponse,
@@ -335,6 +337,8 @@ __all__ = [
     "LivesAloneFigures",
     "Over60Figures",
     "PlaceFigures",
+    "RegisterImportReport",
+    "RegisterProblem",
     "ReportSummary",
     # workflow
     "MAX_AGENDA",

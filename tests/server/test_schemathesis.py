@@ -13,7 +13,8 @@ are accepted (400 malformed, 410 stale); a meeting's id must name a meeting (404
 and an agenda's place and period follow rules across parameters (``from`` not after ``to``,
 days within 2000..2100, the estate inside the district asked for; a ledger's period given
 whole, and whole numbers only with a reason), refused with 422, and a district or estate id
-must name one (404).
+must name one (404). A register upload must be a readable register (its type by name, its
+encoding, its workbook structure), which no schema can say: 422.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404"]
 [[operations]]
 include-name = "GET /api/v1/exports/{{kind}}.xlsx"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/register/import"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "413", "422"]
 
 [[operations]]
 include-name = "POST /q/{{slug}}"

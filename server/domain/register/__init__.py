@@ -6,7 +6,7 @@ Chinese or English. docs/register-format.md is the user's side of it.
 """
 
 from server.domain.register.importer import ImportReport, import_register
-from server.domain.register.layout import FIELDS, REQUIRED, field_of
+from server.domain.register.layout import FIELDS, REQUIRED, column_map, field_of
 from server.domain.register.messages import LANGS, text
 from server.domain.register.problems import Problem, RegisterFileError
 
@@ -17,6 +17,7 @@ __all__ = [
     "ImportReport",
     "Problem",
     "RegisterFileError",
+    "column_map",
     "field_of",
     "import_register",
     "text",

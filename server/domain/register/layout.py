@@ -90,6 +90,19 @@ def field_of(name: str) -> str | None:
     return _LOOKUP.get(header_key(name))
 
 
+def column_map(pairs: Iterable[str]) -> dict[str, str] | str:
+    """``["联系方式=phone"]`` -> ``{"联系方式": "phone"}`` (``--column`` options), or the first
+    pair that is not ``HEADER=FIELD`` with a known field."""
+    out = {}
+    for pair in pairs:
+        header, sep, field = pair.partition("=")
+        known = field_of(field.strip()) if sep else None
+        if not header.strip() or known is None:
+            return pair
+        out[header.strip()] = known
+    return out
+
+
 @dataclasses.dataclass(frozen=True)
 class ColumnChoices:
     """What the user said about columns: ``--ignore-column`` and ``--column HEADER=FIELD``."""
