@@ -40,6 +40,9 @@ _FILTERS = {
     "category": "json_extract(t.data, '$.category') = ?",
     "assignee_id": "json_extract(t.data, '$.assignee_id') = ?",
     "created_by": "t.created_by = ?",
+    # UTC timestamps of the local midnights a period starts and ends at
+    "created_from": "t.created_at >= ?",
+    "created_before": "t.created_at < ?",
 }
 
 
@@ -107,7 +110,8 @@ class OfficeWork:
     ) -> list[dict]:
         """Concerns for the office, the longest-waiting due date first (none last), then the
         oldest: data + address, estate_name, pending, overdue. Filters: ``estate_id``,
-        ``district_id``, ``category``, ``assignee_id``, ``created_by``; ``ids`` keeps those."""
+        ``district_id``, ``category``, ``assignee_id``, ``created_by``, ``created_from``,
+        ``created_before``; ``ids`` keeps those."""
         where, params = self._office_where(today, status, overdue, ids, filters)
         with self._lock:
             rows = queries.rows_with_pending(
@@ -137,6 +141,11 @@ class OfficeWork:
             return self.conn.execute(
                 f"SELECT COUNT(*) FROM concerns t{self._OFFICE_FROM} WHERE {where}", params
             ).fetchone()[0]
+
+    def districts(self) -> list[dict]:
+        """The scope's districts ({id, name}), by name."""
+        with self._lock:
+            return queries.rows_with_pending(self.conn, "district", "ORDER BY t.name")
 
     def concern_categories(self) -> list[str]:
         """The categories the scope's concerns use, by name."""

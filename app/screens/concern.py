@@ -8,6 +8,7 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen, section_title
+from app.office.concern_actions import workflow_section
 from components.empty_state import empty_state
 from components.flag_chips import tag
 from services.protocol import CONCERN_TRANSITIONS, transition_allowed
@@ -155,6 +156,7 @@ def build(state, concern_id: str) -> ft.View:
     ]
     body = [
         *header,
+        *workflow_section(state, c),
         section_title(t("concern.history")),
         *history,
         comment,

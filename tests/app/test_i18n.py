@@ -57,6 +57,7 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
 
     from app.chrome import TABS
     from app.concern_dialog import KINDS
+    from app.office.period import PERIODS
     from app.screens.member import GENDERS, REMOVE_REASONS, VACCINATIONS
     from app.screens.sync import EDITABLE_FIELDS
     from app.screens.visit import FOLLOW_UPS
@@ -84,6 +85,8 @@ def test_keys_made_at_run_time_exist_for_every_value_they_can_take():
         | {f"event.{a}" for a in P.CONCERN_EVENT_ACTIONS}
         | {f"callback.{o}" for o in P.CALLBACK_OUTCOMES}
         | {f"decision.{d}" for d in P.REVIEW_DECISIONS}
+        | {f"office.period.{p}" for p in PERIODS}
+        | {f"meeting.status.{s}" for s in ("open", "closed")}
         | {f"field.{f}" for fields in EDITABLE_FIELDS.values() for f in fields}
         | {f"visit.follow_{code}" for code, days in FOLLOW_UPS}
         | {f"member.{r}" for r in REMOVE_REASONS}

@@ -1,0 +1,139 @@
+"""The concern workflow's screens through the real Flet session over stores pulled from the
+real server: a review meeting built from the agenda, gone through with a decision per
+concern and closed with minutes; assigning with a due date (a bad date changes nothing);
+the call-back (不满意 reopens); a neighbour head reads the outcome but cannot act."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import flet as ft
+
+from tests.app.conftest import click, find, one, texts
+
+
+def _top(state) -> ft.View:
+    return state.page.views[-1]
+
+
+def _dialog(session) -> ft.AlertDialog:
+    return session.page._dialogs.controls[-1]
+
+
+def _types(store) -> list[str]:
+    return [m["type"] for m in store.outbox_batch(1000)]
+
+
+async def test_a_meeting_from_agenda_to_minutes(session, staff_state):
+    store, t = staff_state.store, staff_state.t
+    today = staff_state.today()
+    waiting = store.office_concerns(today=today, status=["open", "in_review"], limit=200)
+    assert len(waiting) >= 2, "the demo has concerns to review"
+    staff_state.nav.root("home")
+    staff_state.nav.push("meetings")
+    await click(session, one(_top(staff_state), "meeting-new"))
+    new = _top(staff_state)
+    assert set(new.data["picked"]) == {c["id"] for c in waiting}
+    await click(session, one(new, f"agenda-pick-{waiting[-1]['id']}"), "change", "false")
+    new.data["picked"][waiting[-1]["id"]] = False  # the checkbox's own value, as the client sets it
+    await click(session, one(new, "meeting-open"))
+
+    meeting_view = _top(staff_state)
+    assert meeting_view.route.startswith("/meeting/")
+    meeting_id = meeting_view.route.removeprefix("/meeting/")
+    meeting = store.meeting(meeting_id)
+    agenda = [i["concern_id"] for i in meeting["items"]]
+    assert agenda == [c["id"] for c in waiting[:-1]]
+    first = agenda[0]
+
+    await click(session, one(meeting_view, f"decide-{first}-refer"))
+    dialog = _dialog(session)
+    await click(session, one(dialog, "decide-dialog-save"))
+    assert one(dialog, "decide-department").error == t("meeting.need_department")
+    assert "meeting.decide" not in _types(store), "nothing written without a department"
+    one(dialog, "decide-department").value = "街道城管科"
+    await click(session, one(dialog, "decide-dialog-save"))
+
+    meeting_view = _top(staff_state)
+    assert one(meeting_view, f"decided-{first}").value == t(
+        "meeting.did_refer", department="街道城管科"
+    )
+    assert store.concern(first)["status"] == "referred"
+    assert one(meeting_view, "meeting-progress").value.endswith(
+        t("meeting.line", date="", decided=1, total=len(agenda)).split(" · ", 1)[1]
+    )
+    minutes = one(meeting_view, "meeting-minutes")
+    assert "街道城管科" in minutes.value, "the minutes start from the decisions"
+    minutes.value = "一件转办城管科。"
+    await click(session, one(meeting_view, "meeting-close"))
+    closed = store.meeting(meeting_id)
+    assert (closed["status"], closed["minutes"], closed["pending"]) == (
+        "closed",
+        "一件转办城管科。",
+        True,
+    )
+    assert not find(_top(staff_state), key="meeting-close")
+    assert _types(store)[-3:] == ["meeting.open", "meeting.decide", "meeting.close"]
+
+
+async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session, staff_state):
+    store, t = staff_state.store, staff_state.t
+    concern = store.office_concerns(today=staff_state.today(), status=["open", "in_review"])[0]
+    staff_state.nav.root("home")
+    staff_state.nav.push("concern", concern_id=concern["id"])
+    await click(session, one(_top(staff_state), "concern-assign"))
+    dialog = _dialog(session)
+    one(dialog, "assign-due").value = "2020-01-01"
+    await click(session, one(dialog, "assign-dialog-save"))
+    assert one(dialog, "assign-due").error == t("office.due_past")
+    assert "concern.assign" not in _types(store)
+
+    due = staff_state.today() + dt.timedelta(days=3)
+    assert one(dialog, "assign-who").value == concern.get("assignee_id", staff_state.user["id"])
+    one(dialog, "assign-who").value = staff_state.user["id"]
+    one(dialog, "assign-due").value = due.isoformat()
+    await click(session, one(dialog, "assign-dialog-save"))
+    after = store.concern(concern["id"])
+    assert (after["assignee_id"], after["due_date"]) == (staff_state.user["id"], due.isoformat())
+    line = one(_top(staff_state), "concern-due-line").value
+    assert staff_state.user["name"] in line and due.isoformat() in line
+    assert _types(store)[-1] == "concern.assign"
+
+
+async def test_a_dissatisfied_call_back_reopens_the_concern(session, staff_state):
+    store, t = staff_state.store, staff_state.t
+    concern = store.office_concerns(today=staff_state.today(), status="resolved")[0]
+    staff_state.nav.root("home")
+    staff_state.nav.push("concern", concern_id=concern["id"])
+    page = _top(staff_state)
+    assert {f"callback-{o}" for o in ("satisfied", "basically_satisfied", "dissatisfied")} <= {
+        c.key for c in find(page, cls=ft.FilledTonalButton)
+    }
+    await click(session, one(page, "callback-dissatisfied"))
+    after = store.concern(concern["id"])
+    assert (after["status"], after["callback"]) == ("open", "dissatisfied")
+    page = _top(staff_state)
+    assert one(page, "concern-callback-line").value == t(
+        "office.callback_line", outcome=t("callback.dissatisfied")
+    )
+    assert not find(page, key="callback-satisfied"), "no second call-back until resolved again"
+    assert find(page, key="concern-assign")
+    assert _types(store)[-1] == "concern.callback"
+
+
+async def test_a_neighbour_head_reads_the_outcome_but_cannot_act(session, head_state):
+    store, t = head_state.store, head_state.t
+    concern = store.concerns(limit=1)[0]
+    with store._tx() as conn:  # as a pull would bring it: resolved, called back
+        from services.rows import put_rows
+
+        data = dict(concern, status="resolved", callback="satisfied", assignee_name="陈建国")
+        for k in ("pending", "version", "address", "estate_name"):
+            data.pop(k, None)
+        put_rows(conn, "concerns", [(concern["id"], 9, data, None, 0)])
+    head_state.nav.root("home")
+    head_state.nav.push("concern", concern_id=concern["id"])
+    page = _top(head_state)
+    assert t("office.callback_line", outcome=t("callback.satisfied")) in texts(page)
+    assert t("office.assigned_to", name="陈建国") in one(page, "concern-due-line").value
+    assert not find(page, key="concern-assign") and not find(page, key="callback-satisfied")
