@@ -10,6 +10,8 @@ from collections.abc import Callable
 import flet as ft
 import flet_charts as fch
 
+from app.theme import MIN_TEXT
+
 #: slice and bar colours, in order (Material roles, so dark mode follows)
 PALETTE = (
     ft.Colors.PRIMARY,
@@ -32,7 +34,7 @@ def _nice_max(value: int) -> int:
 def weekly_bars(weeks: list[tuple[dt.date, int]], *, key: str, height: int = 220) -> ft.Control:
     """Visits per week: one bar per week, its Monday under every few bars."""
     top = _nice_max(max((n for _, n in weeks), default=0))
-    every = max(1, len(weeks) // 8)
+    every = max(1, -(-len(weeks) // 7))  # at most 7 dates under the bars
     return fch.BarChart(
         groups=[
             fch.BarChartGroup(
@@ -52,7 +54,7 @@ def weekly_bars(weeks: list[tuple[dt.date, int]], *, key: str, height: int = 220
         ],
         bottom_axis=fch.ChartAxis(
             labels=[
-                fch.ChartAxisLabel(value=i, label=ft.Text(f"{week:%m-%d}", size=11))
+                fch.ChartAxisLabel(value=i, label=ft.Text(f"{week:%m-%d}", size=MIN_TEXT))
                 for i, (week, _) in enumerate(weeks)
                 if i % every == 0
             ],
@@ -80,7 +82,7 @@ def pie(parts: list[tuple[str, int]], *, key: str, size: int = 180) -> ft.Contro
                 color=color,
                 radius=size // 4,
                 title=f"{round(100 * n / total)}%",
-                title_style=ft.TextStyle(size=11, color=ft.Colors.ON_PRIMARY),
+                title_style=ft.TextStyle(size=MIN_TEXT, color=ft.Colors.ON_PRIMARY),
             )
             for _, n, color in shown
         ],
@@ -94,8 +96,8 @@ def pie(parts: list[tuple[str, int]], *, key: str, size: int = 180) -> ft.Contro
             ft.Row(
                 [
                     ft.Container(width=12, height=12, bgcolor=color, border_radius=3),
-                    ft.Text(label, size=13, expand=True),
-                    ft.Text(str(n), size=13, weight=ft.FontWeight.W_600),
+                    ft.Text(label, size=MIN_TEXT, expand=True),
+                    ft.Text(str(n), size=MIN_TEXT, weight=ft.FontWeight.W_600),
                 ],
                 spacing=8,
             )

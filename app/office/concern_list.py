@@ -12,6 +12,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen
 from app.paging import Pager
+from app.theme import MIN_TEXT
 from components.empty_state import empty_state
 from components.flag_chips import tag
 from services.protocol import CONCERN_STATUSES
@@ -174,7 +175,7 @@ def concern_row(state, c: dict, *, trailing: ft.Control | None = None) -> ft.Con
     if c.get("overdue"):
         tags.append(
             ft.Container(
-                ft.Text(t("office.overdue_mark"), size=12, color=ft.Colors.ON_ERROR),
+                ft.Text(t("office.overdue_mark"), size=MIN_TEXT, color=ft.Colors.ON_ERROR),
                 bgcolor=ft.Colors.ERROR,
                 padding=ft.Padding.symmetric(horizontal=8, vertical=2),
                 border_radius=8,
@@ -193,7 +194,7 @@ def concern_row(state, c: dict, *, trailing: ft.Control | None = None) -> ft.Con
                                 *tags,
                                 ft.Text(
                                     fmt.category(t, c.get("category")),
-                                    size=13,
+                                    size=MIN_TEXT,
                                     color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
                             ],
@@ -208,7 +209,7 @@ def concern_row(state, c: dict, *, trailing: ft.Control | None = None) -> ft.Con
                         ),
                         ft.Text(
                             " · ".join(x for x in line if x),
-                            size=13,
+                            size=MIN_TEXT,
                             color=ft.Colors.ERROR
                             if c.get("overdue")
                             else ft.Colors.ON_SURFACE_VARIANT,

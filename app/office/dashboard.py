@@ -21,6 +21,7 @@ from app import fmt
 from app.chrome import screen
 from app.office import charts
 from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc_offset
+from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
 from services.protocol import CONCERN_STATUSES
@@ -184,6 +185,8 @@ def build(
 
     def show() -> None:
         body.controls = _content(state, model)
+        # the text-size setting: the screen was scaled when built, this content came later
+        scale_text(body, text_scale_of(state.page))
         try:
             state.page.update()
         except Exception:  # the session may be closing
@@ -299,7 +302,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
     out: list[ft.Control] = [
         ft.Text(
             t("office.period_line", first=model.first.isoformat(), last=model.last.isoformat()),
-            size=13,
+            size=MIN_TEXT,
             color=ft.Colors.ON_SURFACE_VARIANT,
         )
     ]

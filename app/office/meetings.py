@@ -14,6 +14,7 @@ from app import fmt
 from app.chrome import screen, section_title
 from app.office.concern_list import concern_row
 from app.office.dialogs import decision_dialog
+from app.theme import MIN_TEXT
 from components.empty_state import empty_state
 from components.flag_chips import tag
 from services.office import is_overdue
@@ -46,7 +47,7 @@ def build_list(state) -> ft.View:
                                         decided=decided,
                                         total=len(m.get("items", [])),
                                     ),
-                                    size=13,
+                                    size=MIN_TEXT,
                                     color=ft.Colors.ON_SURFACE_VARIANT,
                                 ),
                             ],
@@ -302,7 +303,9 @@ def build_meeting(state, meeting_id: str) -> ft.View:
         rows.append(
             ft.Column(
                 [
-                    ft.Text(t("meeting.item_n", n=n), size=13, color=ft.Colors.ON_SURFACE_VARIANT),
+                    ft.Text(
+                        t("meeting.item_n", n=n), size=MIN_TEXT, color=ft.Colors.ON_SURFACE_VARIANT
+                    ),
                     concern_row(state, c),
                     outcome,
                 ],

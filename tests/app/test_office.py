@@ -158,3 +158,17 @@ async def test_a_chosen_period_is_checked_before_it_is_read(session, staff_state
     view.data["apply_custom"]()
     await view.data["load"]()
     assert (model.summary.from_, model.summary.to) == (dt.date(2026, 2, 1), dt.date(2026, 3, 31))
+
+
+async def test_office_text_is_never_under_14_px(session, staff_state):
+    from app.theme import MIN_TEXT
+
+    staff_state.nav.root("home")
+    screens = [await _loaded(staff_state)]
+    staff_state.nav.root("concerns")
+    screens.append(_top(staff_state))
+    staff_state.nav.push("meeting_new")
+    screens.append(_top(staff_state))
+    for view in screens:
+        small = [t.size for t in find(view, cls=ft.Text) if t.size and t.size < MIN_TEXT]
+        assert not small, f"{view.route}: {small}"
