@@ -62,6 +62,12 @@ def household_data(row: Any) -> dict[str, Any]:
     }
 
 
+def household_address(building: str | None, unit: str | None, room: str | None) -> str:
+    """``("3", "2", "401")`` -> ``"3-2-401"``, empty parts left out (how the office writes a
+    household's place in its estate)."""
+    return "-".join(part for part in (building, unit, room) if part)
+
+
 def resident_data(row: Any) -> dict[str, Any]:
     row = _m(row)
     return {

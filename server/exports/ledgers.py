@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from openpyxl.workbook import Workbook
 from sqlalchemy import Connection, select
@@ -28,10 +27,11 @@ from server.db.schema import (
     users,
     visits,
 )
+from server.domain.entities import household_address
 from server.exports.workbook import Column, add_sheet, local_day, local_time
 from server.reports.period import Period
 from server.reports.place import Place
-from services.protocol import mask_id_number, mask_phone
+from services.protocol import UNFINISHED_STATUSES, mask_id_number, mask_phone
 
 KINDS = ("visits", "concerns", "residents", "responses")
 
@@ -66,10 +66,6 @@ OUTCOME = {
     "concern_raised": "已登记诉求",
     "no_action": "无需处理",
 }
-
-
-def _address(building: str | None, unit: str | None, room: str | None) -> str:
-    return "-".join(p for p in (building, unit, room) if p)
 
 
 def _places():
@@ -151,7 +147,7 @@ def write_visits(wb: Workbook, conn: Connection, place: Place, period: Period | 
                 local_time(r[0], zone),
                 r[1],
                 r[2],
-                _address(r[3], r[4], r[5]),
+                household_address(r[3], r[4], r[5]),
                 r[6],
                 METHOD.get(r[7], r[7]),
                 r[8],
@@ -225,12 +221,12 @@ def write_concerns(
 
     def rows() -> Iterator[list]:
         for r in conn.execute(query):
-            overdue = r[9] in ("open", "in_review") and r[12] is not None and r[12] < str(today)
+            overdue = r[9] in UNFINISHED_STATUSES and r[12] is not None and r[12] < str(today)
             yield [
                 local_time(r[0], zone),
                 r[1],
                 r[2],
-                _address(r[3], r[4], r[5]),
+                household_address(r[3], r[4], r[5]),
                 KIND.get(r[6], r[6]),
                 r[7],
                 r[8],
@@ -379,7 +375,7 @@ def write_responses(
                 yield [
                     local_time(r[0], zone),
                     r[1],
-                    _address(r[2], r[3], r[4]),
+                    household_address(r[2], r[3], r[4]),
                     RESPONSE_STATUS.get(r[5], r[5]),
                     OUTCOME.get(r[6], r[6]),
                     *(answer(answers.get(q["key"]), q) for q in questions),
@@ -387,7 +383,3 @@ def write_responses(
 
         total += add_sheet(wb, (title or {}).get("zh") or slug, columns, rows())
     return total
-
-
-def zone_of(timezone: str) -> ZoneInfo:
-    return ZoneInfo(timezone)

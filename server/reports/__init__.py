@@ -16,12 +16,13 @@ from sqlalchemy import Engine
 
 from server.db.engine import read_tx
 from server.domain.principal import Principal
-from server.reports.concern_list import UNFINISHED, ConcernFilter, list_concerns
+from server.reports.concern_list import ConcernFilter, list_concerns
 from server.reports.household_list import list_households
 from server.reports.minutes import UnknownMeeting, meeting_minutes
 from server.reports.period import BadPeriod, Period, local_today
 from server.reports.place import Place, PlaceMismatch, ReportRefused, UnknownPlace, report_place
 from server.reports.summary import summarize
+from services.protocol import UNFINISHED_STATUSES
 
 
 def report_summary(
@@ -118,7 +119,7 @@ def agenda(
     """Open and in-review concerns not merged away, of the place the principal may see,
     oldest first."""
     which = ConcernFilter(
-        statuses=UNFINISHED, category=category, unmerged=True, min_age_days=min_age_days
+        statuses=UNFINISHED_STATUSES, category=category, unmerged=True, min_age_days=min_age_days
     )
     with read_tx(engine) as conn:
         place = report_place(conn, principal, district_id, estate_id)

@@ -13,11 +13,10 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import aliased
 
 from server.db.schema import concerns, estates, households, users
-from server.domain.entities import concern_data
+from server.domain.entities import concern_data, household_address
 from server.reports.period import Period
 from server.reports.place import Place
-
-UNFINISHED = ("open", "in_review")
+from services.protocol import UNFINISHED_STATUSES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,10 +33,6 @@ class ConcernFilter:
     unmerged: bool = False
     #: raised at least this many whole local days before today
     min_age_days: int = 0
-
-
-def _address(building: str, unit: str, room: str) -> str:
-    return "-".join(part for part in (building, unit, room) if part)
 
 
 def list_concerns(
@@ -66,7 +61,7 @@ def list_concerns(
         where.append(concerns.c.category == which.category)
     if which.overdue:
         where += [
-            concerns.c.status.in_(UNFINISHED),
+            concerns.c.status.in_(UNFINISHED_STATUSES),
             concerns.c.due_date.is_not(None),
             concerns.c.due_date < today.isoformat(),
         ]
@@ -115,9 +110,9 @@ def list_concerns(
         data.update(
             estate_id=m["_estate_id"],
             estate_name=m["_estate_name"],
-            address=_address(m["building"], m["unit"], m["room"]),
+            address=household_address(m["building"], m["unit"], m["room"]),
             age_days=(today - raised).days,
-            overdue=m["status"] in UNFINISHED
+            overdue=m["status"] in UNFINISHED_STATUSES
             and m["due_date"] is not None
             and m["due_date"] < today.isoformat(),
         )

@@ -8,12 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from server.db.schema import estates, households, visits
+from server.domain.entities import household_address
 from server.reports.period import Period
 from server.reports.place import Place
-
-
-def _address(building: str, unit: str, room: str) -> str:
-    return "-".join(part for part in (building, unit, room) if part)
 
 
 def list_households(
@@ -72,7 +69,7 @@ def list_households(
             "estate_id": r[1],
             "estate_name": r[2],
             "district_id": r[3],
-            "address": _address(r[4], r[5], r[6]),
+            "address": household_address(r[4], r[5], r[6]),
             "people_count": r[7],
             "last_visit_at": r[8],
             "visits_in_period": r[9] or 0,

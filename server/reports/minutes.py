@@ -20,6 +20,7 @@ from server.db.schema import (
     review_meetings,
     users,
 )
+from server.domain.entities import household_address
 from server.domain.principal import Principal
 from server.reports.place import ReportRefused
 
@@ -126,7 +127,7 @@ def meeting_minutes(
     position = {i.concern_id: i.position + 1 for i in items}
 
     def heading(i) -> str:
-        address = "-".join(p for p in (i.building, i.unit, i.room) if p)
+        address = household_address(i.building, i.unit, i.room)
         description = " ".join(i.description.split())
         return f"{i.position + 1}. **{i.estate} {address}** · {i.category}: {description}"
 

@@ -51,10 +51,9 @@ from server.db.schema import (
 )
 from server.reports.period import Period
 from server.reports.place import Place
-from services.protocol import CONCERN_STATUSES
+from services.protocol import CONCERN_STATUSES, UNFINISHED_STATUSES
 
 CONCERN_KINDS = ("request", "complaint", "suggestion")
-UNFINISHED = ("open", "in_review")
 VACCINATED = ("partial", "full", "booster")
 
 
@@ -230,7 +229,7 @@ def _concerns(conn, place, period, in_place, today: dt.date, figures: _Figures) 
         in_place, concerns.c.created_at >= period.start, concerns.c.created_at < period.end
     )
     overdue = and_(
-        concerns.c.status.in_(UNFINISHED),
+        concerns.c.status.in_(UNFINISHED_STATUSES),
         concerns.c.due_date.is_not(None),
         concerns.c.due_date < today.isoformat(),
     )

@@ -8,6 +8,9 @@ from typing import Literal
 ConcernStatus = Literal["open", "in_review", "resolved", "referred", "closed"]
 CONCERN_STATUSES: tuple[str, ...] = ("open", "in_review", "resolved", "referred", "closed")
 
+#: Statuses a concern is still being worked on in: the ones that can be overdue.
+UNFINISHED_STATUSES: tuple[str, ...] = ("open", "in_review")
+
 #: The concern state machine: status -> statuses it may move to.
 #: open -> in_review -> resolved | referred | closed; any finished concern may be reopened.
 CONCERN_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -20,9 +20,19 @@ from server.db.schema import concerns, districts, estates, households, review_it
 from server.domain.entities import review_meeting_data, user_name
 from server.domain.mutations.concerns import add_event, load_concern, write_concern
 from server.domain.mutations.context import Ctx, Reject
-from server.domain.mutations.workflow import UNFINISHED, check_assignee, event, require_office
+from server.domain.mutations.workflow import (
+    check_assignee,
+    event,
+    require_office,
+)
 from server.domain.timeutil import iso
-from services.protocol import MeetingClose, MeetingDecide, MeetingOpen, Mutation
+from services.protocol import (
+    UNFINISHED_STATUSES,
+    MeetingClose,
+    MeetingDecide,
+    MeetingOpen,
+    Mutation,
+)
 
 _AGENDA_EVENT_NS = uuid.UUID("2b7c4f0e-9d61-4a8e-b3f5-0c1d2e3f4a5b")
 
@@ -102,7 +112,7 @@ def open_meeting(ctx: Ctx, m: Mutation, p: MeetingOpen) -> None:
         if district is not None and row.district_id != district:
             raise Reject("out_of_scope", f"agenda: concern {concern_id} is not in this district")
         ctx.require_scope(row.estate_id, row.district_id)
-        if row.status not in UNFINISHED:
+        if row.status not in UNFINISHED_STATUSES:
             raise Reject(
                 "invalid_transition", f"agenda: concern {concern_id} is {row.status}, not open"
             )
@@ -168,7 +178,7 @@ def decide(ctx: Ctx, m: Mutation, p: MeetingDecide) -> None:
         raise Reject("invalid_transition", "this concern was already decided at this meeting")
     concern, place = load_concern(ctx, p.concern_id)
     current = concern["status"]
-    if current not in UNFINISHED:
+    if current not in UNFINISHED_STATUSES:
         raise Reject("invalid_transition", f"the concern is {current} now")
 
     values: dict = {}

@@ -13,14 +13,12 @@ from server.domain.mutations.concerns import add_event, load_concern, write_conc
 from server.domain.mutations.context import Ctx, Reject
 from services.protocol import (
     REOPENING_OUTCOME,
+    UNFINISHED_STATUSES,
     ConcernAssign,
     ConcernCallback,
     Mutation,
     runs_concern_workflow,
 )
-
-#: statuses a concern is still being worked on in
-UNFINISHED = ("open", "in_review")
 
 
 def require_office(ctx: Ctx, what: str) -> None:
@@ -66,7 +64,7 @@ def event(ctx: Ctx, m: Mutation, concern: dict, action: str, text: str, **detail
 def assign_concern(ctx: Ctx, m: Mutation, p: ConcernAssign) -> None:
     require_office(ctx, "assign concerns")
     concern, place = load_concern(ctx, p.concern_id)
-    if concern["status"] not in UNFINISHED:
+    if concern["status"] not in UNFINISHED_STATUSES:
         raise Reject(
             "invalid_transition", f"a {concern['status']} concern is not assigned any more"
         )
