@@ -71,9 +71,14 @@ class EstateResolver:
                     problem("estate_variant", written=row.estate, existing=found["name"])
                 )
             return found
-        if not self.create:
-            return problem("unknown_estate", *where, column=self.label, estate=row.estate)
         near = self.by_loose.get(loose_name_key(row.estate))
+        if not self.create:
+            if near is not None:
+                return problem(
+                    "unknown_estate_near", *where, column=self.label, estate=row.estate,
+                    existing=near["name"],
+                )  # fmt: skip
+            return problem("unknown_estate", *where, column=self.label, estate=row.estate)
         if near is not None:
             return problem(
                 "estate_near", *where, column=self.label, estate=row.estate, existing=near["name"]

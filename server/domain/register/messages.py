@@ -214,6 +214,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "estate '{estate}' does not exist: check the name; for a new estate add a 片区 column "
         "and pass --create-estates",
     ),
+    "unknown_estate_near": (
+        "小区「{estate}」在系统里不存在；最接近的是「{existing}」：若是同一小区，请在表里写成"
+        "「{existing}」",
+        "estate '{estate}' does not exist; the closest is '{existing}': if it is the same "
+        "estate, write '{existing}'",
+    ),
     "estate_needs_district": (
         "要新建小区「{estate}」，这一行的“片区”不能为空",
         "to create estate '{estate}' this row needs its 片区 (district)",

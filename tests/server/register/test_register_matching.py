@@ -103,6 +103,13 @@ def test_create_estates_refuses_a_near_duplicate_of_an_existing_name(engine, tmp
     assert snapshot(engine) == before
 
 
+def test_an_unknown_estate_nearly_named_like_one_points_to_it(engine, tmp_path):
+    rows = [_row("观澜苑小区", "3", "1", "301", "吴五")]
+    report = import_register(engine, write_csv(tmp_path / "u.csv", rows))
+    assert codes(report) == [(None, 2, "小区", "unknown_estate_near")]
+    assert "最接近的是「观澜苑」" in report.errors[0].text()
+
+
 def test_one_new_estate_written_two_ways_is_created_once(engine, tmp_path):
     header = ["片区", *HEADER]
     rows = [
