@@ -56,9 +56,10 @@ def build_theme(scale: float = 1.0) -> ft.Theme:
         use_material3=True,
         # web and desktop default to compact density: 32-40 px buttons, chips and icons
         visual_density=ft.VisualDensity.STANDARD,
+        # each style names the font: a text theme replaces the styles font_family set
         text_theme=ft.TextTheme(
             **{
-                name: ft.TextStyle(size=round(size * scale, 1))
+                name: ft.TextStyle(size=round(size * scale, 1), font_family=FONT_FAMILY)
                 for name, size in _TEXT_SIZES.items()
             }
         ),
