@@ -96,9 +96,13 @@ def text_scale_of(page: ft.Page | None) -> float:
         return 1.0
 
 
+_BUTTONS = (ft.Button, ft.OutlinedButton, ft.TextButton)
+
+
 def scale_text(control: ft.BaseControl | None, scale: float) -> None:
-    """Size every text under ``control`` that sets its own size to that size times ``scale``
-    (idempotent: the size as written is kept aside, so scaling again never compounds)."""
+    """Size every text under ``control`` that sets its own size, and every button of fixed
+    height, to that size times ``scale`` (idempotent: the size as written is kept aside, so
+    scaling again never compounds)."""
     seen: set[int] = set()
 
     def walk(c) -> None:
@@ -113,6 +117,11 @@ def scale_text(control: ft.BaseControl | None, scale: float) -> None:
             base = getattr(c, "_written_size", None) or c.size
             c._written_size = base
             c.size = round(base * scale, 1)
+        elif isinstance(c, _BUTTONS) and c.height:
+            # a button of fixed height grows with its label, or the label is cut
+            base = getattr(c, "_written_height", None) or c.height
+            c._written_height = base
+            c.height = round(base * scale)
         for f in dataclasses.fields(c):
             if f.name.startswith("_") or f.name in ("parent", "data"):
                 continue

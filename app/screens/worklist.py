@@ -125,7 +125,12 @@ def build(state, kind: str) -> ft.View:
                         ],
                         vertical_alignment=ft.CrossAxisAlignment.START,
                     ),
-                    tag(t("work.vacc_now", status=t(f"vacc.{status}")), warm=True),
+                    # a status the buttons cannot show (unknown) is said in words
+                    *(
+                        []
+                        if status in RECORDABLE
+                        else [tag(t("work.vacc_now", status=t(f"vacc.{status}")), warm=True)]
+                    ),
                     chips.control,
                 ],
                 spacing=8,

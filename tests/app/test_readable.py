@@ -56,8 +56,12 @@ async def test_extra_large_text_scales_every_screen_and_is_kept(session, head_st
     assert head_state.prefs.data[P.KEY_TEXT_SIZE] == "xlarge"
     assert one(_top(head_state), "settings-text-size").selected == ["xlarge"]
     for name, params in _screens(head_state):
-        after = sorted(_sizes(_build(head_state, name, params)))
+        view = _build(head_state, name, params)
+        after = sorted(_sizes(view))
         assert after == sorted(round(s * factor, 1) for s in before[name]), name
+        buttons = [b for b in find(view, cls=(ft.Button, ft.OutlinedButton, ft.TextButton))]
+        fixed = [b.height for b in buttons if b.height]
+        assert all(h >= round(48 * factor) for h in fixed), f"{name}: labels fit {fixed}"
 
 
 def _build(state, name, params) -> ft.View:
@@ -118,3 +122,18 @@ def test_field_counters_are_words_in_the_chosen_language(session, head_state):
     assert limited and all(
         f.counter == head_state.t("field.at_most", n=f.max_length) for f in limited
     )
+
+
+def test_every_text_style_names_the_shipped_font(session, head_state):
+    """A text theme replaces the font the theme names: a style without it showed Chinese as
+    boxes in the browser."""
+    from dataclasses import fields
+
+    from app.theme import FONT_FAMILY, build_theme
+
+    for scale in TEXT_SCALES.values():
+        styles = build_theme(scale).text_theme
+        for f in fields(styles):
+            style = getattr(styles, f.name)
+            if style is not None:
+                assert style.font_family == FONT_FAMILY, f.name

@@ -41,6 +41,7 @@ def test_head_works_the_lists_offline_and_back(stack, browser, shots):
     page = open_page(browser, app.url)
     try:
         page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
+        shot(page, shots / "worklist-login-zh.png")
         type_into(page, T("login.username"), "head01")
         type_into(page, T("login.password"), "demo1234")
         page.get_by_role("button", name=T("login.submit")).click()
@@ -102,6 +103,8 @@ def test_head_works_the_lists_offline_and_back(stack, browser, shots):
         # 特大 text, chosen in settings: the home screen and a list still fit
         page.get_by_role("tab", name=T("nav.settings")).click()
         page.get_by_role("button", name=T("settings.text_xlarge")).click()
+        page.get_by_text(T("settings.text_sample")).wait_for(timeout=15000)
+        shot(page, shots / "worklist-settings-xlarge.png")
         page.get_by_role("tab", name=T("nav.home")).click()
         _home_row(page, T, "unvaccinated").wait_for(timeout=15000)
         shot(page, shots / "worklist-home-xlarge.png")
