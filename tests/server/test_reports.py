@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from server.app import create_app
-from server.db.schema import concerns, users
+from server.db.schema import concerns, residents, users
 from server.settings import Settings
 from tests.server.helpers import Api, concern, ok, transition, visit
 from tests.server.report_oracle import expected_summary
@@ -364,3 +364,51 @@ async def test_the_household_list_opens_the_coverage_figures(login, demo):
     q = {"from": first, "to": last}
     r = await head.client.get("/api/v1/reports/households", params=q, headers=head.headers)
     assert r.status_code == 403
+
+
+class _CountingConnection:
+    """A connection that counts the rows each statement hands to Python."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+        self.dialect = conn.dialect
+        self.rows: list[int] = []
+
+    def execute(self, statement, *args, **kwargs):
+        frozen = self._conn.execute(statement, *args, **kwargs).freeze()
+        self.rows.append(len(frozen.data))
+        return frozen()
+
+
+@pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)
+async def test_the_summary_reads_aggregates_not_rows(login, demo, engine):
+    """What reaches Python is bounded by groups (estates, users, statuses, categories,
+    questionnaires), not by how many visits or residents there are."""
+    from server.reports.period import Period
+    from server.reports.place import Place
+    from server.reports.summary import summarize
+
+    def rows_read() -> list[int]:
+        with engine.connect() as conn:
+            counting = _CountingConnection(conn)
+            summarize(
+                counting,
+                Place(),
+                Period.of(dt.date(2025, 1, 1), _today(), "Asia/Shanghai"),
+                today=_today(),
+            )
+        return counting.rows
+
+    before = rows_read()
+    head = await login("head01")
+    hh = demo.households_by_estate[sorted(demo.users["head01"]["estate_ids"])[0]]
+    many = [visit(h) for h in hh for _ in range(3)] + [concern(h) for h in hh]
+    assert set(ok(await head.push(*many))) == {"applied"}
+    after = rows_read()
+    with engine.connect() as conn:
+        n_residents = conn.execute(select(func.count()).select_from(residents)).scalar_one()
+    assert sum(after) < n_residents / 2
+    assert max(after) <= len(demo.estate_district) * 4  # at most a few groups per estate
+    assert len(after) == len(before)
+    # one head's many new visits and concerns add at most one group per estate and status
+    assert sum(after) - sum(before) <= 2 * len(demo.users["head01"]["estate_ids"]) + 5
