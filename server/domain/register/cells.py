@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -48,6 +49,8 @@ VACCINATION = {
 }  # fmt: skip
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
+_OLD_ID = re.compile(r"\d{15}")
+_PHONE_PUNCTUATION = re.compile(r"[-()（）.]")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _FLAG_SPLIT = re.compile(r"[、,，;；/|\s]+")
 _PHONE_SPLIT = re.compile(r"[/,，、;；]|或")
@@ -101,7 +104,7 @@ def _id_number(value: Cell) -> str | None:
         return None
     if _SCIENTIFIC.match(s):
         raise _Bad("id_as_number")
-    if re.fullmatch(r"\d{15}", s):
+    if _OLD_ID.fullmatch(s):
         raise _Bad("id_old")
     found = id_number_problem(s)
     if found == "check" and s.isdigit() and (s.endswith("000") or int(float(s)) == int(s)):
@@ -119,7 +122,7 @@ def _phone(value: Cell) -> str | None:
         return None
     if len([p for p in _PHONE_SPLIT.split(s) if p]) > 1:
         raise _Bad("phone_many")
-    digits = re.sub(r"[-()（）.]", "", s)
+    digits = _PHONE_PUNCTUATION.sub("", s)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
@@ -189,7 +192,12 @@ def _birth_date(value: Cell, this_year: int) -> int | None:
 def _address(value: Cell, kind: str) -> str:
     if isinstance(value, dt.date | dt.time | dt.timedelta):
         raise _Bad("became_date", shown=date_shown(value))
-    s = cell_text(value)
+    return _address_text(cell_text(value), kind)
+
+
+@functools.lru_cache(maxsize=65536)
+def _address_text(s: str, kind: str) -> str:
+    # a register repeats its buildings, units and rooms: each spelling is worked out once
     if looks_like_date(s):
         raise _Bad("became_date", shown=s)
     return address_part(s, kind) if s else ""
