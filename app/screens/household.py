@@ -11,7 +11,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen, section_title
 from app.qr_dialog import qr_button
-from app.screens.past_visit import answer_rows, method_label
+from app.screens.past_visit import answer_rows, concern_row, method_label
 from components.empty_state import empty_state
 from components.flag_chips import flag_chips, tag
 
@@ -202,18 +202,7 @@ def build(state, household_id: str) -> ft.View:
         visit_rows.append(empty_state(t("house.no_visits"), icon=ft.Icons.EVENT_BUSY_OUTLINED))
 
     concern_rows: list[ft.Control] = [
-        ft.ListTile(
-            leading=ft.Icon(ft.Icons.ASSIGNMENT_LATE_OUTLINED, color=ft.Colors.TERTIARY),
-            title=ft.Text(c.get("description", ""), max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
-            subtitle=ft.Text(
-                f"{t('status.' + c['status'])} · {fmt.category(t, c.get('category'))}"
-            ),
-            trailing=tag(t("common.pending"), warm=True) if c.get("pending") else None,
-            on_click=lambda e, cid=c["id"]: state.nav.push("concern", concern_id=cid),
-            min_height=56,
-            key=f"hconcern-{c['id']}",
-        )
-        for c in concerns
+        concern_row(state, c, key=f"hconcern-{c['id']}") for c in concerns
     ] or [empty_state(t("house.no_concerns"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE)]
 
     qr_slot = ft.Container(

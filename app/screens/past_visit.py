@@ -33,6 +33,20 @@ def answer_rows(
     ]
 
 
+def concern_row(state, c: dict, *, key: str) -> ft.Control:
+    """A concern as one tappable row: what, status and category, pending; opens it."""
+    t = state.t
+    return ft.ListTile(
+        leading=ft.Icon(ft.Icons.ASSIGNMENT_LATE_OUTLINED, color=ft.Colors.TERTIARY),
+        title=ft.Text(c.get("description", ""), max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+        subtitle=ft.Text(f"{t('status.' + c['status'])} · {fmt.category(t, c.get('category'))}"),
+        trailing=tag(t("common.pending"), warm=True) if c.get("pending") else None,
+        on_click=lambda e, cid=c["id"]: state.nav.push("concern", concern_id=cid),
+        min_height=56,
+        key=key,
+    )
+
+
 def method_label(t, visit: dict) -> str:
     key = f"method.{visit.get('method')}"
     return t(key) if t.has(key) else ""
@@ -101,18 +115,6 @@ def build(state, visit_id: str) -> ft.View:
         )
     if concerns:
         body.append(section_title(t("visitview.concerns")))
-        body += [
-            ft.ListTile(
-                leading=ft.Icon(ft.Icons.ASSIGNMENT_LATE_OUTLINED, color=ft.Colors.TERTIARY),
-                title=ft.Text(c.get("description", ""), max_lines=2),
-                subtitle=ft.Text(
-                    f"{t('status.' + c['status'])} · {fmt.category(t, c.get('category'))}"
-                ),
-                on_click=lambda e, cid=c["id"]: state.nav.push("concern", concern_id=cid),
-                min_height=56,
-                key=f"past-visit-concern-{c['id']}",
-            )
-            for c in concerns
-        ]
+        body += [concern_row(state, c, key=f"past-visit-concern-{c['id']}") for c in concerns]
     body.append(ft.Container(height=24))
     return screen(state, route=route, title=t("visitview.title"), body=body)
