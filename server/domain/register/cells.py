@@ -98,6 +98,8 @@ def _number_cell(value: Cell) -> bool:
 
 def _id_number(value: Cell) -> str | None:
     if _number_cell(value):
+        if float(value).is_integer() and len(str(int(value))) == 15:
+            raise _Bad("id_old")  # 15 digits fit in a number whole: an old-style ID number
         raise _Bad("id_as_number")
     s = compact(cell_text(value)).upper().lstrip("'`")
     if not s:
@@ -133,6 +135,8 @@ def _phone(value: Cell) -> str | None:
         return digits
     if len(digits) == 22 and _MOBILE.match(digits[:11]) and _MOBILE.match(digits[11:]):
         raise _Bad("phone_many")
+    if _number_cell(value) and _LANDLINE.match("0" + digits):
+        raise _Bad("phone_lost_zero")  # a number cannot start with 0: the area code's is gone
     raise _Bad("phone_bad")
 
 

@@ -183,6 +183,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not a valid phone number: a mobile has 11 digits starting with 1, a landline needs "
         "its area code (e.g. 0512-65781234)",
     ),
+    "phone_lost_zero": (
+        "表格把座机号码当成数字保存，丢了区号开头的 0：请把这一列设为“文本”格式后重新输入，"
+        "或写成 0512-65781234 这样",
+        "the spreadsheet stored this landline number as a number and dropped the 0 of its "
+        "area code: format the column as text and enter it again, or write 0512-65781234",
+    ),
     "phone_many": (
         "一格只能填一个号码：其余号码请写进备注",
         "one number per cell: put the other numbers in the note",

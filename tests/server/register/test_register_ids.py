@@ -84,3 +84,18 @@ def test_old_15_digit_and_mistyped_id_numbers_say_what_is_wrong(engine, tmp_path
     report = import_register(engine, write_csv(tmp_path / "old.csv", rows))
     assert [e.code for e in report.errors] == ["id_old", "id_date"]
     assert "15 位" in report.errors[0].text()
+
+
+def test_numbers_that_lost_a_leading_zero_or_hold_an_old_id_are_named(engine, tmp_path):
+    header = ["小区", "楼栋", "单元", "房号", "姓名", "身份证号", "手机号"]
+    rows = [
+        ["观澜苑", 40, 1, 101, "顾建华", 320507580304101, 13962100001],
+        ["观澜苑", 40, 1, 101, "沈秀英", "", 51265781234],  # 0512-65781234 typed into a number cell
+    ]
+    path = write_workbook(tmp_path / "n.xlsx", SheetSpec(rows, header=header))
+    report = import_register(engine, path)
+    assert codes(report) == [
+        (None, 2, "身份证号", "id_old"),
+        (None, 3, "手机号", "phone_lost_zero"),
+    ]
+    assert "区号开头的 0" in report.errors[1].text()
