@@ -75,3 +75,21 @@ async def test_reveals_never_reach_any_phone(login, demo):
     ]
     staff = await login("staff")
     assert not [k for k in await staff.state() if "reveal" in k[0]]
+
+
+async def test_a_cursor_taken_under_the_old_masking_policy_starts_the_pull_again(
+    login, demo, monkeypatch
+):
+    """Heads' phones pulled before heads got whole numbers hold masked rows: their cursor is
+    refused (410), and pulling again brings the numbers."""
+    from server.domain import scope
+
+    head = await login("head01")
+    monkeypatch.setattr(scope, "MASK_POLICY", "m1")
+    monkeypatch.setattr(scope, "WHOLE_FOR_ROLE", {})
+    changes, old_cursor = await head.pull_all()
+    assert not [c for c in changes if c["entity"] == "resident" and "phone" in c["data"]]
+    monkeypatch.undo()
+    assert (await head.pull(old_cursor)).status_code == 410
+    changes, _ = await head.pull_all()
+    assert [c for c in changes if c["entity"] == "resident" and c["data"].get("phone")]
