@@ -26,6 +26,7 @@ from server.domain.register.text import (
     has_control_chars,
     looks_like_date,
     person_name,
+    split_address,
 )
 from services.protocol import RESIDENT_FLAGS
 
@@ -248,7 +249,7 @@ def _birth_date_now(this_year: int):
     return lambda value: _birth_date(value, this_year)
 
 
-_PLACE = ("estate", "district", "building", "unit", "room", "name")
+_PLACE = ("estate", "district", "building", "unit", "room", "name", "address")
 
 
 class RowReader:
@@ -264,7 +265,7 @@ class RowReader:
             "room": lambda v: _address(v, "room"), "gender": _gender,
             "birth_year": _birth_year_now(this_year), "birth_date": _birth_date_now(this_year),
             "id_number": _id_number, "phone": _phone, "relation": _free_text, "flags": _flags,
-            "vaccination": _vaccination, "note": _free_text,
+            "vaccination": _vaccination, "note": _free_text, "address": _free_text,
         }  # fmt: skip
         #: (field, column index, parser, header as written, length limit) of the columns present
         self.columns = [
@@ -297,6 +298,8 @@ class RowReader:
                 continue
             if result is not None and result != "":
                 values[key] = result
+        if "address" in values:
+            self._split_address(number, values, errors)
         refused = {e.column for e in errors}
         for key in REQUIRED:
             if key not in values and self.labels[key] not in refused:
@@ -319,6 +322,16 @@ class RowReader:
             ),
             [],
         )
+
+    def _split_address(self, number: int, values: dict[str, Any], errors: list[Problem]) -> None:
+        """A 住址 cell gives building, unit and room, or the row is refused."""
+        parts = split_address(values.pop("address"), values.get("estate", ""))
+        if parts is None:
+            errors.append(problem("address_unclear", self.where, number, self.labels["address"]))
+            # the parts are not empty: the address column said what is wrong with them
+            values.update(dict.fromkeys(("building", "room"), "?"))
+            return
+        values["building"], values["unit"], values["room"] = parts
 
     def _check_birth(self, number: int, fields: dict[str, Any], errors: list[Problem]) -> None:
         """出生日期 gives the birth year; both must agree with each other and the ID number."""

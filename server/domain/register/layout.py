@@ -49,8 +49,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "flags": ("标记", "人员标记", "flags"),
     "vaccination": ("疫苗接种", "疫苗", "疫苗接种情况", "vaccination"),
     "note": ("备注", "note", "notes"),
+    # building, unit and room in one cell (1栋2单元101室), instead of three columns
+    "address": ("住址", "地址", "家庭住址", "现住址", "居住地址", "门牌地址", "address"),
 }  # fmt: skip
 REQUIRED = ("estate", "building", "room", "name")
+ADDRESS_PARTS = ("building", "unit", "room")
 #: columns real registers carry that hold nothing to store, and why (a message code)
 NOT_STORED: dict[str, tuple[tuple[str, ...], str]] = {
     "sequence": (("序号", "编号", "行号", "no", "no."), "why_sequence"),
@@ -187,6 +190,8 @@ def find_layout(
     for i in range(min(HEADER_SCAN, len(sheet.rows))):
         texts, fields, span, start = _candidate(sheet, i, choices)
         missing = [f for f in required if f not in fields]
+        if "address" in fields:  # one 住址 column stands for 楼栋 and 房号
+            missing = [f for f in missing if f not in ADDRESS_PARTS]
         # complete first, then the most known headers, then the most in the top row itself
         top_known = sum(_field(t, choices) is not None for t in _texts(sheet.rows[i][1]))
         score = (not missing, sum(f is not None for f in fields), top_known)
@@ -259,6 +264,11 @@ def find_layout(
         else:
             index[field] = j
             label[field] = header
+    if "address" in index and any(p in index for p in ADDRESS_PARTS):
+        parts = "、".join(label[p] for p in ADDRESS_PARTS if p in index)
+        errors.append(
+            problem("address_twice", where, span[0], column=label["address"], parts=parts)
+        )
     if errors:
         return None, errors, notes
     return Layout(span, index, label, rows, skipped), [], notes

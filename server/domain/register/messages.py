@@ -114,7 +114,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}columns '{column}' and '{other}' both mean '{field}': keep one and pass "
         "--ignore-column for the other",
     ),
+    "address_twice": (
+        "{where}既有「{column}」列，又有「{parts}」列：地址只能写一种，另一种用 --ignore-column 忽略",
+        "{where}both a '{column}' column and '{parts}' columns: keep one way of giving the "
+        "address and pass --ignore-column for the other",
+    ),
     # one cell or row; the row is refused
+    "address_unclear": (
+        "认不出楼栋、单元和房号：请写成 1栋2单元101室、1-2-101 这样，或分成楼栋、单元、房号三列",
+        "cannot tell the building, unit and room: write 1栋2单元101室 or 1-2-101, or use "
+        "separate 楼栋, 单元 and 房号 columns",
+    ),
     "required_empty": ("必填，不能为空", "required, must not be empty"),
     "too_long": ("超过 {limit} 个字符", "longer than {limit} characters"),
     "control_char": (

@@ -160,3 +160,31 @@ def loose_name_key(s: str) -> str:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)]
     return key
+
+
+_ADDRESS = re.compile(
+    r"(?P<b>[0-9A-Z]+|[零〇一二两三四五六七八九十]+)(?:号楼|栋|幢|座|-|#)"
+    r"(?:(?P<u>[0-9]+|[零〇一二两三四五六七八九十]+)(?:单元|-))?"
+    r"(?P<r>[0-9A-Z]+)(?:室|号|房)?$"
+)
+
+
+def split_address(s: str, estate: str) -> tuple[str, str, str] | None:
+    """``1栋2单元101室`` / ``1-2-101`` / ``观澜苑1幢101`` -> (building, unit, room), normalised;
+    None when the text says anything else (a street, a landmark) that would be lost."""
+    s = compact(s).upper()
+    m = _ADDRESS.search(s)
+    if m is None:
+        return None
+    prefix = s[: m.start()]
+    if (
+        prefix
+        and name_key(prefix) != name_key(estate)
+        and loose_name_key(prefix) != loose_name_key(estate)
+    ):
+        return None
+    return (
+        address_part(m.group("b"), "building"),
+        address_part(m.group("u") or "1", "unit"),
+        address_part(m.group("r"), "room"),
+    )

@@ -158,3 +158,31 @@ def test_a_birth_date_that_disagrees_with_the_id_number_is_refused(engine, tmp_p
     rows = [["观澜苑", "73", "1", "101", "尤一", "1960-01-01", id_number(1958, 13)]]
     report = import_register(engine, write_csv(tmp_path / "m.csv", rows, header=header))
     assert codes(report) == [(None, 2, "出生日期", "birth_year_mismatch")]
+
+
+def test_one_address_column_gives_building_unit_and_room(engine, tmp_path):
+    header = ["小区", "住址", "姓名", "性别"]
+    rows = [
+        ["观澜苑", "74栋2单元101室", "许一", "男"],
+        ["观澜苑", "观澜苑74-2-101", "许二", "女"],
+        ["观澜苑", "七十四幢二单元102", "许三", "男"],
+        ["观澜苑", "胡巷路12号", "许四", "女"],
+    ]
+    path = write_csv(tmp_path / "addr.csv", rows, header=header)
+    report = import_register(engine, path)
+    assert codes(report) == [(None, 5, "住址", "address_unclear")]
+    assert import_register(engine, path, skip_bad=True).residents_created == 3
+    a, b, c = (resident(engine, name=n) for n in ("许一", "许二", "许三"))
+    assert (a.building, a.unit, a.room) == ("74", "2", "101")
+    assert a.household_id == b.household_id
+    assert (c.building, c.unit, c.room) == ("74", "2", "102")
+
+
+def test_an_address_column_beside_building_and_room_columns_stops_the_import(engine, tmp_path):
+    header = ["小区", "楼栋", "房号", "住址", "姓名"]
+    path = write_csv(
+        tmp_path / "both.csv", [["观澜苑", "74", "101", "74栋101室", "许五"]], header=header
+    )
+    report = import_register(engine, path)
+    assert report.layout_refused and [e.code for e in report.errors] == ["address_twice"]
+    assert import_register(engine, path, ignore_columns=["住址"]).written
