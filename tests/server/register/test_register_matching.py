@@ -36,6 +36,12 @@ def _row(
     return [row[h] for h in HEADER]
 
 
+def _with_districts(engine, tmp_path, rows: list[list[str]]):
+    """Rows with a 片区 column in front, imported with --create-estates."""
+    path = write_csv(tmp_path / "districts.csv", rows, header=["片区", *HEADER])
+    return import_register(engine, path, create_estates=True)
+
+
 def _household_count(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(households)).scalar_one()
@@ -79,12 +85,9 @@ def test_a_name_with_a_full_width_space_is_the_same_person(engine, tmp_path):
 
 
 def test_an_estate_name_in_traditional_characters_is_the_existing_estate(engine, tmp_path):
-    header = ["片区", *HEADER]
     rows = [["胡巷一片區", *_row("胡巷新村一區", "3", "1", "301", "吴三")]]
     before_estates = snapshot(engine)["estates"]
-    report = import_register(
-        engine, write_csv(tmp_path / "t.csv", rows, header=header), create_estates=True
-    )
+    report = _with_districts(engine, tmp_path, rows)
     assert report.written and report.estates_created == 0 and report.districts_created == 0
     assert resident(engine, name="吴三").estate == "胡巷新村一区"
     assert snapshot(engine)["estates"] == before_estates
@@ -92,12 +95,9 @@ def test_an_estate_name_in_traditional_characters_is_the_existing_estate(engine,
 
 
 def test_create_estates_refuses_a_near_duplicate_of_an_existing_name(engine, tmp_path):
-    header = ["片区", *HEADER]
     rows = [["胡巷二片区", *_row("观澜苑小区", "3", "1", "301", "吴四")]]
     before = snapshot(engine)
-    report = import_register(
-        engine, write_csv(tmp_path / "n.csv", rows, header=header), create_estates=True
-    )
+    report = _with_districts(engine, tmp_path, rows)
     assert codes(report) == [(None, 2, "小区", "estate_near")]
     assert "「观澜苑」" in report.errors[0].text()
     assert snapshot(engine) == before
@@ -111,14 +111,11 @@ def test_an_unknown_estate_nearly_named_like_one_points_to_it(engine, tmp_path):
 
 
 def test_one_new_estate_written_two_ways_is_created_once(engine, tmp_path):
-    header = ["片区", *HEADER]
     rows = [
         ["胡巷四片区", *_row("新 建 小 区", "1", "1", "101", "郑一")],
         ["胡巷四片区", *_row("新建小區", "1", "1", "102", "郑二")],
     ]
-    report = import_register(
-        engine, write_csv(tmp_path / "n.csv", rows, header=header), create_estates=True
-    )
+    report = _with_districts(engine, tmp_path, rows)
     assert report.written and report.estates_created == 1
     assert resident(engine, name="郑一").estate == resident(engine, name="郑二").estate
 
@@ -163,14 +160,11 @@ def test_a_move_is_refused_without_apply_moves_and_counts_follow_with_it(engine,
 
 
 def test_a_new_estate_is_created_in_its_district_for_every_row(engine, tmp_path):
-    header = ["片区", *HEADER]
     rows = [
         ["胡巷四片区", *_row("新区甲", "1", "1", "101", "褚一")],
         ["", *_row("新区甲", "1", "1", "102", "褚二")],
     ]
-    report = import_register(
-        engine, write_csv(tmp_path / "d.csv", rows, header=header), create_estates=True
-    )
+    report = _with_districts(engine, tmp_path, rows)
     assert report.written and report.estates_created == 1
     with engine.connect() as conn:
         assert (
