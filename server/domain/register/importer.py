@@ -70,23 +70,31 @@ class ImportReport:
 
 
 def _duplicates(rows: list[Row]) -> list[Problem]:
+    """A person may appear once: the same ID number twice, or the same name at the same
+    address twice, is refused. Two namesakes of one household whose ID numbers differ are
+    two people, and both stay."""
     errors = []
     seen_id: dict[str, Row] = {}
-    seen_person: dict[tuple[str, ...], Row] = {}
+    seen_person: dict[tuple[str, ...], list[Row]] = {}
     for row in rows:
         id_number = row.fields.get("id_number")
         person = (name_key(row.estate), row.building, row.unit, row.room, row.name)
         where = (row.sheet or None, row.number)
+        same_name = seen_person.setdefault(person, [])
         if id_number and id_number in seen_id:
             other = row_ref(seen_id[id_number], row)
             errors.append(problem("duplicate_id", *where, "", other=other))
-        elif person in seen_person:
-            other = row_ref(seen_person[person], row)
+            continue
+        ambiguous = next(
+            (r for r in same_name if not (id_number and r.fields.get("id_number"))), None
+        )
+        if ambiguous is not None:
+            other = row_ref(ambiguous, row)
             errors.append(problem("duplicate_person", *where, "", other=other))
-        else:
-            if id_number:
-                seen_id[id_number] = row
-            seen_person[person] = row
+            continue
+        if id_number:
+            seen_id[id_number] = row
+        same_name.append(row)
     return errors
 
 

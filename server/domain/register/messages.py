@@ -222,8 +222,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "same ID number as row {other}: a person may appear once",
     ),
     "duplicate_person": (
-        "与第 {other} 行的地址和姓名相同：同一个人只能出现一次",
-        "same address and name as row {other}: a person may appear once",
+        "与第 {other} 行的地址和姓名相同：同一个人只能出现一次（同户同名的两个人，请都填上身份证号）",
+        "same address and name as row {other}: a person may appear once (for two people of "
+        "one household with the same name, give both ID numbers)",
     ),
     "unknown_estate": (
         "小区「{estate}」在系统里不存在：请核对名称；新小区请加“片区”列并使用 --create-estates",

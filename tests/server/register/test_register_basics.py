@@ -203,6 +203,18 @@ def test_duplicate_rows_are_reported(engine, tmp_path):
     assert "与第 4 行的地址和姓名相同" in report.errors[1].text()
 
 
+def test_namesakes_of_one_household_with_different_id_numbers_are_two_people(engine, tmp_path):
+    father = ["观澜苑", "43", "1", "101", "王建国", "", "", _id(1950, 31), "", "户主", ""]
+    son = ["观澜苑", "43", "1", "101", "王建国", "", "", _id(1980, 33), "", "子女", ""]
+    report = import_register(engine, write_csv(tmp_path / "two.csv", [father, son]))
+    assert report.errors == [] and report.residents_created == 2
+    again = import_register(engine, write_csv(tmp_path / "two.csv", [father, son]))
+    assert again.residents_unchanged == 2 and not again.written
+    no_id = [*son[:7], "", *son[8:]]
+    refused = import_register(engine, write_csv(tmp_path / "three.csv", [father, son, no_id]))
+    assert [(e.row, e.code) for e in refused.errors] == [(4, "duplicate_person")]
+
+
 def test_skip_bad_imports_the_good_rows_only(engine, tmp_path):
     rows = [*GOOD, BAD_CASES[1][0]]
     report = import_register(engine, write_csv(tmp_path / "mixed.csv", rows), skip_bad=True)
