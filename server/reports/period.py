@@ -54,6 +54,15 @@ class Period:
         """The instant ``days`` whole local days before ``end``."""
         return self._midnight(self.last + dt.timedelta(days=1 - days))
 
+    def week_starts(self) -> list[dt.date]:
+        """The Mondays of the weeks the period touches, the first on or before ``first``."""
+        monday = self.first - dt.timedelta(days=self.first.weekday())
+        return [monday + dt.timedelta(weeks=i) for i in range((self.last - monday).days // 7 + 1)]
+
+    def midnight(self, day: dt.date) -> str:
+        """The first instant of a local ``day``, as a stored UTC timestamp."""
+        return self._midnight(day)
+
 
 def local_today(timezone: str) -> dt.date:
     return dt.datetime.now(ZoneInfo(timezone)).date()

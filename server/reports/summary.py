@@ -193,7 +193,52 @@ def summarize(conn: Connection, place: Place, period: Period, *, today: dt.date)
             for e in sorted(place_estates.values(), key=lambda e: (e.district_id, e.name))
         ],
         "by_head": _by_head(conn, place, figures, every_estate),
+        "visits_by_week": _by_week(conn, period, visited_households, in_period),
     }
+
+
+#: Longest period with a weekly series (two years of weeks).
+MAX_WEEKS = 106
+
+
+def _by_week(conn: Connection, period: Period, visited_households, in_period) -> list | None:
+    """Visits and person-times per local week (Monday first; the first and last weeks only
+    count their days inside the period). Each visit falls in a bucket by comparing
+    ``visited_at`` with the weeks' first instants, computed here with the zone's rules."""
+    weeks = period.week_starts()
+    if len(weeks) > MAX_WEEKS:
+        return None
+    later = [period.midnight(w) for w in weeks[1:]]
+    bucket = (
+        case(
+            *((visits.c.visited_at < start, i) for i, start in enumerate(later)),
+            else_=len(later),
+        )
+        if later
+        else literal(0)  # one week: every visit in it
+    )
+    per_visit = (
+        select(bucket.label("week"), visits.c.people_reached)
+        .select_from(visited_households)
+        .where(in_period)
+        .subquery()
+    )
+    counted = {
+        week: (n, people)
+        for week, n, people in conn.execute(
+            select(per_visit.c.week, func.count(), _sum(per_visit.c.people_reached)).group_by(
+                per_visit.c.week
+            )
+        )
+    }
+    return [
+        {
+            "week_start": w,
+            "visits": counted.get(i, (0, 0))[0],
+            "person_times": counted.get(i, (0, 0))[1],
+        }
+        for i, w in enumerate(weeks)
+    ]
 
 
 def _residents(conn: Connection, period: Period, in_place) -> dict[str, Any]:

@@ -153,6 +153,7 @@ from services.protocol.reports import (
     Over60Figures,
     PlaceFigures,
     ReportSummary,
+    WeekFigures,
 )
 from services.protocol.timestamps import age_in, utc_iso, utc_now
 from services.protocol.types import (
@@ -342,6 +343,7 @@ __all__ = [
     "RegisterImportReport",
     "RegisterProblem",
     "ReportSummary",
+    "WeekFigures",
     # workflow
     "MAX_AGENDA",
     "ConcernAssign",

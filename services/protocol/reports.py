@@ -75,6 +75,14 @@ class HeadFigures(PlaceFigures):
     estates: int
 
 
+class WeekFigures(BaseModel):
+    """One local week (Monday first) of the period."""
+
+    week_start: dt.date
+    visits: int
+    person_times: int
+
+
 class ReportSummary(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -103,6 +111,9 @@ class ReportSummary(BaseModel):
     questionnaire_responses: dict[str, int]
     by_estate: list[EstateFigures]
     by_head: list[HeadFigures]
+    #: every week the period touches, zeros included (the first and last count only their
+    #: days inside the period); null for periods over 106 weeks
+    visits_by_week: list[WeekFigures] | None = None
 
 
 class AgendaConcern(ConcernData):

@@ -124,7 +124,21 @@ def expected_summary(
             {"user_id": user_id, "name": head["name"], "estates": len(theirs), **figures}
         )
 
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks = [monday + dt.timedelta(weeks=i) for i in range((last - monday).days // 7 + 1)]
+    by_week = {w: [0, 0] for w in weeks}
+    for v in period_visits:
+        day = _local_day(v["visited_at"], zone)
+        week = by_week[day - dt.timedelta(days=day.weekday())]
+        week[0] += 1
+        week[1] += v["people_reached"]
+
     return {
+        "visits_by_week": [
+            {"week_start": str(w), "visits": n, "person_times": p} for w, (n, p) in by_week.items()
+        ]
+        if len(weeks) <= 106
+        else None,
         "residents": len(residents),
         "households": len(households),
         "households_visited": len({v["household_id"] for v in period_visits}),

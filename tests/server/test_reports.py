@@ -123,6 +123,7 @@ async def test_period_is_whole_local_days(login, demo):
     assert ok(r) == ["applied", "applied"]
     day10 = (await _summary(staff, "2025-03-10", "2025-03-10", estate_id=estate)).json()
     assert (day10["visits"], day10["person_times"], day10["households_visited"]) == (1, 3, 1)
+    assert day10["visits_by_week"] == [{"week_start": "2025-03-10", "visits": 1, "person_times": 3}]
     day11 = (await _summary(staff, "2025-03-11", "2025-03-11", estate_id=estate)).json()
     assert (day11["visits"], day11["person_times"]) == (1, 5)
     both = (await _summary(staff, "2025-03-10", "2025-03-11", estate_id=estate)).json()
@@ -412,3 +413,23 @@ async def test_the_summary_reads_aggregates_not_rows(login, demo, engine):
     assert len(after) == len(before)
     # one head's many new visits and concerns add at most one group per estate and status
     assert sum(after) - sum(before) <= 2 * len(demo.users["head01"]["estate_ids"]) + 5
+
+
+async def test_weeks_are_local_mondays_and_long_periods_have_none(login, demo):
+    head, staff = await login("head01"), await login("staff")
+    hh = demo.household_of("head01")
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    sunday_night = dt.datetime(2025, 3, 16, 23, 50, tzinfo=shanghai)  # still Sunday locally
+    monday_early = dt.datetime(2025, 3, 17, 0, 20, tzinfo=shanghai)  # Sunday in UTC
+    r = await head.push(
+        visit(hh, visited_at=sunday_night.isoformat(), people_reached=2),
+        visit(hh, visited_at=monday_early.isoformat(), people_reached=3),
+    )
+    assert ok(r) == ["applied", "applied"]
+    body = (await _summary(staff, "2025-03-12", "2025-03-18")).json()
+    assert body["visits_by_week"] == [
+        {"week_start": "2025-03-10", "visits": 1, "person_times": 2},
+        {"week_start": "2025-03-17", "visits": 1, "person_times": 3},
+    ]
+    long = (await _summary(staff, "2020-01-01", "2025-03-18")).json()
+    assert long["visits_by_week"] is None and long["visits"] >= 2
