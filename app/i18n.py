@@ -18,7 +18,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Home visits · concerns · works offline",
     },
     "nav.home": {"zh": "首页", "en": "Home"},
-    "nav.households": {"zh": "住户", "en": "Households"},
+    "nav.households": {"zh": "住户", "en": "Homes"},
     "nav.concerns": {"zh": "诉求", "en": "Concerns"},
     "nav.sync": {"zh": "同步", "en": "Sync"},
     "nav.settings": {"zh": "设置", "en": "Settings"},
