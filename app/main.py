@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 
 import flet as ft
@@ -12,7 +11,7 @@ import flet as ft
 from app import theme
 from app.i18n import DEFAULT_LANG
 from app.nav import Navigator
-from app.paths import data_dir
+from app.paths import data_dir, preset_server
 from app.prefs import ClientPrefs, Prefs, token_vault
 from app.screens import BUILDERS
 from app.state import AppState, preload_services
@@ -41,9 +40,7 @@ def make_state(
         vault=vault or prefs,
         secure_token=secure,
         data_dir=base_dir or data_dir(),
-        default_server=os.environ.get("XIANGLIN_SERVER", "")
-        if default_server is None
-        else default_server,
+        default_server=preset_server() if default_server is None else default_server,
     )
     page.title = state.t("app.name")  # again in start(), once the saved language is known
     state.nav = Navigator(page, BUILDERS, state)

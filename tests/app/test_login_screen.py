@@ -75,3 +75,17 @@ async def test_a_locked_account_says_for_how_many_minutes(session, app_server, t
     assert locked, texts
     minutes = [n for n in range(1, 61) if locked[-1] == state.t("login.err.locked", n=n)]
     assert minutes, locked[-1]
+
+
+def test_a_build_presets_the_server_in_a_file_and_the_environment_overrides_it(
+    tmp_path, monkeypatch
+):
+    from app.paths import preset_server
+
+    preset = tmp_path / "preset_server.txt"
+    monkeypatch.delenv("XIANGLIN_SERVER", raising=False)
+    assert preset_server(preset) == "", "nothing preset: 高级 opens to ask"
+    preset.write_text("https://xianglin.example.org\n", encoding="utf-8")
+    assert preset_server(preset) == "https://xianglin.example.org"
+    monkeypatch.setenv("XIANGLIN_SERVER", "http://127.0.0.1:8000")
+    assert preset_server(preset) == "http://127.0.0.1:8000"
