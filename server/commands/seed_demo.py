@@ -17,6 +17,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="population scale (0.05 = a small test community)"
     )
+    parser.add_argument(
+        "--communities",
+        type=int,
+        default=1,
+        help="how many demo-shaped communities (logins c001-staff, c001-head01 ...; street)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,15 +34,27 @@ def run(args: argparse.Namespace) -> int:
         migrate(engine)
         started = time.perf_counter()
         try:
-            counts = seed_demo(engine, seed=args.seed, scale=args.scale)
+            counts = seed_demo(
+                engine, seed=args.seed, scale=args.scale, communities=args.communities
+            )
         except SeedError as exc:
             print(f"seed-demo: {exc}", file=sys.stderr)
             return 1
         elapsed = time.perf_counter() - started
     finally:
         engine.dispose()
-    print(f"seeded demo community in {elapsed:.1f} s:")
+    if args.communities > 1:
+        print(f"seeded {args.communities} demo communities in {elapsed:.1f} s; the first:")
+    else:
+        print(f"seeded demo community in {elapsed:.1f} s:")
     for key, value in counts.items():
         print(f"  {key:18} {value}")
-    print(f"logins (password {DEMO_PASSWORD}): staff, district1..district3, head01..head11")
+    if args.communities > 1:
+        last = f"c{args.communities:03d}"
+        print(
+            f"logins (password {DEMO_PASSWORD}): c001-staff, c001-district1, c001-head01 ..."
+            f" {last}-head11; street logins: street (one per 20 communities: street01 ...)"
+        )
+    else:
+        print(f"logins (password {DEMO_PASSWORD}): staff, district1..district3, head01..head11")
     return 0

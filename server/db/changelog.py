@@ -1,45 +1,60 @@
 """The change log: every write to a syncable row goes through ``record_change``.
 
-Each row is stamped with the next number of the change sequence (``server.db.sequence``, which
-explains why numbers become visible in order); a pull reads the rows after its cursor.
+Each row belongs to one community, found from its place (its district's community), and is
+stamped with the next number of that community's sequence (``server.db.sequence``, which
+explains why numbers become visible in order); a pull reads the rows after its cursor. A row
+with no place (a checklist, a questionnaire: deployment-wide) goes to the community the caller
+names, or else into every community's log.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from server.db.engine import insert_on_conflict
-from server.db.schema import changes
-from server.db.sequence import next_seqs
+from server.db.schema import changes, districts, estates
+from server.db.sequence import next_seqs, sequenced_communities
 
 #: district_id marker for rows only staff may pull (e.g. a questionnaire answer with no estate).
 STAFF_ONLY = "staff-only"
 
 
-def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:
+def record_changes(
+    conn: Connection, rows: list[dict[str, Any]], community: str | None = None
+) -> None:
     """Stamp many entities at once. Each row: entity, entity_id, op ("upsert"|"delete"),
-    version, estate_id, district_id, data (the entity's full pull data; None for delete)."""
+    version, estate_id, district_id, data (the entity's full pull data; None for delete).
+    ``community``: where rows with no place go (default: every community)."""
     if not rows:
         return
-    first = next_seqs(conn, len(rows))
-    values = [
-        {
-            "entity": r["entity"],
-            "entity_id": str(r["entity_id"]),
-            "seq": first + i,
-            "op": r.get("op", "upsert"),
-            "version": r["version"],
-            "estate_id": r.get("estate_id"),
-            "district_id": r.get("district_id"),
-            "data": r.get("data") if r.get("op", "upsert") == "upsert" else None,
-        }
-        for i, r in enumerate(rows)
-    ]
+    by_community: dict[str, list[dict[str, Any]]] = {}
+    for row, owners in zip(rows, _owners(conn, rows, community), strict=True):
+        for owner in owners:
+            by_community.setdefault(owner, []).append(row)
+    values = []
+    # in one order, so two writers spanning the same communities cannot deadlock
+    for owner in sorted(by_community):
+        owned = by_community[owner]
+        first = next_seqs(conn, owner, len(owned))
+        values.extend(
+            {
+                "community_id": owner,
+                "entity": r["entity"],
+                "entity_id": str(r["entity_id"]),
+                "seq": first + i,
+                "op": r.get("op", "upsert"),
+                "version": r["version"],
+                "estate_id": r.get("estate_id"),
+                "district_id": r.get("district_id"),
+                "data": r.get("data") if r.get("op", "upsert") == "upsert" else None,
+            }
+            for i, r in enumerate(owned)
+        )
     stmt = insert_on_conflict(conn, changes)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[changes.c.entity, changes.c.entity_id],
+        index_elements=[changes.c.community_id, changes.c.entity, changes.c.entity_id],
         set_={
             "seq": stmt.excluded.seq,
             "op": stmt.excluded.op,
@@ -54,6 +69,47 @@ def record_changes(conn: Connection, rows: list[dict[str, Any]]) -> None:
         conn.execute(stmt, values[start : start + 500])
 
 
+def _owners(conn: Connection, rows: list[dict[str, Any]], community: str | None) -> list[list[str]]:
+    """Per row, the communities whose logs carry it."""
+    district_ids = {r.get("district_id") for r in rows} - {None, STAFF_ONLY}
+    estate_only = {r["estate_id"] for r in rows if r.get("estate_id") and not r.get("district_id")}
+    of_district = (
+        dict(
+            conn.execute(
+                select(districts.c.id, districts.c.community_id).where(
+                    districts.c.id.in_(sorted(district_ids))
+                )
+            ).all()
+        )
+        if district_ids
+        else {}
+    )
+    of_estate = (
+        dict(
+            conn.execute(
+                select(estates.c.id, districts.c.community_id)
+                .join(districts, districts.c.id == estates.c.district_id)
+                .where(estates.c.id.in_(sorted(estate_only)))
+            ).all()
+        )
+        if estate_only
+        else {}
+    )
+    everywhere: list[str] | None = None
+    owners = []
+    for r in rows:
+        placed = of_estate.get(r.get("estate_id")) or of_district.get(r.get("district_id"))
+        if placed is not None:
+            owners.append([placed])
+        elif community is not None:
+            owners.append([community])
+        else:
+            if everywhere is None:
+                everywhere = sequenced_communities(conn)
+            owners.append(everywhere)
+    return owners
+
+
 def record_change(
     conn: Connection,
     entity: str,
@@ -64,6 +120,7 @@ def record_change(
     estate_id: str | None = None,
     district_id: str | None = None,
     op: str = "upsert",
+    community: str | None = None,
 ) -> None:
     record_changes(
         conn,
@@ -78,4 +135,5 @@ def record_change(
                 "district_id": district_id,
             }
         ],
+        community,
     )

@@ -14,7 +14,12 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, select, update
 
 from server.db.schema import changes
-from server.db.sequence import current_seq, history_floor, lock_sequence, shift_sequence
+from server.db.sequence import (
+    lock_sequences,
+    positions,
+    sequenced_communities,
+    shift_sequence,
+)
 
 #: The offset is a multiple of this, at least this much above the highest seq in the database,
 #: so cursors survive as "too old" unless more than this many changes were written between
@@ -29,17 +34,19 @@ def fence_offset(top: int) -> int:
 
 
 def fence_history(conn: Connection) -> int:
-    """Shift ``changes.seq``, the sequence counter and the history floor up by one offset
-    inside the caller's write transaction; returns the offset.
+    """Shift ``changes.seq`` and every community's sequence counter and history floor up by
+    one offset inside the caller's write transaction; returns the offset.
 
     Every shifted value is above every unshifted one (the offset exceeds the largest seq), so
-    the single ``UPDATE`` never collides with the UNIQUE constraint on ``changes.seq`` however
+    the single ``UPDATE`` never collides with the UNIQUE constraint on ``(community_id, seq)`` however
     the database orders the rows or when it checks the constraint (row by row on both SQLite
     and PostgreSQL for a non-deferred UNIQUE)."""
-    lock_sequence(conn)  # first: concurrent writers wait
-    counter, floor = current_seq(conn), history_floor(conn)
+    communities = sequenced_communities(conn)
+    lock_sequences(conn, communities)  # first: concurrent writers wait
+    held = positions(conn, communities)
     highest = conn.execute(select(func.max(changes.c.seq))).scalar_one() or 0
-    offset = fence_offset(max(counter, floor, highest))
+    offset = fence_offset(max([highest, *(top for _, top in held.values())]))
     conn.execute(update(changes).values(seq=changes.c.seq + offset))
-    shift_sequence(conn, offset)
+    for community in communities:
+        shift_sequence(conn, community, offset)
     return offset

@@ -45,10 +45,38 @@ meta = Table(
     Column("text_value", Text),
 )
 
+# The hierarchy's top: a 街道 (street office) runs communities (社区); a community's districts
+# (片区) hold its estates (小区). Every change-log row and every sequence belongs to one community.
+streets = Table(
+    "streets",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False),
+)
+
+communities = Table(
+    "communities",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("street_id", ID, ForeignKey("streets.id"), index=True),
+)
+
+# One change sequence per community (server.db.sequence): its counter and its history floor.
+change_sequences = Table(
+    "change_sequences",
+    metadata,
+    Column("community_id", ID, ForeignKey("communities.id"), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("history_floor", BigInteger, nullable=False),
+)
+
 districts = Table(
     "districts",
     metadata,
     Column("id", ID, primary_key=True),
+    # set on every district (nullable only because SQLite adds the column to a live table)
+    Column("community_id", ID, ForeignKey("communities.id"), index=True),
     Column("name", String(64), nullable=False),
     Column("version", Integer, nullable=False, server_default="1"),
 )
@@ -105,7 +133,10 @@ users = Table(
     Column("id", ID, primary_key=True),
     Column("username", String(64), nullable=False, unique=True),
     Column("name", String(64), nullable=False),
-    Column("role", String(16), nullable=False),  # head | district_head | staff
+    Column("role", String(16), nullable=False),  # head | district_head | staff | street
+    # every user but a street user belongs to one community; a street user to one street
+    Column("community_id", ID, ForeignKey("communities.id"), index=True),
+    Column("street_id", ID, ForeignKey("streets.id")),
     Column("district_id", ID, ForeignKey("districts.id")),  # district heads
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, server_default="1"),
@@ -315,14 +346,16 @@ phone_reveals = Table(
 )
 Index("ix_phone_reveals_user_at", phone_reveals.c.user_id, phone_reveals.c.revealed_at)
 
-# The change log: one row per syncable entity, stamped with the sequence of its latest change.
-# estate_id / district_id place the row in scope (both null = community-wide, e.g. checklists).
+# The change log: one row per syncable entity and community, stamped with the number of its
+# latest change in its community's sequence. estate_id / district_id place the row in scope
+# (both null = community-wide, e.g. checklists, which every community's log carries).
 changes = Table(
     "changes",
     metadata,
+    Column("community_id", ID, ForeignKey("communities.id"), primary_key=True),
     Column("entity", String(32), primary_key=True),
     Column("entity_id", ID, primary_key=True),
-    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("seq", BigInteger, nullable=False),
     Column("op", String(8), nullable=False),  # upsert | delete
     Column("version", Integer, nullable=False),
     Column("estate_id", ID),
@@ -330,6 +363,7 @@ changes = Table(
     # the entity's full pull data at this version (null for a tombstone); personal fields are
     # removed at pull time for roles that must not see them (server.domain.scope)
     Column("data", JSON),
+    UniqueConstraint("community_id", "seq", name="uq_changes_community_seq"),
 )
 Index("ix_changes_estate_seq", changes.c.estate_id, changes.c.seq)
 Index("ix_changes_district_seq", changes.c.district_id, changes.c.seq)

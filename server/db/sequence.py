@@ -1,72 +1,105 @@
-"""The change sequence: the counter that stamps change-log rows, its lock and its floor.
+"""The change sequences: one per community, each a counter that stamps that community's
+change-log rows, with its lock and its floor.
 
 Gap safety. A pull reads "changes with seq > cursor". If a writer could take seq 11 and
 commit before another writer that took seq 10, a reader might see 11, move its cursor past
-10, and never see 10. So numbers come from one counter row incremented inside the writing
-transaction: the row lock it takes (PostgreSQL) or the database write lock (SQLite,
+10, and never see 10. So numbers come from one counter row per community incremented inside the
+writing transaction: the row lock it takes (PostgreSQL) or the database write lock (SQLite,
 ``BEGIN IMMEDIATE``) is held until commit, so writers holding numbers commit in number order
-and a later number is never visible before an earlier one.
+and a later number is never visible before an earlier one. Communities have separate
+counters, so writers in different communities never wait for each other on PostgreSQL (SQLite
+has one writer at a time whatever it writes).
 
 The history floor is the lowest cursor still served: changes at or below it may have been
 compacted away (``server.domain.retention``) or fenced off after a restore
 (``server.db.fence``), so a cursor below it is answered 410.
 
-Nothing else reads or writes the counter row; everything that stamps, serialises on, reads or
+Nothing else reads or writes the counter rows; everything that stamps, serialises on, reads or
 moves the sequence goes through this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Connection, select, update
 
-from server.db.schema import meta
-
-_COUNTER = "seq"
-_FLOOR = "history_floor"
+from server.db.schema import change_sequences as _seqs
 
 
-def lock_sequence(conn: Connection) -> None:
-    """Serialise this write transaction behind every other writer of the sequence, until it
-    commits. On SQLite the transaction's ``BEGIN IMMEDIATE`` already holds the database's write
-    lock; on PostgreSQL the counter row is locked."""
+def create_sequence(conn: Connection, community: str) -> None:
+    """Start a new community's sequence at zero."""
+    conn.execute(_seqs.insert().values(community_id=community, seq=0, history_floor=0))
+
+
+def sequenced_communities(conn: Connection) -> list[str]:
+    """Every community that has a sequence (every community), in id order."""
+    return list(conn.execute(select(_seqs.c.community_id).order_by(_seqs.c.community_id)).scalars())
+
+
+def lock_sequence(conn: Connection, community: str) -> None:
+    """Serialise this write transaction behind every other writer of ``community``'s sequence,
+    until it commits. On SQLite the transaction's ``BEGIN IMMEDIATE`` already holds the
+    database's write lock; on PostgreSQL the community's counter row is locked."""
     if conn.dialect.name == "postgresql":
-        conn.execute(select(meta.c.int_value).where(meta.c.key == _COUNTER).with_for_update())
+        conn.execute(
+            select(_seqs.c.seq).where(_seqs.c.community_id == community).with_for_update()
+        ).scalar_one()
 
 
-def next_seqs(conn: Connection, n: int = 1) -> int:
-    """Reserve ``n`` consecutive sequence numbers; returns the first. Locks the sequence until
-    the caller's transaction ends."""
+def lock_sequences(conn: Connection, communities: Iterable[str]) -> None:
+    """``lock_sequence`` for several communities, always in one order (no deadlocks)."""
+    for community in sorted(set(communities)):
+        lock_sequence(conn, community)
+
+
+def next_seqs(conn: Connection, community: str, n: int = 1) -> int:
+    """Reserve ``n`` consecutive numbers of ``community``'s sequence; returns the first.
+    Locks the sequence until the caller's transaction ends."""
     last = conn.execute(
-        update(meta)
-        .where(meta.c.key == _COUNTER)
-        .values(int_value=meta.c.int_value + n)
-        .returning(meta.c.int_value)
+        update(_seqs)
+        .where(_seqs.c.community_id == community)
+        .values(seq=_seqs.c.seq + n)
+        .returning(_seqs.c.seq)
     ).scalar_one()
     return last - n + 1
 
 
-def current_seq(conn: Connection) -> int:
+def current_seq(conn: Connection, community: str) -> int:
     """The highest number handed out (visible in this transaction's snapshot)."""
-    return conn.execute(select(meta.c.int_value).where(meta.c.key == _COUNTER)).scalar_one()
+    return conn.execute(select(_seqs.c.seq).where(_seqs.c.community_id == community)).scalar_one()
 
 
-def history_floor(conn: Connection) -> int:
+def positions(conn: Connection, communities: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """{community: (history floor, counter)} in one statement (one snapshot)."""
+    rows = conn.execute(
+        select(_seqs.c.community_id, _seqs.c.history_floor, _seqs.c.seq).where(
+            _seqs.c.community_id.in_(sorted(set(communities)))
+        )
+    )
+    return {r.community_id: (r.history_floor, r.seq) for r in rows}
+
+
+def history_floor(conn: Connection, community: str) -> int:
     """Cursors below this are no longer served."""
-    return conn.execute(select(meta.c.int_value).where(meta.c.key == _FLOOR)).scalar_one()
+    return conn.execute(
+        select(_seqs.c.history_floor).where(_seqs.c.community_id == community)
+    ).scalar_one()
 
 
-def raise_floor(conn: Connection, to: int) -> int:
-    """Raise the history floor to ``to``, never past the counter and never down; returns the
-    floor now in force."""
-    floor = min(max(to, history_floor(conn)), current_seq(conn))
-    conn.execute(update(meta).where(meta.c.key == _FLOOR).values(int_value=floor))
+def raise_floor(conn: Connection, community: str, to: int) -> int:
+    """Raise ``community``'s history floor to ``to``, never past the counter and never down;
+    returns the floor now in force."""
+    floor = min(max(to, history_floor(conn, community)), current_seq(conn, community))
+    conn.execute(update(_seqs).where(_seqs.c.community_id == community).values(history_floor=floor))
     return floor
 
 
-def shift_sequence(conn: Connection, offset: int) -> None:
-    """Move the counter and the floor up by ``offset`` (the change rows are the caller's)."""
+def shift_sequence(conn: Connection, community: str, offset: int) -> None:
+    """Move ``community``'s counter and floor up by ``offset`` (the change rows are the
+    caller's)."""
     conn.execute(
-        update(meta)
-        .where(meta.c.key.in_([_COUNTER, _FLOOR]))
-        .values(int_value=meta.c.int_value + offset)
+        update(_seqs)
+        .where(_seqs.c.community_id == community)
+        .values(seq=_seqs.c.seq + offset, history_floor=_seqs.c.history_floor + offset)
     )

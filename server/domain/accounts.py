@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from server.db.engine import write_tx
 from server.db.schema import districts, estates, tokens, user_estates, users
+from server.domain.communities import CommunityError, sole_community, sole_street
 from server.domain.passwords import hash_password
 from services.protocol import ROLES
 
@@ -61,12 +62,19 @@ def create_user(engine: Engine, *, username: str, name: str, role: str, password
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
             raise AccountError(f"a user named {username!r} already exists")
         user_id = str(uuid.uuid4())
+        try:
+            community_id = None if role == "street" else sole_community(conn)
+            street_id = sole_street(conn) if role == "street" else None
+        except CommunityError as exc:
+            raise AccountError(str(exc)) from None
         conn.execute(
             users.insert().values(
                 id=user_id,
                 username=username,
                 name=name.strip(),
                 role=role,
+                community_id=community_id,
+                street_id=street_id,
                 district_id=None,
                 password_hash=password_hash,
                 active=True,

@@ -23,11 +23,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Text, cast, select
+from sqlalchemy import ColumnElement, Connection, Engine, Text, cast, select
 
 from server.db.engine import read_tx
 from server.db.schema import changes
-from server.db.sequence import current_seq, history_floor
+from server.db.sequence import positions
 from server.domain.cursor import StaleCursor, decode_cursor, encode_cursor
 from server.domain.principal import Principal
 from server.domain.scope import mask_for, pull_filter, scope_fingerprint
@@ -65,22 +65,59 @@ def pull_page(
 ) -> PullPage:
     """The next page after ``cursor``: at most ``limit`` changes and about ``max_bytes``.
 
+    A user of one community reads that community's log; a street user reads its communities'
+    logs one after another, the cursor holding a position in each.
+
     Raises MalformedCursor (400) or StaleCursor (410).
     """
     fingerprint = scope_fingerprint(principal)
-    after = 0
+    communities = principal.community_ids
+    after = [0] * len(communities)
     if cursor:
         after, taken_under = decode_cursor(cursor)
-        if taken_under != fingerprint:
+        if taken_under != fingerprint or len(after) != len(communities):
             raise StaleCursor("your scope changed; start again from no cursor")
-    pieces: list[bytes] = []
-    size = skipped = 0
-    last = after
-    has_more = False
+    page = _Page(principal, limit, max_bytes)
     with read_tx(engine) as conn:
-        top = current_seq(conn)
-        if cursor and (after < history_floor(conn) or after > top):
+        held = positions(conn, communities)
+        if cursor and any(
+            not held[c][0] <= a <= held[c][1] for c, a in zip(communities, after, strict=True)
+        ):
             raise StaleCursor("cursor is older than the retained history; start again")
+        scope = pull_filter(conn, principal)
+        for i, community in enumerate(communities):
+            if page.count == limit:  # full at the end of the previous log
+                page.has_more = True
+                break
+            last = page.read(conn, community, after[i], scope)
+            if page.has_more:
+                after[i] = last
+                break
+            # the whole log read in this snapshot: later pulls start from its counter
+            after[i] = max(last, held[community][1])
+    next_cursor = encode_cursor(after, fingerprint)
+    envelope = json.dumps({"cursor": next_cursor, "has_more": page.has_more})
+    body = b'{"changes":[' + b",".join(page.pieces) + b"]," + envelope[1:].encode()
+    return PullPage(body, len(page.pieces), next_cursor, page.has_more, page.skipped)
+
+
+class _Page:
+    """A pull page being filled, community log by community log."""
+
+    def __init__(self, principal: Principal, limit: int, max_bytes: int) -> None:
+        self.principal, self.limit, self.max_bytes = principal, limit, max_bytes
+        self.pieces: list[bytes] = []
+        self.size = self.skipped = 0
+        self.has_more = False
+
+    @property
+    def count(self) -> int:
+        return len(self.pieces) + self.skipped
+
+    def read(self, conn: Connection, community: str, after: int, scope: ColumnElement) -> int:
+        """Add ``community``'s changes after ``after``; returns the last seq taken (``after``
+        if none). Sets ``has_more`` when the page filled before the log ended."""
+        last = after
         result = conn.execute(
             select(
                 changes.c.seq,
@@ -91,39 +128,35 @@ def pull_page(
                 # the raw text, parsed per row below, so one unreadable value fails only its row
                 cast(changes.c.data, Text).label("data"),
             )
-            .where(changes.c.seq > after, pull_filter(conn, principal))
+            .where(changes.c.community_id == community, changes.c.seq > after, scope)
             .order_by(changes.c.seq)
-            .limit(limit + 1)
+            .limit(self.limit - self.count + 1)
             .execution_options(yield_per=_FETCH_BATCH)
         )
         try:
             for row in result:
-                if len(pieces) + skipped == limit:
-                    has_more = True
+                if self.count == self.limit:
+                    self.has_more = True
                     break
                 try:
-                    piece = encode_change(principal, row)
+                    piece = encode_change(self.principal, row)
                 except UnservableRow as exc:
                     log.warning(
                         "pull skipped a stored change it cannot encode",
                         extra={"entity": row.entity, "entity_id": row.entity_id, "why": str(exc)},
                     )
-                    skipped += 1
+                    self.skipped += 1
                     last = row.seq
                     continue
-                if pieces and size + len(piece) > max_bytes:
-                    has_more = True
+                if self.pieces and self.size + len(piece) > self.max_bytes:
+                    self.has_more = True
                     break
-                pieces.append(piece)
-                size += len(piece) + 1
+                self.pieces.append(piece)
+                self.size += len(piece) + 1
                 last = row.seq
         finally:
             result.close()
-    next_seq = last if has_more else max(last, top)
-    next_cursor = encode_cursor(next_seq, fingerprint)
-    envelope = json.dumps({"cursor": next_cursor, "has_more": has_more})
-    body = b'{"changes":[' + b",".join(pieces) + b"]," + envelope[1:].encode()
-    return PullPage(body, len(pieces), next_cursor, has_more, skipped)
+        return last
 
 
 def encode_change(principal: Principal, row: Any) -> bytes:

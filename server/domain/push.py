@@ -9,9 +9,10 @@ the ones after it. Applied mutations are remembered in ``mutations``. The
 change-log rows of all applied mutations are stamped once, at the end, in the same
 transaction.
 
-Pushes are serialised: the transaction first locks the change sequence
-(``server.db.sequence.lock_sequence``, the lock every change-log writer needs anyway, held to
-commit). So duplicate checks and state-machine checks see every earlier push.
+Pushes in one community are serialised: the transaction first locks the community's change
+sequence (``server.db.sequence.lock_sequence``, the lock every change-log writer there needs
+anyway, held to commit). Pushes in different communities do not wait for each other on
+PostgreSQL. So duplicate checks and state-machine checks see every earlier push.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def apply_push(
 ) -> list[dict]:
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
     settings = settings or Settings()
+    if principal.community_id is None:  # a street user reads only
+        return [_result(m, "rejected", "forbidden", "this account may not write") for m in batch]
     # checked before queueing for the write lock: published checklists never change
     questions = checklist_questions(engine, _checklist_versions(batch))
     checked = [_validate(m, questions) for m in batch]
@@ -119,7 +122,7 @@ def _apply_once(
     safe: bool,
 ) -> list[dict]:
     with write_tx(engine) as conn:
-        lock_sequence(conn)
+        lock_sequence(conn, principal.community_id)
         ids = [str(m.id) for m in batch]
         known: set[str] = set()
         for start in range(0, len(ids), 500):
@@ -202,5 +205,5 @@ def _apply_once(
             raise _RetrySafely from exc  # the transaction rolls back on the way out
         if applied_rows:
             conn.execute(mutations.insert(), applied_rows)
-        push_sink.flush(conn)
+        push_sink.flush(conn, principal.community_id)
     return results

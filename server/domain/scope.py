@@ -1,10 +1,15 @@
 """Scope: which rows a user may read and write, and what personal data leaves for their role.
 
+Everyone reads and writes inside their community (a street user: its communities, read
+only); a pull reads only those communities' change logs (``server.domain.pull``).
+
 Write scope is decided on a row's place (estate, district): a head writes only in their
-estates, a district head in their district, staff anywhere. Read scope is a filter on the
-change log's ``estate_id`` / ``district_id`` (docs/contracts.md): a head gets their estates'
-rows, the district rows of their estates' districts and community-wide rows; a district head
-their district's rows and community-wide rows; staff everything, including ``STAFF_ONLY``.
+estates, a district head in their district, staff anywhere in their community, a street user
+nowhere. Read scope within a community's log is a filter on ``estate_id`` / ``district_id``
+(docs/contracts.md): a head gets their estates' rows, the district rows of their estates'
+districts and community-wide rows; a district head their district's rows and community-wide
+rows; staff and street users everything, including ``STAFF_ONLY``. A street user receives
+personal data masked as a district head does.
 """
 
 from __future__ import annotations
@@ -35,7 +40,14 @@ MASK_POLICY = "m2"
 
 def may_write(principal: Principal, estate_id: str | None, district_id: str | None) -> bool:
     """Whether ``principal`` may write a row placed in (estate_id, district_id)."""
+    if principal.role == "street":
+        return False
     if principal.role == "staff":
+        # inside their community: its estates and districts, or a row with no place
+        if estate_id is not None:
+            return estate_id in principal.estate_ids
+        if district_id is not None and district_id != STAFF_ONLY:
+            return district_id in principal.district_ids
         return True
     if district_id == STAFF_ONLY:
         return False
@@ -59,7 +71,7 @@ def head_districts(conn: Connection, principal: Principal) -> list[str]:
 def pull_filter(conn: Connection, principal: Principal) -> ColumnElement[bool]:
     """The WHERE clause on ``changes`` that keeps a pull inside the principal's scope."""
     community_wide = and_(changes.c.estate_id.is_(None), changes.c.district_id.is_(None))
-    if principal.role == "staff":
+    if principal.role in ("staff", "street"):
         return true()
     if principal.role == "district_head":
         return or_(changes.c.district_id == principal.district_id, community_wide)
@@ -76,6 +88,8 @@ def scope_fingerprint(principal: Principal) -> str:
     no longer valid (the phone must start again)."""
     if principal.role == "staff":
         basis = "staff"
+    elif principal.role == "street":
+        basis = f"street|{MASK_POLICY}|" + ",".join(principal.community_ids)
     elif principal.role == "district_head":
         basis = f"district_head|{principal.district_id}"
     else:

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, update
 
 from server.db.changelog import record_changes
 from server.db.engine import write_tx
@@ -38,9 +38,13 @@ from server.db.schema import (
     users,
     visits,
 )
+from server.db.schema import (
+    communities as communities_table,
+)
 from server.domain import entities as ent
 from server.domain import seed_names as names
 from server.domain.checklist_v1 import CHECKLIST_V1_QUESTIONS, CHECKLIST_V1_TITLE
+from server.domain.communities import create_community, create_street, sole_community
 from server.domain.due_dates import due_date_for
 from server.domain.idcard import make_id_number
 from server.domain.passwords import hash_password
@@ -308,7 +312,7 @@ def _history(
 # ---- the whole plan ---------------------------------------------------------------------------
 
 
-def _build(seed: int, scale: float) -> dict[str, list[dict[str, Any]]]:
+def _build(seed: int, scale: float, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
     g = _Gen(seed)
     rng = g.rng
     created = _ts(BASE_DATE - dt.timedelta(days=200))
@@ -337,9 +341,9 @@ def _build(seed: int, scale: float) -> dict[str, list[dict[str, Any]]]:
         out["users"].append(row)
         return row
 
-    staff = user("staff", names.STAFF_NAME, "staff")
+    staff = user(f"{prefix}staff", names.STAFF_NAME, "staff")
     district_heads = [
-        user(f"district{i + 1}", names.DISTRICT_HEAD_NAMES[i], "district_head", d["id"])
+        user(f"{prefix}district{i + 1}", names.DISTRICT_HEAD_NAMES[i], "district_head", d["id"])
         for i, d in enumerate(out["districts"])
     ]
     estate_head: dict[str, dict] = {}
@@ -349,7 +353,7 @@ def _build(seed: int, scale: float) -> dict[str, list[dict[str, Any]]]:
         assert sum(counts) == len(d_estates)
         pos = 0
         for count in counts:
-            head = user(f"head{head_no + 1:02d}", names.HEAD_NAMES[head_no], "head")
+            head = user(f"{prefix}head{head_no + 1:02d}", names.HEAD_NAMES[head_no], "head")
             head_no += 1
             for e in d_estates[pos : pos + count]:
                 out["user_estates"].append({"user_id": head["id"], "estate_id": e["id"]})
@@ -552,9 +556,20 @@ def _strip(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def seed_demo(
-    engine: Engine, *, seed: int = 7, scale: float = 1.0, demo_responses: bool = True
+    engine: Engine,
+    *,
+    seed: int = 7,
+    scale: float = 1.0,
+    demo_responses: bool = True,
+    communities: int = 1,
 ) -> dict[str, int]:
-    """Create the demo community in an empty, migrated database; returns counts of what it made.
+    """Create the demo community in an empty, migrated database; returns counts of what it made
+    (of the first community when there are several).
+
+    ``communities=N`` (N > 1) makes N communities shaped like the demo one (seeds ``seed``,
+    ``seed + 1`` ...), their logins prefixed ``c001-`` ... (``c001-staff``, ``c001-head01``),
+    grouped in streets of ``STREET_SIZE`` with one read-only ``street`` login each
+    (``street`` when there is one street, ``street01`` ... when several).
 
     ``demo_responses=False`` leaves out the sample questionnaire answers (for tests that count
     the answers they submit themselves).
@@ -563,10 +578,90 @@ def seed_demo(
     """
     if not 0 < scale <= 10:
         raise SeedError(f"scale must be in (0, 10], got {scale}")
-    plan = _build(seed, scale)
-    password_hash = {u["id"]: hash_password(DEMO_PASSWORD) for u in plan["users"]}
+    if not 1 <= communities <= MAX_COMMUNITIES:
+        raise SeedError(f"communities must be in [1, {MAX_COMMUNITIES}], got {communities}")
+    # one hash for every demo login: they share the password, and hashing is slow on purpose
+    password_hash = hash_password(DEMO_PASSWORD)
+    with write_tx(engine) as conn:
+        existing = conn.execute(select(func.count()).select_from(users)).scalar_one()
+        existing += conn.execute(select(func.count()).select_from(districts)).scalar_one()
+        if existing:
+            raise SeedError("the database already holds a community; seed-demo needs an empty one")
+        ids = [sole_community(conn)]  # the empty one every database starts with
+        if communities > 1:
+            ids += [
+                create_community(conn, f"{_COMMUNITY_NAME}{i + 1:03d}", community_id=_id(seed, i))
+                for i in range(1, communities)
+            ]
+            _seed_streets(conn, seed, ids, password_hash)
+        first: dict[str, int] = {}
+        for i, community in enumerate(ids):
+            prefix = f"c{i + 1:03d}-" if communities > 1 else ""
+            counts = _seed_community(
+                conn,
+                community,
+                _build(seed + i, scale, prefix),
+                password_hash,
+                seed=seed + i,
+                scale=scale,
+                demo_responses=demo_responses,
+                with_checklists=i == 0,
+            )
+            first = first or counts
+    return first
+
+
+#: a 街道 groups this many communities in a seeded city
+STREET_SIZE = 20
+MAX_COMMUNITIES = 1000
+_COMMUNITY_NAME = "胡巷社区"
+
+
+def _id(seed: int, n: int) -> str:
+    return str(uuid.UUID(int=random.Random(f"{seed}:{n}").getrandbits(128), version=4))
+
+
+def _seed_streets(conn: Connection, seed: int, ids: list[str], password_hash: str) -> None:
+    n_streets = -(-len(ids) // STREET_SIZE)
+    for s_no in range(n_streets):
+        street = create_street(conn, f"胡巷街道{s_no + 1:02d}", street_id=_id(seed, -1 - s_no))
+        members = ids[s_no * STREET_SIZE : (s_no + 1) * STREET_SIZE]
+        conn.execute(
+            update(communities_table)
+            .where(communities_table.c.id.in_(members))
+            .values(street_id=street)
+        )
+        conn.execute(
+            users.insert().values(
+                id=_id(seed, -1000 - s_no),
+                username="street" if n_streets == 1 else f"street{s_no + 1:02d}",
+                name=names.STAFF_NAME,
+                role="street",
+                street_id=street,
+                password_hash=password_hash,
+                active=True,
+                created_at=_ts(BASE_DATE - dt.timedelta(days=200)),
+            )
+        )
+
+
+def _seed_community(
+    conn: Connection,
+    community: str,
+    plan: dict[str, list[dict[str, Any]]],
+    password_hash: str,
+    *,
+    seed: int,
+    scale: float,
+    demo_responses: bool,
+    with_checklists: bool,
+) -> dict[str, int]:
     for u in plan["users"]:
-        u["password_hash"] = password_hash[u["id"]]
+        u["password_hash"] = password_hash
+    for row in (*plan["districts"], *plan["users"]):
+        row["community_id"] = community
+    if not with_checklists:  # one set of checklists for the deployment
+        plan["checklists"] = []
 
     estate_of = {e["id"]: e for e in plan["estates"]}
     house_scope = {
@@ -639,39 +734,35 @@ def seed_demo(
         es, ds = concern_scope[ev["concern_id"]]
         log.append(ent.change_row("concern_event", ent.concern_event_data(ev, ev["_user_name"]), version=1, estate_id=es, district_id=ds))  # fmt: skip
 
-    with write_tx(engine) as conn:
-        existing = conn.execute(select(func.count()).select_from(users)).scalar_one()
-        existing += conn.execute(select(func.count()).select_from(districts)).scalar_one()
-        if existing:
-            raise SeedError("the database already holds a community; seed-demo needs an empty one")
-        for table, key in (
-            (districts, "districts"),
-            (estates, "estates"),
-            (users, "users"),
-            (user_estates, "user_estates"),
-            (checklists, "checklists"),
-            (households, "households"),
-            (residents, "residents"),
-            (visits, "visits"),
-            (concerns, "concerns"),
-            (concern_events, "concern_events"),
-        ):
-            rows = _strip(plan[key])
-            if rows:
-                conn.execute(table.insert(), rows)
-        record_changes(conn, log)
-        n_questionnaires = seed_builtin_questionnaires(conn)
-        members_of: dict[str, list[dict[str, Any]]] = {}
-        for r in plan["residents"]:
-            members_of.setdefault(r["household_id"], []).append(r)
-        n_responses = seed_responses(
-            conn,
-            seed=seed + 1,
-            count=max(3, round(FULL_RESPONSES * scale)) if demo_responses else 0,
-            households=plan["households"],
-            members_of=members_of,
-            base_date=BASE_DATE,
-        )
+    for table, key in (
+        (districts, "districts"),
+        (estates, "estates"),
+        (users, "users"),
+        (user_estates, "user_estates"),
+        (checklists, "checklists"),
+        (households, "households"),
+        (residents, "residents"),
+        (visits, "visits"),
+        (concerns, "concerns"),
+        (concern_events, "concern_events"),
+    ):
+        rows = _strip(plan[key])
+        if rows:
+            conn.execute(table.insert(), rows)
+    record_changes(conn, log, None if with_checklists else community)
+    if with_checklists:  # the first community: the deployment's questionnaires come next
+        n_questionnaires = int(seed_builtin_questionnaires(conn) or 0)
+    members_of: dict[str, list[dict[str, Any]]] = {}
+    for r in plan["residents"]:
+        members_of.setdefault(r["household_id"], []).append(r)
+    n_responses = seed_responses(
+        conn,
+        seed=seed + 1,
+        count=max(3, round(FULL_RESPONSES * scale)) if demo_responses else 0,
+        households=plan["households"],
+        members_of=members_of,
+        base_date=BASE_DATE,
+    )
 
     aged = sum(1 for r in plan["residents"] if BASE_YEAR - r["birth_year"] >= 60)
     return {
@@ -688,7 +779,7 @@ def seed_demo(
         "concerns_resolved": sum(1 for c in plan["concerns"] if c["status"] == "resolved"),
         "concern_events": len(plan["concern_events"]),
         "checklists": len(plan["checklists"]),
-        "questionnaires": int(n_questionnaires or 0),
+        "questionnaires": n_questionnaires if with_checklists else 0,
         "questionnaire_responses": n_responses,
         "changes": len(log),
     }

@@ -8,7 +8,8 @@ import secrets
 
 from sqlalchemy import Connection, select, update
 
-from server.db.schema import estates, tokens, user_estates, users
+from server.db.schema import districts, estates, tokens, user_estates, users
+from server.domain.communities import street_communities
 from server.domain.principal import Principal
 from server.domain.timeutil import iso, now_utc
 
@@ -47,21 +48,42 @@ def revoke_token(conn: Connection, token: str) -> bool:
 
 
 def load_principal(conn: Connection, user_id: str) -> Principal | None:
-    """The Principal of an active user, with the estates they cover."""
+    """The Principal of an active user, with the estates and communities they cover."""
     u = conn.execute(
-        select(users.c.id, users.c.username, users.c.name, users.c.role, users.c.district_id).where(
-            users.c.id == user_id, users.c.active.is_(True)
-        )
+        select(
+            users.c.id,
+            users.c.username,
+            users.c.name,
+            users.c.role,
+            users.c.district_id,
+            users.c.community_id,
+            users.c.street_id,
+        ).where(users.c.id == user_id, users.c.active.is_(True))
     ).first()
     if u is None:
         return None
-    if u.role == "staff":
-        q = select(estates.c.id)
+    if u.role == "street":
+        community_ids = tuple(street_communities(conn, u.street_id)) if u.street_id else ()
+    else:
+        community_ids = (u.community_id,) if u.community_id else ()
+    if u.role in ("staff", "street"):
+        q = (
+            select(estates.c.id)
+            .join(districts, districts.c.id == estates.c.district_id)
+            .where(districts.c.community_id.in_(community_ids))
+        )
     elif u.role == "district_head":
         q = select(estates.c.id).where(estates.c.district_id == u.district_id)
     else:
         q = select(user_estates.c.estate_id).where(user_estates.c.user_id == u.id)
     estate_ids = frozenset(conn.execute(q).scalars())
+    district_ids: frozenset[str] = frozenset()
+    if u.role in ("staff", "street"):
+        district_ids = frozenset(
+            conn.execute(
+                select(districts.c.id).where(districts.c.community_id.in_(community_ids))
+            ).scalars()
+        )
     return Principal(
         id=u.id,
         username=u.username,
@@ -69,6 +91,10 @@ def load_principal(conn: Connection, user_id: str) -> Principal | None:
         role=u.role,
         estate_ids=estate_ids,
         district_id=u.district_id if u.role == "district_head" else None,
+        community_id=u.community_id if u.role != "street" else None,
+        street_id=u.street_id if u.role == "street" else None,
+        community_ids=community_ids,
+        district_ids=district_ids,
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-Role = Literal["head", "district_head", "staff"]
-ROLES: tuple[str, ...] = ("head", "district_head", "staff")
+#: ``street``: a 街道 (street office) login, reading its communities' lists and reports only
+Role = Literal["head", "district_head", "staff", "street"]
+ROLES: tuple[str, ...] = ("head", "district_head", "staff", "street")
 
 VisitMethod = Literal["in_person", "phone"]
 ConcernKind = Literal["request", "complaint", "suggestion"]

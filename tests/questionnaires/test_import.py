@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from server.db.engine import write_tx
 from server.db.schema import changes, questionnaires
 from server.db.sequence import current_seq
+from server.domain.communities import sole_community
 from server.domain.questionnaires import (
     BUILTIN_DIR,
     builtin_definitions,
@@ -67,11 +68,11 @@ def test_seeded_questionnaires_sync_as_protocol_data(engine):
 
 def test_seeding_again_changes_nothing(engine):
     with engine.connect() as conn:
-        before = current_seq(conn)
+        before = current_seq(conn, sole_community(conn))
     with write_tx(engine) as conn:
         assert seed_builtin_questionnaires(conn) == 11
     with engine.connect() as conn:
-        assert current_seq(conn) == before
+        assert current_seq(conn, sole_community(conn)) == before
         assert conn.execute(select(func.max(questionnaires.c.version))).scalar_one() == 1
 
 
@@ -80,12 +81,12 @@ def test_reimport_unchanged_is_a_no_op_and_a_change_bumps_the_version(db_path, e
     unchanged = tmp_path / "suggestions.json"
     unchanged.write_text(json.dumps(source, ensure_ascii=False), encoding="utf-8")
     with engine.connect() as conn:
-        seq0 = current_seq(conn)
+        seq0 = current_seq(conn, sole_community(conn))
     r = run_import(db_path, unchanged)
     assert r.returncode == 0, r.stderr
     assert "unchanged suggestions (version 1)" in r.stdout
     with engine.connect() as conn:
-        assert current_seq(conn) == seq0
+        assert current_seq(conn, sole_community(conn)) == seq0
 
     source["questions"].append(
         {"key": "contact_time", "type": "text", "label": {"zh": "方便联系的时间"}}
@@ -174,7 +175,7 @@ def test_bad_definitions_are_refused_naming_the_problem_and_nothing_is_written(
         ),
     }
     with engine.connect() as conn:
-        seq0 = current_seq(conn)
+        seq0 = current_seq(conn, sole_community(conn))
     for name, (content, expected) in cases.items():
         bad = tmp_path / name
         bad.write_text(json.dumps(content), encoding="utf-8")
@@ -187,5 +188,5 @@ def test_bad_definitions_are_refused_naming_the_problem_and_nothing_is_written(
     r = run_import(db_path, broken)
     assert r.returncode == 2 and "not valid json" in r.stderr
     with engine.connect() as conn:
-        assert current_seq(conn) == seq0
+        assert current_seq(conn, sole_community(conn)) == seq0
         assert get_questionnaire(conn, "ok-one") is None

@@ -56,6 +56,70 @@ def pg_template(pg_cluster) -> str:
     pg_cluster.drop_database(name)
 
 
+#: the city template: this many small demo-shaped communities in one street
+CITY_COMMUNITIES = 3
+
+
+@pytest.fixture(scope="session")
+def city_sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("city") / "city.db"
+    engine = open_engine(str(path))
+    migrate(engine)
+    seed_demo(engine, seed=7, scale=0.02, communities=CITY_COMMUNITIES, demo_responses=False)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def city_pg_template(pg_cluster) -> str:
+    name = f"xl_city_{uuid.uuid4().hex[:8]}"
+    engine = open_engine(pg_cluster.create_database(name=name))
+    migrate(engine)
+    seed_demo(engine, seed=7, scale=0.02, communities=CITY_COMMUNITIES, demo_responses=False)
+    engine.dispose()
+    yield name
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def city_engine(request, db_kind, tmp_path):
+    """A fresh copy of a database of CITY_COMMUNITIES small communities (logins c001-staff,
+    c002-head01 ..., and ``street`` over all of them)."""
+    if db_kind == "sqlite":
+        path = tmp_path / "city.db"
+        shutil.copyfile(request.getfixturevalue("city_sqlite_template"), path)
+        eng = open_engine(str(path))
+        yield eng
+        eng.dispose()
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database(template=request.getfixturevalue("city_pg_template"))
+        eng = open_engine(url)
+        yield eng
+        eng.dispose()
+        cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+async def city_login(city_engine, settings):
+    """``await city_login("c002-head01")`` -> an ``Api`` on the city database's app."""
+    app = create_app(city_engine, settings)
+    clients: list[httpx.AsyncClient] = []
+
+    async def _login(username: str, password: str = "demo1234") -> Api:
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+        )
+        clients.append(client)
+        return await Api.sign_in(client, username, password)
+
+    yield _login
+    for client in clients:
+        await client.aclose()
+
+
 @pytest.fixture(params=DB_KINDS)
 def db_kind(request) -> str:
     return request.param

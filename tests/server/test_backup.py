@@ -92,7 +92,7 @@ def test_sqlite_backup_while_writing_is_consistent_and_at_head(sqlite_engine, tm
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == _head(engine)
         n = con.execute("SELECT count(*) FROM changes").fetchone()[0]
         seqs = [r[0] for r in con.execute("SELECT seq FROM changes ORDER BY seq")]
-        counter = con.execute("SELECT int_value FROM meta WHERE key='seq'").fetchone()[0]
+        counter = con.execute("SELECT seq FROM change_sequences").fetchone()[0]
     finally:
         con.close()
     assert before <= n <= after

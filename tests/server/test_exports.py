@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from server.db.schema import ledger_exports, residents
 from server.db.sequence import current_seq
+from server.domain.communities import sole_community
 from server.domain.register import import_register
 from tests.server.helpers import concern, ok, visit
 
@@ -128,7 +129,7 @@ async def test_the_residents_ledger_imports_back_changing_nothing(login, engine,
     path = tmp_path / "register.xlsx"
     path.write_bytes(r.content)
     with engine.connect() as conn:
-        before_seq = current_seq(conn)
+        before_seq = current_seq(conn, sole_community(conn))
         n = conn.execute(select(func.count()).select_from(residents)).scalar_one()
         groups = (
             select(func.count().label("n"))
@@ -144,7 +145,7 @@ async def test_the_residents_ledger_imports_back_changing_nothing(login, engine,
     assert (report.residents_created, report.residents_updated, report.residents_moved) == (0, 0, 0)
     assert report.households_created == 0 and not report.written
     with engine.connect() as conn:
-        assert current_seq(conn) == before_seq
+        assert current_seq(conn, sole_community(conn)) == before_seq
 
 
 def test_the_command_writes_the_same_ledger(tmp_path, sqlite_template):

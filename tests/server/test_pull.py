@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from server.db.schema import concerns, estates, households, residents, user_estates, visits
 from server.db.sequence import current_seq
+from server.domain.communities import sole_community
 from server.domain.retention import compact_history
 from tests.server.helpers import concern, latest, mutation, ok, visit
 
@@ -156,8 +157,9 @@ async def test_cursor_below_the_history_floor_gets_410(login, demo, engine):
     await head.push(mutation("resident.remove", {"reason": "deceased"}, removed), visit(hh))
     _, fresh_cursor = await head.pull_all(old_cursor)
     with engine.connect() as conn:
-        top = current_seq(conn)
-    assert compact_history(engine, top) >= 1
+        community = sole_community(conn)
+        top = current_seq(conn, community)
+    assert compact_history(engine, community, top) >= 1
     assert (await head.pull(old_cursor)).status_code == 410
     # a cursor at the floor is still good, and starting over holds no tombstone
     assert (await head.pull(fresh_cursor)).status_code == 200

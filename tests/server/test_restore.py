@@ -21,6 +21,7 @@ from server.db.engine import open_engine, write_tx
 from server.db.fence import FENCE_STEP, fence_history
 from server.db.schema import changes
 from server.db.sequence import current_seq, history_floor
+from server.domain.communities import sole_community
 from server.domain.cursor import decode_cursor
 from server.settings import Settings
 from tests.server.helpers import Api, visit
@@ -63,7 +64,11 @@ def _restore(db_kind: str, backup: Path, target: str, **kw):
 def _seqs(engine) -> tuple[list[int], int, int]:
     with engine.connect() as conn:
         seqs = list(conn.execute(select(changes.c.seq).order_by(changes.c.seq)).scalars())
-        return seqs, current_seq(conn), history_floor(conn)
+        return (
+            seqs,
+            current_seq(conn, sole_community(conn)),
+            history_floor(conn, sole_community(conn)),
+        )
 
 
 def _count(engine) -> int:
@@ -139,7 +144,7 @@ async def test_restore_fences_old_cursors_and_serves_exactly_the_backup(
             new = visit(hh)
             await again.push(new)
             # unfenced, the history would now reach past the old cursor, which would skip it
-            assert _seqs(restored)[1] - result.offset > decode_cursor(cursor_after)[0]
+            assert _seqs(restored)[1] - result.offset > decode_cursor(cursor_after)[0][0]
             for old in (cursor_at_backup, cursor_after):
                 r = await again.pull(old)
                 assert r.status_code == 410, r.text
@@ -224,7 +229,7 @@ def test_sqlite_force_moves_the_old_database_aside(sqlite_template, tmp_path):
     con = sqlite3.connect(target)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        floor = con.execute("SELECT int_value FROM meta WHERE key='history_floor'").fetchone()[0]
+        floor = con.execute("SELECT history_floor FROM change_sequences").fetchone()[0]
     finally:
         con.close()
     assert floor == result.offset  # the template's floor is 0

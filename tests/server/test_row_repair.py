@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 from server.db.engine import alembic_config, write_tx
 from server.db.schema import changes, checklists, questionnaire_responses, residents, visits
 from server.db.sequence import current_seq
+from server.domain.communities import sole_community
 from server.logging_setup import JsonFormatter
 from services.protocol import Answers
 from tests.server.rawrows import old_json, read_json_text, write_json_text
@@ -91,7 +92,7 @@ async def test_damaged_rows_are_repaired_restamped_and_then_pulled_without_a_ski
         resident_id = (
             conn.execute(select(residents.c.id).order_by(residents.c.id)).scalars().first()
         )
-        top_before = current_seq(conn)
+        top_before = current_seq(conn, sole_community(conn))
 
         answers = {
             # PostgreSQL's json type refused NaN and Infinity: there the old push failed instead
@@ -163,7 +164,10 @@ async def test_damaged_rows_are_repaired_restamped_and_then_pulled_without_a_ski
             .scalars()
             .all()
         )
-        assert seqs == [top_before + 1, top_before + 2] and current_seq(conn) == top_before + 2
+        assert (
+            seqs == [top_before + 1, top_before + 2]
+            and current_seq(conn, sole_community(conn)) == top_before + 2
+        )
         assert conn.execute(
             select(questionnaire_responses.c.answers).where(
                 questionnaire_responses.c.id == response_id

@@ -62,9 +62,10 @@ class ChangeSink:
             self._rows.pop(key, None)
             self._rows[key] = row
 
-    def flush(self, conn: Connection) -> int:
+    def flush(self, conn: Connection, community: str | None) -> int:
+        """Stamp the rows in the change log (rows with no place go to ``community``)."""
         rows = list(self._rows.values())
-        record_changes(conn, rows)
+        record_changes(conn, rows, community)
         self._rows.clear()
         return len(rows)
 

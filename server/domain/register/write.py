@@ -7,6 +7,7 @@ from sqlalchemy import Connection, bindparam, update
 
 from server.db.changelog import record_changes
 from server.db.schema import districts, estates, households, residents
+from server.domain.communities import sole_community
 from server.domain.register.plan import Plan
 
 _RESIDENT_COLUMNS = (
@@ -34,6 +35,10 @@ def _update(conn: Connection, table, rows: list[dict], columns: tuple[str, ...])
 
 
 def write_plan(conn: Connection, plan: Plan) -> None:
+    if plan.new_districts:
+        community = sole_community(conn)  # a register belongs to a one-community database
+        for d in plan.new_districts:
+            d.setdefault("community_id", community)
     for table, rows in (
         (districts, plan.new_districts),
         (estates, plan.new_estates),

@@ -1,0 +1,186 @@
+"""Communities at the top of the hierarchy: each community's users see and write only in it;
+a street user reads its communities (masked, never writing) through one cursor; and a database
+made by the old one-community schema keeps every phone's cursor valid through the migration."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+from alembic import command
+from sqlalchemy import select, text
+
+from server.app import create_app
+from server.db.engine import alembic_config, migrate, open_engine
+from server.db.schema import changes, communities, districts, users
+from server.domain.passwords import hash_password
+from server.settings import Settings
+from tests.server.conftest import CITY_COMMUNITIES
+from tests.server.helpers import Api, Demo, latest, mutation, ok, uid, visit
+
+OLD_HEAD = "0007"  # the last revision with one database = one community
+
+
+async def test_a_community_pulls_nothing_of_another(city_engine, city_login):
+    demo = Demo.load(city_engine)
+    with city_engine.connect() as conn:
+        community_of = dict(conn.execute(select(users.c.username, users.c.community_id)).all())
+        logged_in: dict[str, set] = {}
+        for r in conn.execute(
+            select(changes.c.community_id, changes.c.entity, changes.c.entity_id)
+        ):
+            logged_in.setdefault(r.community_id, set()).add((r.entity, r.entity_id))
+    for username in ("c001-staff", "c002-district1", "c002-head01"):
+        got = latest((await (await city_login(username)).pull_all())[0])
+        assert got and set(got) <= logged_in[community_of[username]], username
+    # staff get their whole community's log, exactly
+    staff = latest((await (await city_login("c003-staff")).pull_all())[0])
+    assert set(staff) == logged_in[community_of["c003-staff"]]
+    # and a head still gets only their own estates' households
+    head = await city_login("c002-head01")
+    households = {k[1] for k in latest((await head.pull_all())[0]) if k[0] == "household"}
+    estates_seen = {e for e, hs in demo.households_by_estate.items() if households & set(hs)}
+    assert households and estates_seen == demo.users["c002-head01"]["estate_ids"]
+
+
+async def test_staff_cannot_write_into_another_community(city_engine, city_login):
+    demo = Demo.load(city_engine)
+    staff = await city_login("c001-staff")
+    elsewhere = demo.household_of("c002-head01")
+    at_home = demo.household_of("c001-head01")
+    results = await staff.push(visit(elsewhere), visit(at_home))
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert results[0]["error"]["code"] == "out_of_scope"
+
+
+async def test_a_street_user_reads_every_community_masked_and_writes_nothing(
+    city_engine, city_login
+):
+    demo = Demo.load(city_engine)
+    street = await city_login("street")
+    assert street.user["role"] == "street"
+    got, cursor = await street.pull_all(limit=150)
+    seen = latest(got)
+    with city_engine.connect() as conn:
+        expected = set(conn.execute(select(changes.c.entity, changes.c.entity_id)).all())
+        n_communities = conn.execute(select(communities.c.id)).all()
+    assert len(n_communities) == CITY_COMMUNITIES
+    assert set(seen) == {(e, i) for e, i in expected}
+    residents = [c["data"] for c in got if c["entity"] == "resident"]
+    assert residents and all("phone" not in r and "id_number" not in r for r in residents)
+    assert all("phone_masked" in r for r in residents)
+
+    # writes in any community are refused, and change nothing
+    results = await street.push(visit(demo.household_of("c003-head01")))
+    assert results[0]["status"] == "rejected" and results[0]["error"]["code"] == "forbidden"
+
+    # the combined cursor moves on: a head's visit in c003 is the street's only news
+    head = await city_login("c003-head01")
+    v = visit(demo.household_of("c003-head01"))
+    assert ok(await head.push(v))
+    news, _ = await street.pull_all(cursor)
+    assert [(c["entity"], c["id"]) for c in news if c["entity"] == "visit"] == [
+        ("visit", v["entity_id"])
+    ]
+
+
+def _fingerprint(basis: str) -> str:
+    return hashlib.sha256(basis.encode()).hexdigest()[:12]
+
+
+def _old_cursor(seq: int, basis: str) -> str:
+    """A cursor exactly as the one-community server wrote it."""
+    raw = f"1.{seq}.{_fingerprint(basis)}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.fixture
+def old_engine(request, db_kind, tmp_path):
+    """An empty database at the old schema's head."""
+    if db_kind == "sqlite":
+        eng = open_engine(str(tmp_path / "old.db"))
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database()
+        eng = open_engine(url)
+    command.upgrade(alembic_config(eng), OLD_HEAD)
+    yield eng
+    eng.dispose()
+    if db_kind != "sqlite":
+        cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+async def test_migrating_a_one_community_database_keeps_phones_cursors_valid(old_engine):
+    d, e, h1, h2, head_id = uid(), uid(), uid(), uid(), uid()
+    created = "2026-11-01T00:00:00.000000+00:00"
+    with old_engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO districts (id, name, version) VALUES (:d, 'D', 1)"), {"d": d}
+        )
+        conn.execute(
+            text(
+                "INSERT INTO estates (id, district_id, name, kind, version) VALUES (:e, :d, 'E', 'estate', 1)"
+            ),
+            {"e": e, "d": d},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, name, role, password_hash, active, created_at)"
+                " VALUES (:id, 'head01', 'H', 'head', :pw, :t, :c)"
+            ),
+            {"id": head_id, "pw": hash_password("demo1234"), "t": True, "c": created},
+        )
+        conn.execute(text("INSERT INTO user_estates VALUES (:u, :e)"), {"u": head_id, "e": e})
+        for seq, hid, room in ((1, h1, "101"), (2, h2, "102")):
+            conn.execute(
+                text(
+                    "INSERT INTO households (id, estate_id, building, unit, room, note, version,"
+                    " field_versions) VALUES (:h, :e, '1', '1', :r, '', 1, '{}')"
+                ),
+                {"h": hid, "e": e, "r": room},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO changes (entity, entity_id, seq, op, version, estate_id,"
+                    " district_id, data) VALUES ('household', :h, :s, 'upsert', 1, :e, :d, :data)"
+                ),
+                {"h": hid, "s": seq, "e": e, "d": d, "data": f'{{"id": "{hid}"}}'},
+            )
+        conn.execute(text("UPDATE meta SET int_value = 2 WHERE key = 'seq'"))
+        conn.execute(text("UPDATE meta SET int_value = 1 WHERE key = 'history_floor'"))
+    # the phone pulled the first household under the old server
+    held = _old_cursor(1, f"head|m2|{e}")
+
+    migrate(old_engine)
+    with old_engine.connect() as conn:
+        (community,) = conn.execute(select(communities.c.id)).scalars().all()
+        assert set(conn.execute(select(districts.c.community_id)).scalars()) == {community}
+        assert set(conn.execute(select(changes.c.community_id)).scalars()) == {community}
+        assert dict(conn.execute(select(changes.c.entity_id, changes.c.seq)).all()) == {
+            h1: 1,
+            h2: 2,
+        }
+
+    app = create_app(old_engine, Settings())
+    import httpx
+
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        head = await Api.sign_in(client, "head01", "demo1234")
+        r = await head.pull(held)
+        assert r.status_code == 200, r.text  # the old cursor is still good...
+        page = r.json()
+        assert [c["id"] for c in page["changes"]] == [h2]  # ...and goes on where it left off
+        assert page["cursor"] == _old_cursor(2, f"head|m2|{e}")
+        # a cursor below the carried-over floor is still refused
+        assert (await head.pull(_old_cursor(0, f"head|m2|{e}"))).status_code == 410
+        # and a new write continues the same sequence
+        assert ok(
+            await head.push(
+                mutation("household.update", {"base_version": 1, "fields": {"note": "x"}}, h1)
+            )
+        )
+        news, _ = await head.pull_all(page["cursor"])
+        assert [c["id"] for c in news] == [h1]
