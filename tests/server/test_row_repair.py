@@ -26,10 +26,21 @@ NAN, INF = float("nan"), float("inf")
 
 
 def _run_0002(engine) -> None:
+    """Migration 0002 again, on this database, with the change counter where 0002 kept it
+    (one row in meta; migration 0008 moved it into the community's sequence)."""
     cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO meta (key, int_value) SELECT 'seq', seq FROM change_sequences")
+        )
     command.stamp(cfg, "0001")
     command.upgrade(cfg, "0002")
     command.stamp(cfg, "head")
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE change_sequences SET seq = (SELECT int_value FROM meta WHERE key = 'seq')")
+        )
+        conn.execute(text("DELETE FROM meta WHERE key = 'seq'"))
 
 
 def _dump(engine) -> dict[str, list]:
