@@ -1,9 +1,17 @@
-"""``python -m server serve --db PATH|URL --host H --port P``: migrate, then serve."""
+"""``python -m server serve --db PATH|URL --host H --port P [--workers N]``: migrate, then
+serve, in one process or N worker processes on one port.
+
+Workers share nothing but the database: sessions, rate limits, the form-token key and the
+change sequences all live there. Per process there are only bounds (the password-hashing
+slots, the SQLite writer queue); on SQLite, writers in different workers queue on the
+database's own lock (``BEGIN IMMEDIATE`` with a busy timeout).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +37,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="proxy addresses trusted for X-Forwarded-For (client address for rate limits)",
     )
     parser.add_argument("--log-level", default="info")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes on the one port (default 1)"
+    )
+
+
+#: how the parent passes the database to its worker processes (never a password in argv)
+_WORKER_DB = "XIANGLIN_WORKER_DB"
+_WORKER_TOKEN_DAYS = "XIANGLIN_WORKER_TOKEN_DAYS"
+_WORKER_LOG_LEVEL = "XIANGLIN_WORKER_LOG_LEVEL"
+
+
+def worker_app():
+    """The app of one worker process (uvicorn calls this in each; the parent migrated)."""
+    import datetime as dt
+
+    configure_logging(getattr(logging, os.environ[_WORKER_LOG_LEVEL].upper(), logging.INFO))
+    days = float(os.environ[_WORKER_TOKEN_DAYS])
+    settings = Settings.from_env(token_ttl=dt.timedelta(days=days))
+    return create_app(open_engine(os.environ[_WORKER_DB]), settings)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,16 +73,25 @@ def run(args: argparse.Namespace) -> int:
             "the database's directory is open to other users; make it 0700",
             extra={"dir": str(Path(engine.url.database).resolve().parent)},
         )
+    if not 1 <= args.workers <= 64:
+        print("serve: --workers must be 1 to 64", file=sys.stderr)
+        return 2
     migrate(engine)
-    log.info("migrated", extra={"dialect": engine.dialect.name})
-    app = create_app(engine, settings)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=args.forwarded_allow_ips is not None,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-    )
+    log.info("migrated", extra={"dialect": engine.dialect.name, "workers": args.workers})
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": args.forwarded_allow_ips is not None,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(engine, settings), **common)
+        return 0
+    engine.dispose()  # each worker opens its own
+    os.environ[_WORKER_DB] = args.db
+    os.environ[_WORKER_TOKEN_DAYS] = str(args.token_days)
+    os.environ[_WORKER_LOG_LEVEL] = args.log_level
+    uvicorn.run("server.commands.serve:worker_app", factory=True, workers=args.workers, **common)
     return 0
