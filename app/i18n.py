@@ -264,6 +264,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "visit.follow_14": {"zh": "两周后", "en": "In 2 weeks"},
     "visit.follow_30": {"zh": "一个月后", "en": "In a month"},
     "visit.save": {"zh": "保存走访", "en": "Save visit"},
+    "visit.people_fewer": {"zh": "少一人", "en": "One fewer"},
+    "visit.people_more": {"zh": "多一人", "en": "One more"},
     "visit.saved": {"zh": "走访已保存，正在上传。", "en": "Visit saved; uploading now."},
     "visit.saved_offline": {
         "zh": "走访已保存，将在联网时上传。",

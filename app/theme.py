@@ -67,7 +67,9 @@ def build_theme(scale: float = 1.0) -> ft.Theme:
         outlined_button_theme=ft.OutlinedButtonTheme(style=_BUTTON),
         filled_button_theme=ft.FilledButtonTheme(style=_BUTTON),
         segmented_button_theme=ft.SegmentedButtonTheme(style=_BUTTON),
-        chip_theme=ft.ChipTheme(padding=ft.Padding.symmetric(horizontal=8, vertical=10)),
+        # icon buttons 24 px + 12 px around: 48 px (Material draws them 40 px)
+        icon_button_theme=ft.IconButtonTheme(style=ft.ButtonStyle(padding=ft.Padding.all(12))),
+        chip_theme=ft.ChipTheme(padding=ft.Padding.symmetric(horizontal=8, vertical=12)),
     )
 
 

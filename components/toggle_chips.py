@@ -41,7 +41,8 @@ class ToggleChips:
                     tight=True,
                     vertical_alignment=ft.CrossAxisAlignment.CENTER,
                 ),
-                height=TOUCH,
+                # the tap area is inside the 1 px border: 48 px within it
+                height=TOUCH + 2,
                 padding=ft.Padding.symmetric(horizontal=14),
                 border_radius=TOUCH // 2,
                 ink=True,

@@ -174,12 +174,10 @@ def build(
             ft.Segment(
                 value="households",
                 label=ft.Text(t("hh.mode_households")),
-                icon=ft.Icons.HOME_OUTLINED,
             ),
             ft.Segment(
                 value="residents",
                 label=ft.Text(t("hh.mode_residents")),
-                icon=ft.Icons.PERSON_OUTLINE,
             ),
         ],
         selected=[f.mode],

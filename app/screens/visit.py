@@ -67,14 +67,9 @@ def build(state, household_id: str) -> ft.View:
 
     method = ft.SegmentedButton(
         segments=[
-            ft.Segment(
-                value="in_person",
-                label=ft.Text(t("method.in_person")),
-                icon=ft.Icons.DOOR_FRONT_DOOR_OUTLINED,
-            ),
-            ft.Segment(
-                value="phone", label=ft.Text(t("method.phone")), icon=ft.Icons.PHONE_OUTLINED
-            ),
+            # words only: a segment with an icon is drawn 40 px tall, under the 48 px target
+            ft.Segment(value="in_person", label=ft.Text(t("method.in_person"))),
+            ft.Segment(value="phone", label=ft.Text(t("method.phone"))),
         ],
         selected=[start["method"]],
         show_selected_icon=False,
@@ -105,9 +100,19 @@ def build(state, household_id: str) -> ft.View:
     people_row = ft.Row(
         key=ft.ScrollKey("visit-people-row"),
         controls=[
-            ft.IconButton(ft.Icons.REMOVE, on_click=bump(-1), key="people-minus"),
+            ft.IconButton(
+                ft.Icon(ft.Icons.REMOVE, semantics_label=t("visit.people_fewer")),
+                tooltip=t("visit.people_fewer"),
+                on_click=bump(-1),
+                key="people-minus",
+            ),
             people,
-            ft.IconButton(ft.Icons.ADD, on_click=bump(1), key="people-plus"),
+            ft.IconButton(
+                ft.Icon(ft.Icons.ADD, semantics_label=t("visit.people_more")),
+                tooltip=t("visit.people_more"),
+                on_click=bump(1),
+                key="people-plus",
+            ),
         ],
         vertical_alignment=ft.CrossAxisAlignment.CENTER,
     )
@@ -402,7 +407,10 @@ def build(state, household_id: str) -> ft.View:
         body=body,
         actions=[
             ft.IconButton(
-                ft.Icons.CHECK, tooltip=t("visit.save"), on_click=save, key="visit-save-top"
+                ft.Icon(ft.Icons.CHECK, semantics_label=t("visit.save")),
+                tooltip=t("visit.save"),
+                on_click=save,
+                key="visit-save-top",
             )
         ],
     )
