@@ -28,7 +28,7 @@ stamp=.venv/.xianglin-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "bootstrap: installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install -q -e ".[server,test]" 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c "import flet, fastapi, sqlalchemy, sqlite_utils, playwright" 
+  .venv/bin/python -m pip install -q -e ".[server,test,bench]" 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -c "import flet, fastapi, sqlalchemy, sqlite_utils, playwright, locust" 
   touch "$stamp"
 fi
