@@ -407,7 +407,8 @@ def build(state, household_id: str) -> ft.View:
         body=body,
         actions=[
             ft.IconButton(
-                ft.Icon(ft.Icons.CHECK, semantics_label=t("visit.save")),
+                # "保存", not the bottom button's "保存走访": one name, one button
+                ft.Icon(ft.Icons.CHECK, semantics_label=t("common.save")),
                 tooltip=t("visit.save"),
                 on_click=save,
                 key="visit-save-top",

@@ -1,5 +1,5 @@
 """head01 plans a round from the home screen in Chromium at 412x915: the worklists with their
-counts, the follow-up list, a vaccination recorded from the 60+ list with one tap while the
+counts (every tap target on screen at least 48x48 px), the follow-up list, a vaccination recorded from the 60+ list with one tap while the
 signal is gone (the person leaves the list at once), the record reaching the server when the
 signal is back; then the same screens in English and at 特大 text. Screenshots under
 test-output/screenshots/ (worklist-*.png)."""
@@ -24,6 +24,25 @@ EN = Translator("en")
 
 def _home_row(page, t, kind: str):
     return page.get_by_role("button", name=re.compile(f"^{re.escape(t(f'work.{kind}'))}"))
+
+
+#: tappable semantics nodes smaller than 48x48 px, among those between the app bar and the
+#: bottom bar (Flutter clips a node's rectangle to the scrolling area: one cut by an edge
+#: reports only its visible part)
+_SMALL_TARGETS = """els => els
+  .filter(e => ['button', 'tab', 'checkbox', 'switch', 'radio', 'link'].includes(
+      e.getAttribute('role')))
+  .map(e => [e.getAttribute('aria-label') || e.innerText.slice(0, 30),
+             e.getBoundingClientRect()])
+  .filter(([, r]) => r.width > 0 && r.top > 64 && r.bottom < window.innerHeight - 96)
+  .filter(([, r]) => r.width < 47.5 || r.height < 47.5)
+  .map(([name, r]) => [name, Math.round(r.width), Math.round(r.height)])"""
+
+
+def _assert_targets_48(page, screen: str) -> None:
+    page.wait_for_timeout(500)  # the frame after the last tap
+    small = page.eval_on_selector_all("flt-semantics", _SMALL_TARGETS)
+    assert not small, f"{screen}: tap targets under 48 px: {small}"
 
 
 def _first_unvaccinated(store_file) -> dict:
@@ -51,6 +70,7 @@ def test_head_works_the_lists_offline_and_back(stack, browser, shots):
         follow_ups = _count(store_file, "follow_ups")
         _home_row(page, T, "follow_ups").wait_for(timeout=30000)
         shot(page, shots / "worklist-home-zh.png")
+        _assert_targets_48(page, "home")
 
         # the follow-up list, in walking order
         _home_row(page, T, "follow_ups").click()
@@ -64,6 +84,7 @@ def test_head_works_the_lists_offline_and_back(stack, browser, shots):
         _home_row(page, T, "unvaccinated").click()
         page.get_by_text(T("work.count", n=before)).wait_for(timeout=15000)
         shot(page, shots / "worklist-unvaccinated-zh.png")
+        _assert_targets_48(page, "60+ list")
         server.stop()
         page.get_by_role("button", name=T("vacc.full")).first.click()
         page.get_by_text(T("work.count", n=before - 1)).wait_for(timeout=15000)
@@ -116,6 +137,7 @@ def test_head_works_the_lists_offline_and_back(stack, browser, shots):
         page.get_by_role("button", name=T("house.record_visit")).first.click(timeout=15000)
         page.get_by_role("button", name=T("visit.save")).wait_for(timeout=15000)
         shot(page, shots / "worklist-visit-form-xlarge.png")
+        _assert_targets_48(page, "visit form at 特大")
         page.get_by_role("button", name=T("nav.back")).first.click()
         page.get_by_role("button", name=T("house.record_visit")).first.wait_for(timeout=15000)
         shot(page, shots / "worklist-household-xlarge.png")
