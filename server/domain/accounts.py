@@ -1,7 +1,8 @@
 """Logins for real deployments: create a user, set a password, assign estates or a district,
-clear an account's failed logins.
+disable or enable a login, clear an account's failed logins, list the logins.
 
-Used by the ``create-user`` / ``set-password`` / ``assign`` / ``unlock-login`` commands. Every function runs in
+Used by the ``create-user`` / ``set-password`` / ``assign`` / ``unlock-login`` commands and the
+office's administration routes. Every function runs in
 one write transaction and raises ``AccountError`` (writing nothing) when asked for something
 that cannot be done. Users are not synced to phones, so nothing here touches the change log;
 a head's cursors become stale when their estates change (the pull answers 410 for a cursor
@@ -48,6 +49,14 @@ def _user(conn: Connection, username: str):
     return row
 
 
+def _revoke_tokens(conn: Connection, user_id: str) -> int:
+    return conn.execute(
+        update(tokens)
+        .where(tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=_now())
+    ).rowcount
+
+
 def create_user(engine: Engine, *, username: str, name: str, role: str, password: str) -> str:
     """Create an active login; returns its id. Estates/district come later with ``assign``."""
     if not _USERNAME.match(username):
@@ -91,11 +100,45 @@ def set_password(engine: Engine, *, username: str, password: str) -> int:
     with write_tx(engine) as conn:
         user = _user(conn, username)
         conn.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
-        return conn.execute(
-            update(tokens)
-            .where(tokens.c.user_id == user.id, tokens.c.revoked_at.is_(None))
-            .values(revoked_at=_now())
-        ).rowcount
+        return _revoke_tokens(conn, user.id)
+
+
+def set_active(engine: Engine, *, username: str, active: bool, acting_user_id: str) -> int:
+    """Disable (or enable again) a login. Disabling revokes their live tokens, so every
+    phone and browser they are signed in on is signed out at its next request; returns how
+    many. Nobody disables their own login: the office would lock itself out."""
+    with write_tx(engine) as conn:
+        user = _user(conn, username)
+        if not active and user.id == acting_user_id:
+            raise AccountError("you cannot disable your own login")
+        conn.execute(update(users).where(users.c.id == user.id).values(active=active))
+        if active:
+            return 0
+        return _revoke_tokens(conn, user.id)
+
+
+def list_users(conn: Connection) -> list[dict]:
+    """Every login with its estates (ids) and district, ordered by role then username."""
+    estate_ids: dict[str, list[str]] = {}
+    for row in conn.execute(
+        select(user_estates.c.user_id, user_estates.c.estate_id).order_by(user_estates.c.estate_id)
+    ):
+        estate_ids.setdefault(row.user_id, []).append(row.estate_id)
+    rows = conn.execute(
+        select(
+            users.c.id,
+            users.c.username,
+            users.c.name,
+            users.c.role,
+            users.c.district_id,
+            users.c.active,
+            users.c.created_at,
+        ).order_by(users.c.role, users.c.username)
+    )
+    return [
+        {**row._mapping, "active": bool(row.active), "estate_ids": estate_ids.get(row.id, [])}
+        for row in rows
+    ]
 
 
 def unlock_login(engine: Engine, *, username: str) -> int:

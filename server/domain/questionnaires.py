@@ -33,6 +33,26 @@ BUILTIN_DIR = Path(__file__).resolve().parents[2] / "assets" / "questionnaires"
 CHOICE_TYPES = frozenset({"choice", "multi_choice"})
 
 
+def check_questions(questions: list[Question]) -> None:
+    """The rules a form's questions keep together (a questionnaire's or a checklist's):
+    unique keys, options exactly for choice questions, no repeated option, min <= max.
+    Raises ValueError naming the question."""
+    keys = [q.key for q in questions]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise ValueError(f"duplicate question keys: {', '.join(dupes)}")
+    for q in questions:
+        values = [o.value for o in q.options]
+        if q.type in CHOICE_TYPES and not values:
+            raise ValueError(f"question {q.key!r} ({q.type}) needs options")
+        if q.type not in CHOICE_TYPES and values:
+            raise ValueError(f"question {q.key!r} ({q.type}) must not have options")
+        if len(set(values)) != len(values):
+            raise ValueError(f"question {q.key!r} has duplicate option values")
+        if q.min is not None and q.max is not None and q.min > q.max:
+            raise ValueError(f"question {q.key!r}: min is greater than max")
+
+
 class QuestionnaireDefinition(BaseModel):
     """What a definition file holds for one questionnaire."""
 
@@ -46,20 +66,7 @@ class QuestionnaireDefinition(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> QuestionnaireDefinition:
-        keys = [q.key for q in self.questions]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(f"duplicate question keys: {', '.join(dupes)}")
-        for q in self.questions:
-            values = [o.value for o in q.options]
-            if q.type in CHOICE_TYPES and not values:
-                raise ValueError(f"question {q.key!r} ({q.type}) needs options")
-            if q.type not in CHOICE_TYPES and values:
-                raise ValueError(f"question {q.key!r} ({q.type}) must not have options")
-            if len(set(values)) != len(values):
-                raise ValueError(f"question {q.key!r} has duplicate option values")
-            if q.min is not None and q.max is not None and q.min > q.max:
-                raise ValueError(f"question {q.key!r}: min is greater than max")
+        check_questions(self.questions)
         return self
 
     def content(self) -> dict[str, Any]:
@@ -211,6 +218,27 @@ def upsert_questionnaire(
     q = Questionnaire(id=qid, slug=definition.slug, version=version, **content)
     record_change(conn, "questionnaire", qid, version=version, data=q.data())
     return outcome, q
+
+
+def set_questionnaire_active(
+    conn: Connection, slug: str, active: bool
+) -> tuple[UpsertOutcome, Questionnaire] | None:
+    """Activate or retire a questionnaire (a new version when that changes it); None if
+    there is no such slug. Retired questionnaires leave the phones' lists and the public
+    form, and their answers stay."""
+    q = get_questionnaire(conn, slug)
+    if q is None:
+        return None
+    definition = QuestionnaireDefinition.model_validate(
+        {
+            "slug": slug,
+            "title": q.title,
+            "intro": q.intro,
+            "questions": q.questions,
+            "active": active,
+        }
+    )
+    return upsert_questionnaire(conn, definition)
 
 
 def _canonical(content: dict[str, Any]) -> str:

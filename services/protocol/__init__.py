@@ -15,7 +15,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``entities``: what a pulled change's ``data`` carries, and the questions of a checklist
 - ``categories``: the concern categories, one list for both sides
 - ``concerns``: the concern state machine
-- ``masking``: phone and ID-card numbers for roles that do not need them whole
+- ``masking``: phone and ID-card numbers (and names in audits) for roles that do not need them whole
 - ``timestamps``: the one stored timestamp shape, and the clock
 - ``reports``: the office's figures and a review meeting's candidate concerns
 - ``register``: the report of a resident register upload
@@ -120,7 +120,7 @@ from services.protocol.limits import (
     MAX_PUSH_MUTATIONS,
     PROTOCOL_VERSION,
 )
-from services.protocol.masking import mask_id_number, mask_phone
+from services.protocol.masking import mask_id_number, mask_name, mask_phone
 from services.protocol.payloads import (
     MUTATION_PAYLOADS,
     PHONE_MUTATION_TYPES,
@@ -327,6 +327,7 @@ __all__ = [
     "transition_allowed",
     # masking
     "mask_id_number",
+    "mask_name",
     "mask_phone",
     # reports
     "AgendaConcern",

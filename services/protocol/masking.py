@@ -23,3 +23,12 @@ def mask_id_number(id_number: str | None) -> str | None:
     if len(s) <= 8:
         return "*" * len(s)
     return s[:4] + "*" * (len(s) - 8) + s[-4:]
+
+
+def mask_name(name: str | None) -> str | None:
+    """``顾建华`` -> ``顾**``: the surname stays, so the office can tell people apart in an
+    audit without the list naming anyone."""
+    if not name:
+        return None
+    s = name.strip()
+    return s[:1] + "*" * max(1, len(s) - 1)

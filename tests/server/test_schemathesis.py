@@ -14,7 +14,10 @@ and an agenda's place and period follow rules across parameters (``from`` not af
 days within 2000..2100, the estate inside the district asked for; a ledger's period given
 whole, and whole numbers only with a reason), refused with 422, and a district or estate id
 must name one (404). A register upload must be a readable register (its type by name, its
-encoding, its workbook structure), which no schema can say: 422.
+encoding, its workbook structure), which no schema can say: 422. The administration's writes
+follow rules of the stored data: a username must be free and name a user (422, 404), a
+password long enough, a place's name not (nearly) another's, a district or estate id must name
+one (404), a questionnaire's slug must match its body and its questions hold together (422).
 """
 
 from __future__ import annotations
@@ -85,6 +88,50 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404",
 [[operations]]
 include-name = "POST /api/v1/register/import"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "413", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/admin/users"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/users/{{username}}/password"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/users/{{username}}/active"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/users/{{username}}/assignment"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/admin/estates"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/estates/{{estate_id}}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/districts/{{district_id}}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/admin/districts"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/questionnaires/{{slug}}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "PUT /api/v1/admin/questionnaires/{{slug}}/active"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
+include-name = "POST /api/v1/admin/checklists"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
 [[operations]]
 include-name = "POST /q/{{slug}}"

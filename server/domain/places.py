@@ -1,0 +1,142 @@
+"""Districts and estates as the office keeps them: create and rename.
+
+Names are compared the way the register import compares them (``name_key``: script, width,
+spacing, case), and a new or renamed estate that is *nearly* another one's name
+(``loose_name_key``: numerals either way, a trailing 小区) is refused, so a typo never becomes
+a second estate. Every write bumps the row's version and goes through the change log in the
+same transaction, so phones whose scope holds the place pull the new name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, select, update
+
+from server.db.changelog import record_change
+from server.db.engine import write_tx
+from server.db.schema import districts, estates
+from server.domain import entities as ent
+from server.domain.register.text import loose_name_key, name_key
+
+EstateKind = Literal["estate", "apartment"]
+
+
+class PlaceError(ValueError):
+    """A district or estate change that cannot be made (nothing was written)."""
+
+
+class PlaceNotFound(PlaceError):
+    """The district or estate named does not exist."""
+
+
+def _clean(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 64 or "\x00" in name:
+        raise PlaceError("the name must have 1-64 characters")
+    return name
+
+
+def _check_district_name(conn: Connection, name: str, *, except_id: str | None = None) -> None:
+    for row in conn.execute(select(districts.c.id, districts.c.name)):
+        if row.id != except_id and name_key(row.name) == name_key(name):
+            raise PlaceError(f"a district named {row.name!r} already exists")
+
+
+def _check_estate_name(conn: Connection, name: str, *, except_id: str | None = None) -> None:
+    for row in conn.execute(select(estates.c.id, estates.c.name)):
+        if row.id == except_id:
+            continue
+        if name_key(row.name) == name_key(name):
+            raise PlaceError(f"an estate named {row.name!r} already exists")
+        if loose_name_key(row.name) == loose_name_key(name):
+            raise PlaceError(f"{name!r} is nearly the estate {row.name!r}; write the name exactly")
+
+
+def _record_district(conn: Connection, district_id: str) -> dict:
+    row = conn.execute(select(districts).where(districts.c.id == district_id)).one()
+    data = ent.district_data(row)
+    record_change(conn, "district", district_id, version=row.version, data=data, district_id=row.id)
+    return {**data, "version": row.version}
+
+
+def _record_estate(conn: Connection, estate_id: str) -> dict:
+    row = conn.execute(select(estates).where(estates.c.id == estate_id)).one()
+    data = ent.estate_data(row)
+    record_change(
+        conn,
+        "estate",
+        estate_id,
+        version=row.version,
+        data=data,
+        estate_id=row.id,
+        district_id=row.district_id,
+    )
+    return {**data, "version": row.version}
+
+
+def create_district(engine: Engine, *, name: str) -> dict:
+    name = _clean(name)
+    with write_tx(engine) as conn:
+        _check_district_name(conn, name)
+        district_id = str(uuid.uuid4())
+        conn.execute(districts.insert().values(id=district_id, name=name, version=1))
+        return _record_district(conn, district_id)
+
+
+def rename_district(engine: Engine, district_id: str, *, name: str) -> dict:
+    name = _clean(name)
+    with write_tx(engine) as conn:
+        if not ent.district_exists(conn, district_id):
+            raise PlaceNotFound(f"no district with id {district_id}")
+        _check_district_name(conn, name, except_id=district_id)
+        conn.execute(
+            update(districts)
+            .where(districts.c.id == district_id)
+            .values(name=name, version=districts.c.version + 1)
+        )
+        return _record_district(conn, district_id)
+
+
+def create_estate(
+    engine: Engine, *, district_id: str, name: str, kind: EstateKind = "estate"
+) -> dict:
+    name = _clean(name)
+    with write_tx(engine) as conn:
+        if not ent.district_exists(conn, district_id):
+            raise PlaceNotFound(f"no district with id {district_id}")
+        _check_estate_name(conn, name)
+        estate_id = str(uuid.uuid4())
+        conn.execute(
+            estates.insert().values(
+                id=estate_id, district_id=district_id, name=name, kind=kind, version=1
+            )
+        )
+        return _record_estate(conn, estate_id)
+
+
+def rename_estate(engine: Engine, estate_id: str, *, name: str) -> dict:
+    name = _clean(name)
+    with write_tx(engine) as conn:
+        if ent.estate_district(conn, estate_id) is None:
+            raise PlaceNotFound(f"no estate with id {estate_id}")
+        _check_estate_name(conn, name, except_id=estate_id)
+        conn.execute(
+            update(estates)
+            .where(estates.c.id == estate_id)
+            .values(name=name, version=estates.c.version + 1)
+        )
+        return _record_estate(conn, estate_id)
+
+
+def list_places(conn: Connection) -> list[dict]:
+    """Every district with its estates, both by name."""
+    out = [
+        {"id": d.id, "name": d.name, "version": d.version, "estates": []}
+        for d in conn.execute(select(districts).order_by(districts.c.name))
+    ]
+    by_id = {d["id"]: d for d in out}
+    for e in conn.execute(select(estates).order_by(estates.c.name)):
+        by_id[e.district_id]["estates"].append({**ent.estate_data(e), "version": e.version})
+    return out
