@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from server.db.bulk import insert_rows
 from server.db.engine import insert_on_conflict
 from server.db.schema import changes, districts, estates
 from server.db.sequence import next_seqs, sequenced_communities
@@ -22,11 +23,16 @@ STAFF_ONLY = "staff-only"
 
 
 def record_changes(
-    conn: Connection, rows: list[dict[str, Any]], community: str | None = None
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    community: str | None = None,
+    *,
+    new_entities: bool = False,
 ) -> None:
     """Stamp many entities at once. Each row: entity, entity_id, op ("upsert"|"delete"),
     version, estate_id, district_id, data (the entity's full pull data; None for delete).
-    ``community``: where rows with no place go (default: every community)."""
+    ``community``: where rows with no place go (default: every community).
+    ``new_entities``: none of them is in the log yet (a bulk load: COPY on PostgreSQL)."""
     if not rows:
         return
     by_community: dict[str, list[dict[str, Any]]] = {}
@@ -52,6 +58,9 @@ def record_changes(
             }
             for i, r in enumerate(owned)
         )
+    if new_entities:
+        insert_rows(conn, changes, values)
+        return
     stmt = insert_on_conflict(conn, changes)
     stmt = stmt.on_conflict_do_update(
         index_elements=[changes.c.community_id, changes.c.entity, changes.c.entity_id],

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from server.db.bulk import insert_rows
 from server.db.changelog import record_changes
 from server.db.engine import write_tx
 from server.db.schema import (
@@ -746,10 +747,8 @@ def _seed_community(
         (concerns, "concerns"),
         (concern_events, "concern_events"),
     ):
-        rows = _strip(plan[key])
-        if rows:
-            conn.execute(table.insert(), rows)
-    record_changes(conn, log, None if with_checklists else community)
+        insert_rows(conn, table, _strip(plan[key]))
+    record_changes(conn, log, None if with_checklists else community, new_entities=True)
     if with_checklists:  # the first community: the deployment's questionnaires come next
         n_questionnaires = int(seed_builtin_questionnaires(conn) or 0)
     members_of: dict[str, list[dict[str, Any]]] = {}

@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from server.app import create_app
 from server.db.engine import alembic_config, migrate, open_engine
 from server.db.schema import changes, communities, districts, users
+from server.db.sequence import current_seq
 from server.domain.passwords import hash_password
 from server.settings import Settings
 from tests.server.conftest import CITY_COMMUNITIES
@@ -184,3 +185,23 @@ async def test_migrating_a_one_community_database_keeps_phones_cursors_valid(old
         )
         news, _ = await head.pull_all(page["cursor"])
         assert [c["id"] for c in news] == [h1]
+
+
+def test_seeded_communities_have_their_logins_sequences_and_street(city_engine):
+    with city_engine.connect() as conn:
+        names = set(conn.execute(select(users.c.username)).scalars())
+        for n in range(1, CITY_COMMUNITIES + 1):
+            assert {f"c{n:03d}-staff", f"c{n:03d}-district1", f"c{n:03d}-head11"} <= names
+        assert "street" in names and "staff" not in names
+        ids = list(conn.execute(select(communities.c.id)).scalars())
+        street_of = set(conn.execute(select(communities.c.street_id)).scalars())
+        assert len(street_of) == 1 and None not in street_of
+        for community in ids:
+            log = conn.execute(
+                select(changes.c.entity, changes.c.seq).where(changes.c.community_id == community)
+            ).all()
+            seqs = sorted(seq for _, seq in log)
+            assert seqs == list(range(1, len(seqs) + 1))  # no gap, none twice
+            assert current_seq(conn, community) == len(seqs)
+            # the deployment's checklist and questionnaires are in every community's log
+            assert {"checklist", "questionnaire", "district", "household"} <= {e for e, _ in log}
