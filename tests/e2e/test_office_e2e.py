@@ -1,0 +1,121 @@
+"""The office in headless Chromium. Staff at 1280x800: the dashboard with its charts, the
+overdue figure opening those concerns, a review meeting built, a concern resolved at it and
+the meeting closed, then the resident's call-back, each reaching the server. A district head
+on the phone (412x915) gets their district's dashboard. Screenshots under
+test-output/screenshots/office-*.png."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from app.i18n import Translator
+from tests.e2e.phone import dump_semantics, open_page, poll, shot, type_into
+
+pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
+
+T = Translator("zh")
+OFFICE = {"width": 1280, "height": 800}
+
+
+def _sign_in(browser, app, username: str, viewport: dict):
+    page = open_page(browser, app.url, viewport=viewport)
+    page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
+    type_into(page, T("login.username"), username)
+    type_into(page, T("login.password"), "demo1234")
+    page.get_by_role("button", name=T("login.submit")).click()
+    page.get_by_role("button", name=T("pin.skip")).click(timeout=30000)
+    return page
+
+
+def _server(server, sql: str, params=()) -> list[tuple]:
+    with sqlite3.connect(server.db_path, timeout=30) as c:
+        return c.execute(sql, params).fetchall()
+
+
+def _figure(page, label: str) -> int:
+    """The number on a dashboard tile whose label starts with ``label``."""
+    tile = page.get_by_role("button", name=re.compile(f"^{re.escape(label)}"))
+    tile.first.wait_for(timeout=30000)
+    return int(re.findall(r"\d+", tile.first.get_attribute("aria-label") or tile.first.inner_text())[-1])
+
+
+def test_staff_from_dashboard_to_meeting_and_call_back(stack, browser, shots):
+    server, app = stack
+    page = _sign_in(browser, app, "staff", OFFICE)
+    try:
+        page.get_by_text(T("office.visits_per_week")).wait_for(timeout=60000)
+        page.get_by_role("button", name=T("office.period.year")).click()
+        page.get_by_text(T("office.by_head")).wait_for(timeout=30000)
+        shot(page, shots / "office-dashboard.png")
+
+        overdue = _figure(page, T("office.overdue"))
+        assert overdue > 0, "the demo has overdue concerns this year"
+        page.get_by_role("button", name=re.compile(f"^{T('office.overdue')}")).first.click()
+        page.get_by_text(T("office.list_count", n=overdue)).wait_for(timeout=30000)
+        assert page.get_by_text(T("office.overdue_mark")).count() >= 1
+        shot(page, shots / "office-overdue.png")
+
+        # a review meeting over what waits, the first concern resolved at it
+        page.get_by_role("button", name=T("meeting.list_title")).first.click()
+        page.get_by_role("button", name=re.compile(T("meeting.new"))).click(timeout=15000)
+        page.get_by_role("button", name=T("meeting.open")).wait_for(timeout=15000)
+        shot(page, shots / "office-agenda.png")
+        page.get_by_role("button", name=T("meeting.open")).click()
+        page.get_by_text(T("meeting.agenda")).wait_for(timeout=15000)
+        page.get_by_role("button", name=T("decision.resolve")).first.click()
+        page.get_by_role("button", name=T("common.save")).click(timeout=15000)
+        page.get_by_text(T("meeting.did_resolve")).wait_for(timeout=15000)
+        shot(page, shots / "office-meeting.png")
+        page.get_by_role("button", name=T("meeting.close")).click()
+        page.get_by_text(T("meeting.status.closed")).first.wait_for(timeout=15000)
+
+        def meeting_on_server():
+            rows = _server(server, "SELECT id, status FROM review_meetings")
+            return rows if rows and rows[0][1] == "closed" else None
+
+        [(meeting_id, _)] = poll(meeting_on_server, 60, "the closed meeting on the server")
+        [(resolved_id,)] = _server(
+            server,
+            "SELECT i.concern_id FROM review_items i WHERE i.meeting_id = ? AND i.decision = 'resolve'",
+            [meeting_id],
+        )
+        assert _server(server, "SELECT status FROM concerns WHERE id = ?", [resolved_id]) == [
+            ("resolved",)
+        ]
+
+        # the resolved concern from the agenda, and the resident's verdict
+        page.get_by_text(T("meeting.did_resolve")).wait_for(timeout=15000)
+        page.get_by_role("button", name=re.compile(T("status.resolved"))).first.click()
+        page.get_by_role("button", name=T("callback.satisfied")).click(timeout=15000)
+        page.get_by_text(T("office.callback_line", outcome=T("callback.satisfied"))).wait_for(
+            timeout=15000
+        )
+        shot(page, shots / "office-callback.png")
+        poll(
+            lambda: _server(server, "SELECT callback FROM concerns WHERE id = ?", [resolved_id])
+            == [("satisfied",)],
+            60,
+            "the call-back on the server",
+        )
+    except Exception:
+        dump_semantics(page, shots / "office-semantics.json")
+        shot(page, shots / "office-failure.png")
+        raise
+
+
+def test_district_head_sees_the_district_dashboard_on_the_phone(stack, browser, shots):
+    server, app = stack
+    page = _sign_in(browser, app, "district1", {"width": 412, "height": 915})
+    try:
+        page.get_by_text(T("office.my_district")).wait_for(timeout=60000)
+        page.get_by_text(T("office.visits_per_week")).wait_for(timeout=60000)
+        shot(page, shots / "office-district-phone.png")
+        page.mouse.move(206, 450)
+        page.mouse.wheel(0, 900)
+        shot(page, shots / "office-district-phone-scrolled.png")
+    except Exception:
+        dump_semantics(page, shots / "office-district-semantics.json")
+        raise
