@@ -739,6 +739,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "No concerns raised in this period.",
     },
     "office.vaccination": {"zh": "60 岁以上疫苗接种", "en": "Vaccination, aged 60+"},
+    "office.no_over_60": {"zh": "这里没有 60 岁以上的居民。", "en": "No residents aged 60+ here."},
     "office.vaccinated": {"zh": "已接种", "en": "Vaccinated"},
     "office.not_vaccinated": {"zh": "未接种或不详", "en": "Not vaccinated or unknown"},
     "office.by_district": {"zh": "各片区入户覆盖", "en": "Coverage by district"},

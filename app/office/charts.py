@@ -60,7 +60,7 @@ def weekly_bars(weeks: list[tuple[dt.date, int]], *, key: str, height: int = 220
             ],
             label_size=24,
         ),
-        left_axis=fch.ChartAxis(label_size=36),
+        left_axis=fch.ChartAxis(label_size=36, show_min=False),  # its 0 met the first date
         horizontal_grid_lines=fch.ChartGridLines(
             interval=max(1, top // 5), color=ft.Colors.OUTLINE_VARIANT, width=1
         ),
@@ -71,9 +71,11 @@ def weekly_bars(weeks: list[tuple[dt.date, int]], *, key: str, height: int = 220
     )
 
 
-def pie(parts: list[tuple[str, int]], *, key: str, size: int = 180) -> ft.Control:
+def pie(parts: list[tuple[str, int]], *, key: str, empty: str, size: int = 180) -> ft.Control:
     """A doughnut of the non-zero parts with a legend beside it (label, count, share)."""
-    total = sum(n for _, n in parts) or 1
+    total = sum(n for _, n in parts)
+    if not total:
+        return ft.Text(empty, color=ft.Colors.ON_SURFACE_VARIANT, key=key)
     shown = [(label, n, PALETTE[i % len(PALETTE)]) for i, (label, n) in enumerate(parts) if n]
     chart = fch.PieChart(
         sections=[

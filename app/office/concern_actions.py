@@ -63,13 +63,16 @@ def workflow_section(state, c: dict) -> list[ft.Control]:
                 t("office.assign_title"),
                 icon=ft.Icons.PERSON_ADD_ALT,
                 on_click=lambda e: assign_dialog(
-                    state, c, lambda f: _write(state, _assign(state, c, f))
+                    state,
+                    c,
+                    lambda f: _write(state, _assign(state, c, f), from_dialog=True),
+                    on_closed=lambda: _saved(state),
                 ),
                 height=48,
                 key="concern-assign",
             )
         )
-    if status == "resolved":
+    if needs_callback(c):
         lines.append(ft.Text(t("office.callback_ask"), weight=ft.FontWeight.W_600))
         buttons += [
             ft.FilledTonalButton(
@@ -87,14 +90,24 @@ def workflow_section(state, c: dict) -> list[ft.Control]:
     return lines
 
 
+def needs_callback(c: dict) -> bool:
+    """Resolved and not yet called back since (a dissatisfied call-back reopened it, so a
+    later resolution asks again)."""
+    if c.get("status") != "resolved":
+        return False
+    called, resolved = c.get("callback_at"), c.get("resolved_at")
+    return not c.get("callback") or bool(called and resolved and str(called) < str(resolved))
+
+
 def _assign(state, c: dict, fields: dict):
     return lambda: state.store.assign_concern(
         c["id"], assignee=fields["assignee"], due_date=fields["due_date"], note=fields["note"]
     )
 
 
-def _write(state, action) -> bool:
-    """Run one store write; on success upload in the background and show the result."""
+def _write(state, action, *, from_dialog: bool = False) -> bool:
+    """Run one store write; on success upload in the background and show the result (a
+    dialog shows it once it has closed: ``_saved``)."""
     try:
         action()
     except Exception:
@@ -102,6 +115,11 @@ def _write(state, action) -> bool:
         state.toast(state.t("error.generic"), error=True)
         return False
     state.after_write()
+    if not from_dialog:
+        _saved(state)
+    return True
+
+
+def _saved(state) -> None:
     state.toast(state.t("office.saved"))
     state.nav.refresh()
-    return True

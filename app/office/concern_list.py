@@ -125,7 +125,7 @@ def build(state, title: str | None = None, mine: bool = False, **given: Any) -> 
         tab=None if title else "concerns",
         actions=[
             ft.IconButton(
-                ft.Icons.GROUPS_OUTLINED,
+                ft.Icon(ft.Icons.GROUPS_OUTLINED, semantics_label=t("meeting.list_title")),
                 tooltip=t("meeting.list_title"),
                 on_click=lambda e: state.nav.push("meetings"),
                 key="open-meetings",

@@ -248,7 +248,7 @@ def build(
                 key="dash-trail",
             ),
             ft.IconButton(
-                ft.Icons.REFRESH,
+                ft.Icon(ft.Icons.REFRESH, semantics_label=t("common.retry")),
                 tooltip=t("common.retry"),
                 on_click=lambda e: reload(),
                 key="dash-refresh",
@@ -257,7 +257,7 @@ def build(
     )
     actions = [
         ft.IconButton(
-            ft.Icons.GROUPS_OUTLINED,
+            ft.Icon(ft.Icons.GROUPS_OUTLINED, semantics_label=t("meeting.list_title")),
             tooltip=t("meeting.list_title"),
             on_click=lambda e: state.nav.push("meetings"),
             key="open-meetings",
@@ -347,6 +347,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
                     charts.pie(
                         [(label, int(figure)) for _, label, _, figure in status_rows],
                         key="dash-status-pie",
+                        empty=t("office.none_in_period"),
                     ),
                     charts.bar_rows(
                         status_rows,
@@ -376,6 +377,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
                     (t("office.not_vaccinated"), over.not_vaccinated),
                 ],
                 key="dash-vacc",
+                empty=t("office.no_over_60"),
             ),
         ),
     ]

@@ -1,7 +1,9 @@
 """Dialogs of the concern workflow: giving a concern to someone with a due date, and one
 review-meeting decision (resolve, refer, assign, merge) with its own fields. Each checks what
 was typed, shows the problem under the field, and hands a clean dict to ``on_submit`` (which
-returns False when the write failed, keeping the dialog open)."""
+returns False when the write failed, keeping the dialog open); ``on_closed`` runs when the
+client reports the dialog gone after a write (a screen rebuilt while its dialog was still
+closing left the browser's dialog stranded over the new screen)."""
 
 from __future__ import annotations
 
@@ -48,9 +50,20 @@ def _note_field(state, *, key: str) -> ft.TextField:
 
 
 def _show(
-    state, title: str, fields: list[ft.Control], submit: Callable, *, key: str
+    state,
+    title: str,
+    fields: list[ft.Control],
+    submit: Callable,
+    *,
+    key: str,
+    on_closed: Callable[[], None] | None,
 ) -> ft.AlertDialog:
     t = state.t
+
+    def dismissed(e) -> None:
+        if e.control.data.get("written") and on_closed is not None:
+            on_closed()
+
     dialog = ft.AlertDialog(
         title=ft.Text(title),
         content=ft.Column(fields, tight=True, spacing=12, width=380),
@@ -61,6 +74,8 @@ def _show(
             ),
             ft.FilledButton(t("common.save"), on_click=lambda e: submit(), key=f"{key}-save"),
         ],
+        on_dismiss=dismissed,
+        data={"written": False},
         key=key,
     )
     state.page.show_dialog(dialog)
@@ -78,7 +93,20 @@ def _check_due(state, field: ft.TextField) -> dt.date | None:
     return day
 
 
-def assign_dialog(state, concern: dict, on_submit: Callable[[dict], bool]) -> ft.AlertDialog:
+def _done(state, ok: bool) -> None:
+    if ok is not False:
+        closed = state.page.pop_dialog()
+        if closed is not None:
+            closed.data["written"] = True
+    state.page.update()
+
+
+def assign_dialog(
+    state,
+    concern: dict,
+    on_submit: Callable[[dict], bool],
+    on_closed: Callable[[], None] | None = None,
+) -> ft.AlertDialog:
     """Who follows the concern up and by when (``concern.assign``)."""
     t = state.t
     who = _assignee_picker(state, concern.get("assignee_id"), key="assign-who")
@@ -91,18 +119,26 @@ def assign_dialog(state, concern: dict, on_submit: Callable[[dict], bool]) -> ft
             state.page.update()
             return
         person = next((p for p in state.store.assignees() if p["id"] == who.value), None)
-        if (
-            on_submit({"assignee": person, "due_date": day, "note": (note.value or "").strip()})
-            is not False
-        ):
-            state.page.pop_dialog()
-        state.page.update()
+        ok = on_submit({"assignee": person, "due_date": day, "note": (note.value or "").strip()})
+        _done(state, ok)
 
-    return _show(state, t("office.assign_title"), [who, due, note], submit, key="assign-dialog")
+    return _show(
+        state,
+        t("office.assign_title"),
+        [who, due, note],
+        submit,
+        key="assign-dialog",
+        on_closed=on_closed,
+    )
 
 
 def decision_dialog(
-    state, concern: dict, decision: str, agenda: list[dict], on_submit: Callable[[dict], bool]
+    state,
+    concern: dict,
+    decision: str,
+    agenda: list[dict],
+    on_submit: Callable[[dict], bool],
+    on_closed: Callable[[], None] | None = None,
 ) -> ft.AlertDialog:
     """One decision for one agenda item, with the fields that decision needs."""
     t = state.t
@@ -154,8 +190,8 @@ def decision_dialog(
                 state.page.update()
                 return
             out["merge_into"] = target.value
-        if on_submit(out) is not False:
-            state.page.pop_dialog()
-        state.page.update()
+        _done(state, on_submit(out))
 
-    return _show(state, t(f"decision.{decision}"), fields, submit, key="decide-dialog")
+    return _show(
+        state, t(f"decision.{decision}"), fields, submit, key="decide-dialog", on_closed=on_closed
+    )

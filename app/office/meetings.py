@@ -156,6 +156,7 @@ def build_new(state) -> ft.View:
         options=[ft.DropdownOption(key="", text=t("office.all"))]
         + [ft.DropdownOption(key=e["id"], text=e["name"]) for e in store.estates(today)],
         dense=True,
+        expand=True,
         col={"xs": 12, "md": 4},
         key="agenda-estate",
     )
@@ -165,6 +166,7 @@ def build_new(state) -> ft.View:
         options=[ft.DropdownOption(key="", text=t("office.all"))]
         + [ft.DropdownOption(key=c, text=fmt.category(t, c)) for c in store.concern_categories()],
         dense=True,
+        expand=True,
         col={"xs": 6, "md": 4},
         key="agenda-category",
     )
@@ -176,6 +178,7 @@ def build_new(state) -> ft.View:
             for d in AGES
         ],
         dense=True,
+        expand=True,
         col={"xs": 6, "md": 4},
         key="agenda-age",
     )
@@ -267,10 +270,11 @@ def build_meeting(state, meeting_id: str) -> ft.View:
                 state.toast(t("error.generic"), error=True)
                 return False
             state.after_write()
-            state.nav.refresh()
             return True
 
-        return lambda e: decision_dialog(state, concern, decision, agenda, submit)
+        return lambda e: decision_dialog(
+            state, concern, decision, agenda, submit, on_closed=state.nav.refresh
+        )
 
     rows: list[ft.Control] = []
     for n, item in enumerate(items, start=1):
@@ -290,7 +294,6 @@ def build_meeting(state, meeting_id: str) -> ft.View:
                     ft.OutlinedButton(
                         t(f"decision.{d}"),
                         on_click=decide(c, d),
-                        height=40,
                         key=f"decide-{c['id']}-{d}",
                     )
                     for d in REVIEW_DECISIONS

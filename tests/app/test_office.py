@@ -41,7 +41,8 @@ async def test_staff_home_is_the_dashboard_with_the_servers_figures(session, sta
     assert model.summary == want
     assert one(view, "dash-tile-visits").content.controls[1].value == str(want.visits)
     assert one(view, "dash-tile-overdue").content.controls[1].value == str(want.concerns.overdue)
-    assert find(view, cls=fch.BarChart) and len(find(view, cls=fch.PieChart)) == 2
+    pies = int(bool(want.concerns.total)) + int(bool(want.over_60.residents))
+    assert find(view, cls=fch.BarChart) and len(find(view, cls=fch.PieChart)) == pies > 0
     weeks = one(view, "dash-weeks")
     assert len(weeks.groups) == len(model.weeks) >= 4
     for e in want.by_estate:

@@ -53,6 +53,8 @@ async def test_a_meeting_from_agenda_to_minutes(session, staff_state):
     assert "meeting.decide" not in _types(store), "nothing written without a department"
     one(dialog, "decide-department").value = "街道城管科"
     await click(session, one(dialog, "decide-dialog-save"))
+    assert not dialog.open, "the dialog closes once the decision is written"
+    await click(session, dialog, "dismiss")  # the client reports it gone: the screen redraws
 
     meeting_view = _top(staff_state)
     assert one(meeting_view, f"decided-{first}").value == t(
@@ -93,6 +95,8 @@ async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session,
     one(dialog, "assign-who").value = staff_state.user["id"]
     one(dialog, "assign-due").value = due.isoformat()
     await click(session, one(dialog, "assign-dialog-save"))
+    assert not dialog.open
+    await click(session, dialog, "dismiss")
     after = store.concern(concern["id"])
     assert (after["assignee_id"], after["due_date"]) == (staff_state.user["id"], due.isoformat())
     line = one(_top(staff_state), "concern-due-line").value
@@ -118,6 +122,18 @@ async def test_a_dissatisfied_call_back_reopens_the_concern(session, staff_state
     )
     assert not find(page, key="callback-satisfied"), "no second call-back until resolved again"
     assert find(page, key="concern-assign")
+    assert _types(store)[-1] == "concern.callback"
+
+
+async def test_a_satisfied_call_back_keeps_it_resolved_and_asks_no_more(session, staff_state):
+    store = staff_state.store
+    concern = store.office_concerns(today=staff_state.today(), status="resolved")[0]
+    staff_state.nav.root("home")
+    staff_state.nav.push("concern", concern_id=concern["id"])
+    await click(session, one(_top(staff_state), "callback-satisfied"))
+    after = store.concern(concern["id"])
+    assert (after["status"], after["callback"]) == ("resolved", "satisfied")
+    assert not find(_top(staff_state), key="callback-dissatisfied")
     assert _types(store)[-1] == "concern.callback"
 
 

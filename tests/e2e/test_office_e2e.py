@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import date
 
 import pytest
 
@@ -39,7 +40,9 @@ def _figure(page, label: str) -> int:
     """The number on a dashboard tile whose label starts with ``label``."""
     tile = page.get_by_role("button", name=re.compile(f"^{re.escape(label)}"))
     tile.first.wait_for(timeout=30000)
-    return int(re.findall(r"\d+", tile.first.get_attribute("aria-label") or tile.first.inner_text())[-1])
+    return int(
+        re.findall(r"\d+", tile.first.get_attribute("aria-label") or tile.first.inner_text())[-1]
+    )
 
 
 def test_staff_from_dashboard_to_meeting_and_call_back(stack, browser, shots):
@@ -48,6 +51,10 @@ def test_staff_from_dashboard_to_meeting_and_call_back(stack, browser, shots):
     try:
         page.get_by_text(T("office.visits_per_week")).wait_for(timeout=60000)
         page.get_by_role("button", name=T("office.period.year")).click()
+        this_year = T(
+            "office.period_line", first=f"{date.today().year}-01-01", last=str(date.today())
+        )
+        page.get_by_text(this_year).wait_for(timeout=30000)
         page.get_by_text(T("office.by_head")).wait_for(timeout=30000)
         shot(page, shots / "office-dashboard.png")
 
@@ -65,8 +72,8 @@ def test_staff_from_dashboard_to_meeting_and_call_back(stack, browser, shots):
         shot(page, shots / "office-agenda.png")
         page.get_by_role("button", name=T("meeting.open")).click()
         page.get_by_text(T("meeting.agenda")).wait_for(timeout=15000)
-        page.get_by_role("button", name=T("decision.resolve")).first.click()
-        page.get_by_role("button", name=T("common.save")).click(timeout=15000)
+        page.get_by_role("button", name=T("decision.resolve"), exact=True).first.click()
+        page.get_by_role("button", name=T("common.save"), exact=True).click(timeout=15000)
         page.get_by_text(T("meeting.did_resolve")).wait_for(timeout=15000)
         shot(page, shots / "office-meeting.png")
         page.get_by_role("button", name=T("meeting.close")).click()
@@ -89,14 +96,16 @@ def test_staff_from_dashboard_to_meeting_and_call_back(stack, browser, shots):
         # the resolved concern from the agenda, and the resident's verdict
         page.get_by_text(T("meeting.did_resolve")).wait_for(timeout=15000)
         page.get_by_role("button", name=re.compile(T("status.resolved"))).first.click()
-        page.get_by_role("button", name=T("callback.satisfied")).click(timeout=15000)
+        page.get_by_role("button", name=T("callback.satisfied"), exact=True).click(timeout=15000)
         page.get_by_text(T("office.callback_line", outcome=T("callback.satisfied"))).wait_for(
             timeout=15000
         )
         shot(page, shots / "office-callback.png")
         poll(
-            lambda: _server(server, "SELECT callback FROM concerns WHERE id = ?", [resolved_id])
-            == [("satisfied",)],
+            lambda: (
+                _server(server, "SELECT callback FROM concerns WHERE id = ?", [resolved_id])
+                == [("satisfied",)]
+            ),
             60,
             "the call-back on the server",
         )
