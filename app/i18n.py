@@ -660,6 +660,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "settings.role.head": {"zh": "巷邻长", "en": "Neighbour head"},
     "settings.role.district_head": {"zh": "片长", "en": "District head"},
     "settings.role.staff": {"zh": "社区工作人员", "en": "Community staff"},
+    "settings.role.street": {"zh": "街道", "en": "Street office"},
     "settings.logout": {"zh": "退出登录", "en": "Sign out"},
     "settings.logout_confirm": {
         "zh": "退出登录？未上传的 {n} 条记录会保留在手机上，下次登录同一账号后继续上传。",
