@@ -117,6 +117,7 @@ class SyncEngine:
             pending=counts["pending"], rejected=counts["rejected"], needs_login=token is None
         )
         self._lock = asyncio.Lock()
+        self._stopping = False
         self._wanted = asyncio.Event()
         self._runner: asyncio.Task | None = None
         self._kick: asyncio.Task | None = None
@@ -209,18 +210,22 @@ class SyncEngine:
             return self._status
 
     async def _serve_requests(self) -> None:
-        while self._wanted.is_set() and not self._status.needs_login:
+        while self._wanted.is_set() and not self._status.needs_login and not self._stopping:
             await self.sync_now()
 
     async def start(self) -> None:
         """Start the background loop (periodic syncs, connectivity probes, triggers)."""
         self._loop = asyncio.get_running_loop()
+        self._stopping = False
         if self._runner is None or self._runner.done():
             self._wanted.set()  # sync once at start
             self._runner = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
         """Stop the background loop and any running sync; close the owned HTTP client."""
+        # a cancellation can get lost on its way (Python 3.11's wait_for, for one, swallows
+        # one that arrives as its timeout fires): the flag ends the loop at its next turn
+        self._stopping = True
         for task in (self._runner, self._kick, self._inner):
             if task is not None and not task.done():
                 task.cancel()
@@ -253,7 +258,7 @@ class SyncEngine:
         return self.period
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             if self._status.needs_login:
                 await self._wanted.wait()  # set_token() wakes us
             try:
@@ -261,6 +266,8 @@ class SyncEngine:
                 triggered = True
             except TimeoutError:
                 triggered = False
+            if self._stopping:
+                return
             try:
                 if not triggered and not self._status.online:
                     if not await self.probe():
