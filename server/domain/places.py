@@ -18,6 +18,7 @@ from server.db.changelog import record_change
 from server.db.engine import write_tx
 from server.db.schema import districts, estates
 from server.domain import entities as ent
+from server.domain.communities import CommunityError, sole_community
 from server.domain.register.text import loose_name_key, name_key
 
 EstateKind = Literal["estate", "apartment"]
@@ -76,12 +77,19 @@ def _record_estate(conn: Connection, estate_id: str) -> dict:
     return {**data, "version": row.version}
 
 
-def create_district(engine: Engine, *, name: str) -> dict:
+def create_district(engine: Engine, *, name: str, community: str | None = None) -> dict:
+    """A new district in ``community`` (default: the database's only community)."""
     name = _clean(name)
     with write_tx(engine) as conn:
         _check_district_name(conn, name)
         district_id = str(uuid.uuid4())
-        conn.execute(districts.insert().values(id=district_id, name=name, version=1))
+        try:
+            community = community or sole_community(conn)
+        except CommunityError as exc:
+            raise PlaceError(str(exc)) from None
+        conn.execute(
+            districts.insert().values(id=district_id, name=name, version=1, community_id=community)
+        )
         return _record_district(conn, district_id)
 
 

@@ -205,3 +205,19 @@ def test_seeded_communities_have_their_logins_sequences_and_street(city_engine):
             assert current_seq(conn, community) == len(seqs)
             # the deployment's checklist and questionnaires are in every community's log
             assert {"checklist", "questionnaire", "district", "household"} <= {e for e, _ in log}
+
+
+def test_a_new_district_belongs_to_a_community_its_staff_cover(engine):
+    from server.domain.places import create_district, create_estate
+    from server.domain.tokens import load_principal
+
+    made = create_district(engine, name="新片区")
+    estate = create_estate(engine, name="新小区", district_id=made["id"])
+    with engine.connect() as conn:
+        staff_id = conn.execute(select(users.c.id).where(users.c.username == "staff")).scalar()
+        staff = load_principal(conn, staff_id)
+        owner = conn.execute(
+            select(districts.c.community_id).where(districts.c.id == made["id"])
+        ).scalar_one()
+    assert owner == staff.community_id
+    assert made["id"] in staff.district_ids and estate["id"] in staff.estate_ids

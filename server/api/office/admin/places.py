@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, HTTPException, status
 
-from server.api.deps import EngineDep
+from server.api.deps import EngineDep, StaffDep
 from server.api.errors import error_responses
 from server.domain import places
 from services.protocol.admin import DistrictOut, EstateCreate, EstateOut, NameIn, PlaceList
@@ -41,8 +41,8 @@ def list_places(engine: EngineDep) -> dict:
 @router.post(
     "/districts", status_code=status.HTTP_201_CREATED, response_model=DistrictOut, responses=_ERRORS
 )
-def create_district(body: NameIn, engine: EngineDep) -> dict:
-    return _call(places.create_district, engine, name=body.name)
+def create_district(body: NameIn, engine: EngineDep, staff: StaffDep) -> dict:
+    return _call(places.create_district, engine, name=body.name, community=staff.community_id)
 
 
 @router.put("/districts/{district_id}", response_model=DistrictOut, responses=_ERRORS)
