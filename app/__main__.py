@@ -10,11 +10,13 @@ import flet as ft
 from flet.utils.platform_utils import is_embedded
 
 from app.main import main
+from services.failures import configure_phone_logging
 
 ASSETS = str(Path(__file__).resolve().parent.parent / "assets")
 
 
 def run() -> None:
+    configure_phone_logging()
     if is_embedded():  # a phone build (flet build apk): the packaged Flutter client hosts us
         ft.run(main, assets_dir=ASSETS)
         return
