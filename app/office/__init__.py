@@ -1,5 +1,6 @@
 """The office's screens, for staff and district heads: the dashboard of figures with its
-drill-down, the concern list with assignees and due dates, review meetings and call-backs.
+drill-down, the concern list with assignees and due dates, review meetings and call-backs,
+and (staff only) the administration of logins, places, questionnaires and the checklist.
 
 District heads use these on the phone too (their district's figures, meetings held offline),
 so the phone build keeps this package; a neighbour head never reaches it: ``by_role`` sends
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from app.office import concern_list, dashboard, meetings
+from app.office import admin, concern_list, dashboard, meetings
 from services.protocol import runs_concern_workflow
 
 BUILDERS = {
@@ -21,6 +22,7 @@ BUILDERS = {
     "meetings": meetings.build_list,
     "meeting_new": meetings.build_new,
     "meeting": meetings.build_meeting,
+    "admin": admin.build,
 }
 
 

@@ -119,6 +119,14 @@ def build(state) -> ft.View:
             subtitle=ft.Text(t(f"settings.role.{role}") if t.has(f"settings.role.{role}") else ""),
         ),
         ft.ListTile(
+            leading=ft.Icon(ft.Icons.ADMIN_PANEL_SETTINGS_OUTLINED),
+            title=ft.Text(t("admin.title")),
+            subtitle=ft.Text(t("admin.open")),
+            on_click=lambda e: state.nav.push("admin"),
+            visible=role == "staff",
+            key="settings-admin",
+        ),
+        ft.ListTile(
             leading=ft.Icon(ft.Icons.DNS_OUTLINED),
             title=ft.Text(t("settings.server")),
             subtitle=ft.Text(state.server_url, selectable=True, key="settings-server"),

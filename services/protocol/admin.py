@@ -9,8 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.protocol.entities import LocalizedText, Question
-
-Role = Literal["head", "district_head", "staff"]
+from services.protocol.enums import Role
 
 #: reveals per page of the audit
 MAX_REVEAL_PAGE = 200

@@ -1,0 +1,89 @@
+"""The staff's administration screen against the real server: the users table with create,
+disable and the server's reason for a refusal; districts and estates; questionnaires with
+their state; the checklist published as a new version. Only staff find it in settings."""
+
+from __future__ import annotations
+
+import uuid
+
+import flet as ft
+
+from tests.app.conftest import find, one, texts
+
+
+def _top(state) -> ft.View:
+    return state.page.views[-1]
+
+
+async def _admin(state, section: str = "users") -> ft.View:
+    state.nav.push("admin", section=section)
+    view = _top(state)
+    await view.data["load"]()
+    view.data["show"]()
+    return view
+
+
+async def test_only_staff_find_administration_in_settings(session, staff_state, head_state):
+    staff_state.nav.root("settings")
+    assert one(_top(staff_state), "settings-admin").visible
+    head_state.nav.root("settings")
+    assert not one(_top(head_state), "settings-admin").visible
+
+
+async def test_staff_create_a_user_disable_them_and_see_a_refusal_explained(session, staff_state):
+    view = await _admin(staff_state)
+    model = view.data["model"]
+    assert view.route == "/office/admin"
+    assert find(view, key="admin-user-staff") and find(view, key="admin-user-head01")
+    username = f"new{uuid.uuid4().hex[:8]}"
+    assert await model.create_user(username, "新楼长", "head", "secret-123")
+    view.data["show"]()
+    row = one(view, f"admin-user-{username}")
+    assert "新楼长" in texts(row) and staff_state.t("admin.active") in texts(row)
+    assert one(view, "admin-notice").value == staff_state.t("admin.user_created", who="新楼长")
+
+    assert await model.set_user_active(username, False)
+    view.data["show"]()
+    assert staff_state.t("admin.disabled") in texts(one(view, f"admin-user-{username}"))
+    assert one(view, f"admin-active-{username}").content == staff_state.t("admin.enable")
+
+    assert not await model.create_user(username, "重名", "head", "secret-123")
+    view.data["show"]()
+    notice = one(view, "admin-notice").value
+    assert notice.startswith(staff_state.t("admin.refused", why="")) and "already exists" in notice
+    assert len([u for u in model.users if u["username"] == username]) == 1
+
+
+async def test_places_questionnaires_and_a_refused_rename(session, staff_state):
+    view = await _admin(staff_state, "places")
+    model = view.data["model"]
+    first, second = model.districts[0], model.districts[1]
+    assert find(view, key=f"admin-district-{first['id']}")
+    for e in first["estates"]:
+        assert find(view, key=f"admin-estate-{e['id']}")
+    assert not await model.rename_district(first["id"], second["name"])
+    view.data["show"]()
+    assert "already exists" in one(view, "admin-notice").value
+    await model.load()
+    assert model.districts[0]["name"] == first["name"]
+
+    view = await _admin(staff_state, "questionnaires")
+    qs = view.data["model"].questionnaires
+    assert qs and all(find(view, key=f"admin-q-{q['slug']}") for q in qs)
+    assert one(view, f"admin-q-{qs[0]['slug']}").value is qs[0]["active"]
+
+
+async def test_the_checklist_is_published_as_a_new_version(session, staff_state):
+    view = await _admin(staff_state, "checklist")
+    model = view.data["model"]
+    active = next(c for c in model.checklists if c["active"])
+    for q in active["questions"]:
+        assert one(view, f"admin-question-{q['key']}").value == q["label"]["zh"]
+    title = {**active["title"], "zh": active["title"]["zh"] + "（新）"}
+    assert await model.publish_checklist(title, active["questions"])
+    view.data["show"]()
+    newest = next(c for c in model.checklists if c["active"])
+    assert newest["version"] == active["version"] + 1
+    assert one(view, "admin-checklist-title").value == title["zh"]
+    shown = one(view, "admin-checklist-versions").value
+    assert staff_state.t("admin.version_n", n=active["version"]) in shown
