@@ -19,14 +19,18 @@ from server.settings import Settings
 from services.protocol import API_PREFIX, ENTITY_DATA, MUTATION_PAYLOADS, PROTOCOL_VERSION
 
 
-def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
-    """The app serving ``engine``'s database (already migrated)."""
+def create_app(
+    engine: Engine, settings: Settings | None = None, *, read_engine: Engine | None = None
+) -> FastAPI:
+    """The app serving ``engine``'s database (already migrated). ``read_engine``: a hot
+    standby of it that pulls read from (``server.domain.pull``)."""
     app = FastAPI(
         title="巷鄰 Xianglin sync API",
         version=f"{PROTOCOL_VERSION}",
         description="Sync backend of the neighbour-head visit app (protocol version 1).",
     )
     app.state.engine = engine
+    app.state.read_engine = read_engine
     app.state.settings = settings = settings or Settings()
     app.state.hash_gate = HashGate(
         settings.login_hash_slots,

@@ -8,6 +8,8 @@ protocol tests must run on both databases.
 
 ``cluster.create_database(template=None)`` makes a fresh database (optionally a copy of a
 template database) and returns its URL; ``drop_database(name)`` removes it.
+``cluster.start_standby()`` starts a hot standby of the cluster (``pg_basebackup -R``,
+streaming replication) in its own temp dir and port, another ``PgCluster`` to ``stop()``.
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ def _free_port() -> int:
 
 
 class PgCluster:
-    def __init__(self) -> None:
+    def __init__(self, *, replicable: bool = False) -> None:
+        """``replicable``: keep full-page writes on (a base backup for a standby needs them)."""
+        self.replicable = replicable
         self.base_url: str | None = None  # postgresql://user@host:port/postgres
         self._dir: str | None = None
         self._as_postgres = False
@@ -65,7 +69,8 @@ class PgCluster:
         self._run([initdb, "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
         opts = (
             f"-p {port} -k {self._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=off -c max_connections=200"
+            + ("" if self.replicable else " -c full_page_writes=off")
         )
         self._run(
             [pg_ctl, "-D", data, "-o", opts, "-l", os.path.join(self._dir, "log"), "-w", "start"]
@@ -92,6 +97,56 @@ class PgCluster:
         finally:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
+
+    def start_standby(self) -> PgCluster:
+        """A hot standby streaming from this cluster (started ``replicable``; not with
+        XIANGLIN_TEST_PG)."""
+        if self._dir is None or self.base_url is None or not self.replicable:
+            raise RuntimeError("a standby needs a replicable cluster this object started")
+        standby = PgCluster()
+        standby._dir = tempfile.mkdtemp(prefix="xianglin-pg-standby-")
+        standby._as_postgres = self._as_postgres
+        if standby._as_postgres:
+            shutil.chown(standby._dir, "postgres", "postgres")
+        data, port = os.path.join(standby._dir, "data"), _free_port()
+        primary = urlsplit(self.base_url)
+        standby._run(
+            [
+                _bin("pg_basebackup"),
+                "-D",
+                data,
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(primary.port),
+                "-U",
+                "postgres",
+            ]  # fmt: skip
+        )
+        opts = (
+            f"-p {port} -k {standby._dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c hot_standby=on -c max_connections=200"
+        )
+        standby._run(
+            [
+                _bin("pg_ctl"),
+                "-D",
+                data,
+                "-o",
+                opts,
+                "-l",
+                os.path.join(standby._dir, "log"),
+                "-w",
+                "start",
+            ]  # fmt: skip
+        )
+        standby.base_url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        standby._wait_ready()
+        return standby
 
     def _run(self, argv: list[str]) -> None:
         if self._as_postgres:

@@ -132,7 +132,12 @@ def pull(
 ) -> Response:
     try:
         page = pull_page(
-            engine, user, cursor, limit, max_bytes=request.app.state.settings.pull_max_bytes
+            engine,
+            user,
+            cursor,
+            limit,
+            max_bytes=request.app.state.settings.pull_max_bytes,
+            replica=request.app.state.read_engine,
         )
     except MalformedCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None

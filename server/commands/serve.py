@@ -40,12 +40,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes on the one port (default 1)"
     )
+    parser.add_argument(
+        "--read-replica",
+        default=None,
+        help="postgresql:// URL of a hot standby of --db that pulls read from",
+    )
 
 
 #: how the parent passes the database to its worker processes (never a password in argv)
 _WORKER_DB = "XIANGLIN_WORKER_DB"
 _WORKER_TOKEN_DAYS = "XIANGLIN_WORKER_TOKEN_DAYS"
 _WORKER_LOG_LEVEL = "XIANGLIN_WORKER_LOG_LEVEL"
+_WORKER_REPLICA = "XIANGLIN_WORKER_READ_REPLICA"
 
 
 def worker_app():
@@ -55,7 +61,12 @@ def worker_app():
     configure_logging(getattr(logging, os.environ[_WORKER_LOG_LEVEL].upper(), logging.INFO))
     days = float(os.environ[_WORKER_TOKEN_DAYS])
     settings = Settings.from_env(token_ttl=dt.timedelta(days=days))
-    return create_app(open_engine(os.environ[_WORKER_DB]), settings)
+    replica = os.environ.get(_WORKER_REPLICA)
+    return create_app(
+        open_engine(os.environ[_WORKER_DB]),
+        settings,
+        read_engine=open_engine(replica) if replica else None,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,12 +97,18 @@ def run(args: argparse.Namespace) -> int:
         "proxy_headers": args.forwarded_allow_ips is not None,
         "forwarded_allow_ips": args.forwarded_allow_ips,
     }
+    if args.read_replica and not args.read_replica.startswith(("postgresql://", "postgres://")):
+        print("serve: --read-replica must be a postgresql:// URL", file=sys.stderr)
+        return 2
     if args.workers == 1:
-        uvicorn.run(create_app(engine, settings), **common)
+        replica = open_engine(args.read_replica) if args.read_replica else None
+        uvicorn.run(create_app(engine, settings, read_engine=replica), **common)
         return 0
     engine.dispose()  # each worker opens its own
     os.environ[_WORKER_DB] = args.db
     os.environ[_WORKER_TOKEN_DAYS] = str(args.token_days)
     os.environ[_WORKER_LOG_LEVEL] = args.log_level
+    if args.read_replica:
+        os.environ[_WORKER_REPLICA] = args.read_replica
     uvicorn.run("server.commands.serve:worker_app", factory=True, workers=args.workers, **common)
     return 0
