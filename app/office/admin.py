@@ -23,6 +23,8 @@ from services.protocol import ROLES
 
 log = logging.getLogger(__name__)
 
+_WIDE = 720
+
 SECTIONS = ("users", "places", "questionnaires", "checklist")
 
 _ERRORS = {
@@ -145,7 +147,7 @@ def build(state, section: str = "users") -> ft.View:
     t = state.t
     model = Admin(state, section=section if section in SECTIONS else "users")
     body = ft.Column(spacing=12, key="admin-body")
-    notice = ft.Text("", key="admin-notice", color=ft.Colors.PRIMARY)
+    notice = ft.Text("", key="admin-notice", color=ft.Colors.PRIMARY, visible=False)
     sections = ft.SegmentedButton(
         segments=[ft.Segment(value=s, label=ft.Text(t(f"admin.section.{s}"))) for s in SECTIONS],
         selected=[model.section],
@@ -155,6 +157,7 @@ def build(state, section: str = "users") -> ft.View:
 
     def show() -> None:
         notice.value = model.notice
+        notice.visible = bool(model.notice)
         if model.error:
             body.controls = [
                 empty_state(
@@ -496,13 +499,20 @@ def _checklist(state, model: Admin, run) -> list[ft.Control]:
     active = next((c for c in model.checklists if c["active"]), None)
     if active is None:
         return [empty_state(t("admin.no_checklist"), key="admin-no-checklist")]
-    title = _field(t("admin.checklist_title"), "admin-checklist-title", value=active["title"]["zh"])
+    # one line of a question's wording reads whole at the office PC's width
+    title = _field(
+        t("admin.checklist_title"),
+        "admin-checklist-title",
+        value=active["title"]["zh"],
+        width=_WIDE,
+    )
     labels = [
         _field(
             f"{i + 1}. {q['key']}",
             f"admin-question-{q['key']}",
             value=q["label"]["zh"],
             multiline=True,
+            width=_WIDE,
         )
         for i, q in enumerate(active["questions"])
     ]
