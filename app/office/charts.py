@@ -116,6 +116,24 @@ def pie(parts: list[tuple[str, int]], *, key: str, empty: str, size: int = 180) 
     )
 
 
+def _bar(share: float, color: str) -> ft.Control:
+    """A thin bar filled to ``share`` (0..1), drawn with plain boxes: a progress bar would
+    make the whole tappable row read as a progress bar to a screen reader."""
+    filled = round(max(0.0, min(1.0, share)) * 1000)
+    parts = []
+    if filled:
+        parts.append(ft.Container(expand=filled, bgcolor=color))
+    if filled < 1000:
+        parts.append(ft.Container(expand=1000 - filled))
+    return ft.Container(
+        content=ft.Row(parts, spacing=0),
+        height=6,
+        border_radius=3,
+        bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+        clip_behavior=ft.ClipBehavior.ANTI_ALIAS,
+    )
+
+
 def bar_rows(
     rows: list[tuple[str, str, float, str]],
     *,
@@ -153,13 +171,7 @@ def bar_rows(
                             ],
                             spacing=8,
                         ),
-                        ft.ProgressBar(
-                            value=max(0.0, min(1.0, share)),
-                            color=color,
-                            bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
-                            bar_height=6,
-                            border_radius=3,
-                        ),
+                        _bar(share, color),
                     ],
                     spacing=4,
                 ),

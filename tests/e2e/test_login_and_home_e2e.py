@@ -74,7 +74,7 @@ def test_staff_see_every_estate_row_sized_and_reach_the_last(stack, browser, sho
     # Flutter keeps only what is near the screen in its semantics tree: scroll down like a
     # thumb until every estate's row has been seen, noting each row's height on the way (a
     # row cut by the screen's edge reports only its visible part, so keep the tallest seen)
-    rows = {n: page.get_by_role("button", name=re.compile(f"^{re.escape(n)} ")) for n in names}
+    rows = {n: page.get_by_role("button", name=re.compile(f"^{re.escape(n)}\\s")) for n in names}
     tallest = dict.fromkeys(names, 0.0)
     viewport = page.viewport_size["height"]
     for _ in range(60):
