@@ -1,6 +1,7 @@
 """Where a report looks: the whole community, one district or one estate, as the principal
-may see it. Staff see everything; a district head their own district (asking for none means
-theirs); a neighbour head no report at all."""
+may see it. Staff see their community; a street user its communities; a district head their
+own district (asking for none means theirs); a neighbour head no report at all. In a database
+of one community "the community" is every row (no community filter to pay for)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import dataclasses
 
 from sqlalchemy import ColumnElement, Connection, Select, select, true
 
-from server.db.schema import districts, estates
+from server.db.schema import communities, districts, estates
 from server.domain.principal import Principal
 
 
@@ -28,6 +29,8 @@ class PlaceMismatch(ValueError):
 class Place:
     district_id: str | None = None
     estate_id: str | None = None
+    #: the communities a whole-community report covers; None = the whole database
+    community_ids: tuple[str, ...] | None = None
 
     def estates_clause(self) -> ColumnElement[bool]:
         """The WHERE clause on ``estates`` that keeps the place's estates."""
@@ -35,6 +38,10 @@ class Place:
             return estates.c.id == self.estate_id
         if self.district_id is not None:
             return estates.c.district_id == self.district_id
+        if self.community_ids is not None:
+            return estates.c.district_id.in_(
+                select(districts.c.id).where(districts.c.community_id.in_(self.community_ids))
+            )
         return true()
 
     def estate_ids(self) -> Select:
@@ -43,15 +50,16 @@ class Place:
 
     @property
     def is_community(self) -> bool:
-        return self.district_id is None and self.estate_id is None
+        """The whole database: no place filter at all."""
+        return self.district_id is None and self.estate_id is None and self.community_ids is None
 
 
 def report_place(
     conn: Connection, principal: Principal, district_id: str | None, estate_id: str | None
 ) -> Place:
     """The place the principal asked for, checked against what they may see."""
-    if principal.role not in ("staff", "district_head"):
-        raise ReportRefused("figures are for staff and district heads")
+    if principal.role not in ("staff", "district_head", "street"):
+        raise ReportRefused("figures are for staff, district heads and streets")
     if district_id is not None:
         found = conn.execute(select(districts.c.id).where(districts.c.id == district_id)).first()
         if found is None:
@@ -75,4 +83,15 @@ def report_place(
         if estate_district is not None and estate_district != mine:
             raise ReportRefused("a district head sees their own district's estates only")
         district_id = mine
+        return Place(district_id=district_id, estate_id=estate_id)
+    if principal.community_ids and _several_communities(conn):
+        if district_id is not None and district_id not in principal.district_ids:
+            raise ReportRefused("that district is in another community")
+        if estate_id is not None and estate_id not in principal.estate_ids:
+            raise ReportRefused("that estate is in another community")
+        return Place(district_id, estate_id, tuple(principal.community_ids))
     return Place(district_id=district_id, estate_id=estate_id)
+
+
+def _several_communities(conn: Connection) -> bool:
+    return len(conn.execute(select(communities.c.id).limit(2)).all()) > 1

@@ -9,11 +9,11 @@ import hashlib
 
 import pytest
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from server.app import create_app
 from server.db.engine import alembic_config, migrate, open_engine
-from server.db.schema import changes, communities, districts, users
+from server.db.schema import changes, communities, districts, estates, users
 from server.db.sequence import current_seq
 from server.domain.passwords import hash_password
 from server.settings import Settings
@@ -221,3 +221,45 @@ def test_a_new_district_belongs_to_a_community_its_staff_cover(engine):
         ).scalar_one()
     assert owner == staff.community_id
     assert made["id"] in staff.district_ids and estate["id"] in staff.estate_ids
+
+
+async def test_reports_count_the_staffs_community_and_the_streets_communities(
+    city_engine, city_login
+):
+    from server.db.schema import households
+
+    with city_engine.connect() as conn:
+        per_community = dict(
+            conn.execute(
+                select(districts.c.community_id, func.count())
+                .select_from(
+                    households.join(estates, estates.c.id == households.c.estate_id).join(
+                        districts, districts.c.id == estates.c.district_id
+                    )
+                )
+                .group_by(districts.c.community_id)
+            ).all()
+        )
+        mine = conn.execute(
+            select(users.c.community_id).where(users.c.username == "c002-staff")
+        ).scalar_one()
+        elsewhere = (
+            conn.execute(select(districts.c.id).where(districts.c.community_id != mine))
+            .scalars()
+            .first()
+        )
+    period = {"from": "2026-01-01", "to": "2026-12-31"}
+    staff = await city_login("c002-staff")
+    r = await staff.client.get("/api/v1/reports/summary", params=period, headers=staff.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["households"] == per_community[mine]
+    r = await staff.client.get(
+        "/api/v1/reports/summary",
+        params={**period, "district_id": elsewhere},
+        headers=staff.headers,
+    )
+    assert r.status_code == 403
+    street = await city_login("street")
+    r = await street.client.get("/api/v1/reports/summary", params=period, headers=street.headers)
+    assert r.status_code == 200, r.text
+    assert r.json()["households"] == sum(per_community.values())
