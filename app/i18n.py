@@ -335,6 +335,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event.assign": {"zh": "交办", "en": "Assigned"},
     "event.callback": {"zh": "回访", "en": "Call-back"},
     "event.decision": {"zh": "研判会决定", "en": "Meeting decision"},
+    "event.with": {"zh": "{what}：{how}", "en": "{what}: {how}"},
     "callback.satisfied": {"zh": "满意", "en": "Satisfied"},
     "callback.basically_satisfied": {"zh": "基本满意", "en": "Mostly satisfied"},
     "callback.dissatisfied": {"zh": "不满意", "en": "Dissatisfied"},

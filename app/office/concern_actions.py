@@ -90,6 +90,23 @@ def workflow_section(state, c: dict) -> list[ft.Control]:
     return lines
 
 
+def event_outcome(t, ev: dict) -> str:
+    """What a workflow event decided, in words: the meeting's decision or the call-back's
+    verdict ("" for other events)."""
+    detail = ev.get("detail") or {}
+    action = ev.get("action")
+    if action == "decision" and t.has(f"decision.{detail.get('decision')}"):
+        words = t(f"decision.{detail['decision']}")
+        if detail.get("department"):
+            words = t("event.with", what=words, how=detail["department"])
+        return words
+    if action == "callback" and t.has(f"callback.{detail.get('outcome')}"):
+        return t(f"callback.{detail['outcome']}")
+    if action == "assign" and detail.get("due_date"):
+        return t("office.due", date=detail["due_date"])
+    return ""
+
+
 def needs_callback(c: dict) -> bool:
     """Resolved and not yet called back since (a dissatisfied call-back reopened it, so a
     later resolution asks again)."""

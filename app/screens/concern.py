@@ -8,7 +8,7 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen, section_title
-from app.office.concern_actions import workflow_section
+from app.office.concern_actions import event_outcome, workflow_section
 from components.empty_state import empty_state
 from components.flag_chips import tag
 from services.protocol import CONCERN_TRANSITIONS, transition_allowed
@@ -81,6 +81,9 @@ def build(state, concern_id: str) -> ft.View:
             )
         else:
             what = t(f"event.{action}") if t.has(f"event.{action}") else ""
+            how = event_outcome(t, ev)
+            if how:
+                what = t("event.with", what=what, how=how)
         lines: list[ft.Control] = [
             ft.Row(
                 [

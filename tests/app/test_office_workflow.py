@@ -126,7 +126,7 @@ async def test_a_dissatisfied_call_back_reopens_the_concern(session, staff_state
 
 
 async def test_a_satisfied_call_back_keeps_it_resolved_and_asks_no_more(session, staff_state):
-    store = staff_state.store
+    store, t = staff_state.store, staff_state.t
     concern = store.office_concerns(today=staff_state.today(), status="resolved")[0]
     staff_state.nav.root("home")
     staff_state.nav.push("concern", concern_id=concern["id"])
@@ -135,6 +135,8 @@ async def test_a_satisfied_call_back_keeps_it_resolved_and_asks_no_more(session,
     assert (after["status"], after["callback"]) == ("resolved", "satisfied")
     assert not find(_top(staff_state), key="callback-dissatisfied")
     assert _types(store)[-1] == "concern.callback"
+    told = t("event.with", what=t("event.callback"), how=t("callback.satisfied"))
+    assert told in texts(_top(staff_state)), "the history says what the resident answered"
 
 
 async def test_a_neighbour_head_reads_the_outcome_but_cannot_act(session, head_state):
