@@ -688,6 +688,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "admin.section.places": {"zh": "片区和小区", "en": "Districts and estates"},
     "admin.section.questionnaires": {"zh": "问卷", "en": "Questionnaires"},
     "admin.section.checklist": {"zh": "走访清单", "en": "Visit checklist"},
+    "admin.section.reveals": {"zh": "号码查看记录", "en": "Number reveals"},
+    "admin.no_reveals": {
+        "zh": "还没有人在手机上查看过完整号码",
+        "en": "Nobody has revealed a whole number on a phone yet",
+    },
+    "admin.reveals_count": {"zh": "显示 {shown} / 共 {n} 条", "en": "Showing {shown} of {n}"},
+    "admin.when": {"zh": "时间", "en": "When"},
+    "admin.who": {"zh": "查看人", "en": "Who"},
+    "admin.resident": {"zh": "居民", "en": "Resident"},
+    "admin.where_lives": {"zh": "住址", "en": "Address"},
+    "admin.more": {"zh": "加载更多", "en": "Load more"},
     "admin.refused": {"zh": "未保存：{why}", "en": "Not saved: {why}"},
     "admin.user_created": {"zh": "已创建 {who} 的账号", "en": "Created the login of {who}"},
     "admin.password_set": {

@@ -1,7 +1,8 @@
 """Administration for staff, laid out for the office PC (1280×800): logins (create, reset a
 password, disable or enable, assign estates), districts and estates (create, rename),
 questionnaires (activate or retire) and the visit checklist (publish a new version with the
-questions' wording changed).
+questions' wording changed); and the audit of phone numbers revealed on phones, residents
+masked to the surname.
 
 Everything is an online call to ``/admin/...`` (``services.admin_client``): what phones must
 see the server puts in the change log, and the next sync brings it here too. A refusal shows
@@ -16,6 +17,7 @@ from typing import Any
 
 import flet as ft
 
+from app import fmt
 from app.chrome import screen
 from app.theme import scale_text, text_scale_of
 from components.empty_state import empty_state
@@ -25,7 +27,9 @@ log = logging.getLogger(__name__)
 
 _WIDE = 720
 
-SECTIONS = ("users", "places", "questionnaires", "checklist")
+SECTIONS = ("users", "places", "questionnaires", "checklist", "reveals")
+#: reveals per page of the audit
+REVEAL_PAGE = 50
 
 _ERRORS = {
     "network": "office.err.offline",
@@ -46,6 +50,8 @@ class Admin:
     districts: list = field(default_factory=list)
     questionnaires: list = field(default_factory=list)
     checklists: list = field(default_factory=list)
+    reveals: list = field(default_factory=list)
+    reveals_total: int = 0
     error: str | None = None
     notice: str = ""
 
@@ -78,7 +84,12 @@ class Admin:
             "places": (None, None),
             "questionnaires": ("/questionnaires", "questionnaires"),
             "checklist": ("/checklists", "checklists"),
+            "reveals": (None, None),
         }[self.section]
+        if self.section == "reveals":
+            self.reveals = []
+            await self.more_reveals()
+            return
         if path:
             got = await self.call("GET", path)
             if got is None:
@@ -137,6 +148,17 @@ class Admin:
     async def publish_checklist(self, title: dict, questions: list[dict]) -> bool:
         body = {"title": title, "questions": questions}
         return await self._do("POST", "/checklists", body, "admin.checklist_published")
+
+    async def more_reveals(self) -> bool:
+        """The next page of the phone-number reveal audit, added under those shown."""
+        got = await self.call("GET", f"/reveals?limit={REVEAL_PAGE}&offset={len(self.reveals)}")
+        if got is None:
+            if not self.reveals:
+                self.error = self.notice
+            return False
+        self.reveals += got["reveals"]
+        self.reveals_total = got["total"]
+        return True
 
     @property
     def estate_names(self) -> dict[str, str]:
@@ -548,9 +570,55 @@ def _checklist(state, model: Admin, run) -> list[ft.Control]:
     ]
 
 
+def _reveals(state, model: Admin, run) -> list[ft.Control]:
+    t = state.t
+    if not model.reveals:
+        return [empty_state(t("admin.no_reveals"), key="admin-no-reveals")]
+    rows = [
+        ft.DataRow(
+            cells=[
+                ft.DataCell(ft.Text(fmt.date_time(r["revealed_at"]))),
+                ft.DataCell(ft.Text(f"{r['user_name']} ({r['username']})")),
+                ft.DataCell(ft.Text(r["resident_masked"])),
+                ft.DataCell(ft.Text(f"{r['estate_name']} {r['address']}".strip())),
+            ],
+            key=f"admin-reveal-{r['id']}",
+        )
+        for r in model.reveals
+    ]
+    out: list[ft.Control] = [
+        ft.Text(
+            t("admin.reveals_count", shown=len(model.reveals), n=model.reveals_total),
+            key="admin-reveals-count",
+        ),
+        ft.DataTable(
+            columns=[
+                ft.DataColumn(ft.Text(t(k)))
+                for k in ("admin.when", "admin.who", "admin.resident", "admin.where_lives")
+            ],
+            rows=rows,
+            key="admin-reveals",
+        ),
+    ]
+    if len(model.reveals) < model.reveals_total:
+        out.append(
+            ft.Row(
+                [
+                    ft.OutlinedButton(
+                        t("admin.more"),
+                        on_click=lambda e: run(model.more_reveals),
+                        key="admin-more",
+                    )
+                ]
+            )
+        )
+    return out
+
+
 _SECTION_BUILDERS = {
     "users": _users,
     "places": _places,
     "questionnaires": _questionnaires,
     "checklist": _checklist,
+    "reveals": _reveals,
 }

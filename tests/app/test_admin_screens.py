@@ -4,6 +4,7 @@ their state; the checklist published as a new version. Only staff find it in set
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import flet as ft
@@ -87,3 +88,40 @@ async def test_the_checklist_is_published_as_a_new_version(session, staff_state)
     assert one(view, "admin-checklist-title").value == title["zh"]
     shown = one(view, "admin-checklist-versions").value
     assert staff_state.t("admin.version_n", n=active["version"]) in shown
+
+
+async def test_the_reveal_audit_lists_who_saw_a_number_with_the_resident_masked(
+    session, staff_state
+):
+    import datetime as dt
+
+    import httpx
+
+    (resident_id, data) = staff_state.store.conn.execute(
+        "SELECT id, data FROM residents LIMIT 1"
+    ).fetchone()
+    name = json.loads(data)["name"]
+    reveal = {
+        "id": str(uuid.uuid4()),
+        "type": "resident.reveal",
+        "entity_id": str(uuid.uuid4()),
+        "payload": {"resident_id": resident_id, "field": "phone"},
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    async with httpx.AsyncClient() as client:
+        r = await client.post(
+            staff_state.server_url.rstrip("/") + "/api/v1/sync/push",
+            json={"device_id": "dev-admin-test", "mutations": [reveal]},
+            headers={"Authorization": f"Bearer {staff_state.token}"},
+        )
+    assert r.json()["results"][0]["status"] == "applied", r.text
+
+    view = await _admin(staff_state, "reveals")
+    model = view.data["model"]
+    assert model.reveals_total >= 1
+    row = one(view, f"admin-reveal-{reveal['entity_id']}")
+    shown = texts(row)
+    assert name[0] + "*" * (len(name) - 1) in shown and name not in shown
+    assert one(view, "admin-reveals-count").value == staff_state.t(
+        "admin.reveals_count", shown=len(model.reveals), n=model.reveals_total
+    )

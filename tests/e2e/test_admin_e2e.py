@@ -1,11 +1,15 @@
 """Administration in headless Chromium at 1280×800, as staff: settings → 管理 opens the users
 table; a new login created in its dialog reaches the server; the districts and the visit
-checklist sections draw. Screenshots under test-output/screenshots/admin-*.png."""
+checklist sections draw, and the audit shows a number a head revealed, the resident masked.
+Screenshots under test-output/screenshots/admin-*.png."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+import uuid
 
+import httpx
 import pytest
 
 from app.i18n import Translator
@@ -15,6 +19,35 @@ pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
 T = Translator("zh")
 OFFICE = {"width": 1280, "height": 800}
+
+
+def _reveal_a_number(server) -> None:
+    """A head's phone shows a resident's whole number (the audit's one row)."""
+    with sqlite3.connect(server.db_path, timeout=30) as c:
+        [(resident_id,)] = c.execute(
+            "SELECT r.id FROM residents r JOIN households h ON h.id = r.household_id"
+            " JOIN user_estates ue ON ue.estate_id = h.estate_id"
+            " JOIN users u ON u.id = ue.user_id WHERE u.username = 'head01' LIMIT 1"
+        ).fetchall()
+    login = httpx.post(
+        server.url + "/api/v1/auth/login",
+        json={"username": "head01", "password": "demo1234", "device_id": "dev-e2e-reveal"},
+        timeout=30,
+    ).json()
+    mutation = {
+        "id": str(uuid.uuid4()),
+        "type": "resident.reveal",
+        "entity_id": str(uuid.uuid4()),
+        "payload": {"resident_id": resident_id, "field": "phone"},
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    r = httpx.post(
+        server.url + "/api/v1/sync/push",
+        json={"device_id": "dev-e2e-reveal", "mutations": [mutation]},
+        headers={"Authorization": f"Bearer {login['token']}"},
+        timeout=30,
+    )
+    assert r.json()["results"][0]["status"] == "applied", r.text
 
 
 def test_staff_administer_logins_places_and_the_checklist(stack, browser, shots):
@@ -55,5 +88,10 @@ def test_staff_administer_logins_places_and_the_checklist(stack, browser, shots)
         page.get_by_role("button", name=T("admin.section.checklist")).click()
         page.get_by_role("button", name=T("admin.publish")).wait_for(timeout=30000)
         shot(page, shots / "admin-checklist.png")
+
+        _reveal_a_number(server)
+        page.get_by_role("button", name=T("admin.section.reveals")).click()
+        page.get_by_text(T("admin.reveals_count", shown=1, n=1)).wait_for(timeout=30000)
+        shot(page, shots / "admin-reveals.png")
     finally:
         page.context.close()
