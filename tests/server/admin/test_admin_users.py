@@ -134,3 +134,15 @@ async def test_bad_requests_are_refused_with_the_reason_and_change_nothing(login
     listed = (await staff.client.get(URL, headers=staff.headers)).json()["users"]
     assert [u["estate_ids"] for u in listed if u["username"] == "head01"] == [mine]
     assert (await staff.client.get(URL, headers=staff.headers)).status_code == 200
+
+
+async def test_a_street_login_is_refused_with_the_reason_where_there_is_no_street(login, engine):
+    staff = await login("staff")
+    before = _user_count(engine)
+    r = await staff.client.post(
+        URL,
+        headers=staff.headers,
+        json={"username": "jiedao1", "name": "街道", "role": "street", "password": "secret-st"},
+    )
+    assert r.status_code == 422 and r.json()["detail"] == "the database holds no street"
+    assert _user_count(engine) == before
