@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from server.api import auth, errors, health, office, public_form, sync
+from server.db.replica import ReadRoute
 from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
 from server.settings import Settings
@@ -22,15 +23,15 @@ from services.protocol import API_PREFIX, ENTITY_DATA, MUTATION_PAYLOADS, PROTOC
 def create_app(
     engine: Engine, settings: Settings | None = None, *, read_engine: Engine | None = None
 ) -> FastAPI:
-    """The app serving ``engine``'s database (already migrated). ``read_engine``: a hot
-    standby of it that pulls read from (``server.domain.pull``)."""
+    """The app serving ``engine``'s database (already migrated); pulls, reports and exports
+    read from ``read_engine`` (a hot standby of it) when given."""
     app = FastAPI(
         title="巷鄰 Xianglin sync API",
         version=f"{PROTOCOL_VERSION}",
         description="Sync backend of the neighbour-head visit app (protocol version 1).",
     )
     app.state.engine = engine
-    app.state.read_engine = read_engine
+    app.state.reads = ReadRoute(engine, read_engine)
     app.state.settings = settings = settings or Settings()
     app.state.hash_gate = HashGate(
         settings.login_hash_slots,

@@ -9,7 +9,9 @@ protocol tests must run on both databases.
 ``cluster.create_database(template=None)`` makes a fresh database (optionally a copy of a
 template database) and returns its URL; ``drop_database(name)`` removes it.
 ``cluster.start_standby()`` starts a hot standby of the cluster (``pg_basebackup -R``,
-streaming replication) in its own temp dir and port, another ``PgCluster`` to ``stop()``.
+streaming replication) in its own temp dir and port, another ``PgCluster`` to ``stop()``; its
+``pause_replay()`` / ``resume_replay()`` make it lag on purpose, and ``wait_replayed(primary)``
+waits until it has replayed everything the primary wrote.
 """
 
 from __future__ import annotations
@@ -147,6 +149,38 @@ class PgCluster:
         standby.base_url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         standby._wait_ready()
         return standby
+
+    # ---- a standby's replay -----------------------------------------------------------------
+
+    def pause_replay(self) -> None:
+        """Stop applying the primary's WAL (the standby keeps answering, at its old state)."""
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_wal_replay_pause()")
+            deadline = time.monotonic() + 30
+            while conn.execute("SELECT pg_get_wal_replay_pause_state()").fetchone()[0] != (
+                "paused"
+            ):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("standby replay did not pause")
+                time.sleep(0.02)
+
+    def resume_replay(self) -> None:
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_wal_replay_resume()")
+
+    def wait_replayed(self, primary: PgCluster, timeout: float = 30.0) -> None:
+        """Until this standby has replayed all the WAL ``primary`` has written so far."""
+        with psycopg.connect(primary.base_url, autocommit=True) as conn:
+            # the insert position: with synchronous_commit=off a commit may not be written yet
+            target = conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+        deadline = time.monotonic() + timeout
+        with psycopg.connect(self.base_url, autocommit=True) as conn:
+            while not conn.execute(
+                "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (target,)
+            ).fetchone()[0]:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("standby did not catch up")
+                time.sleep(0.02)
 
     def _run(self, argv: list[str]) -> None:
         if self._as_postgres:

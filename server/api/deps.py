@@ -1,4 +1,4 @@
-"""Request dependencies: the engine, the signed-in user, the staff gate.
+"""Request dependencies: the engine, where reads go, the signed-in user, the staff gate.
 
 ``current_user`` answers 401 (with ``WWW-Authenticate: Bearer``) for a missing, malformed,
 unknown, revoked or expired token, or an inactive user; ``require_staff`` answers 403 for
@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
+from server.db.replica import ReadRoute
 from server.domain.principal import Principal
 from server.domain.tokens import principal_for_token
 
@@ -21,6 +22,10 @@ _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth
 
 def get_engine(request: Request) -> Engine:
     return request.app.state.engine
+
+
+def get_reads(request: Request) -> ReadRoute:
+    return request.app.state.reads
 
 
 def unauthorized(detail: str = "missing or invalid token") -> HTTPException:
@@ -57,12 +62,15 @@ def require_staff(user: Annotated[Principal, Depends(current_user)]) -> Principa
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
+#: where pulls, reports and exports read (a hot standby when serve has --read-replica)
+ReadsDep = Annotated[ReadRoute, Depends(get_reads)]
 UserDep = Annotated[Principal, Depends(current_user)]
 StaffDep = Annotated[Principal, Depends(require_staff)]
 TokenDep = Annotated[str, Depends(bearer_token)]
 
 __all__ = [
     "EngineDep",
+    "ReadsDep",
     "StaffDep",
     "TokenDep",
     "UserDep",
@@ -70,5 +78,6 @@ __all__ = [
     "bearer_token",
     "current_user",
     "get_engine",
+    "get_reads",
     "require_staff",
 ]

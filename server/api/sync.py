@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import EngineDep, UserDep
+from server.api.deps import EngineDep, ReadsDep, UserDep
 from server.api.errors import describe_problems, error_responses
-from server.domain.cursor import MalformedCursor, StaleCursor
+from server.domain.cursor import CursorAhead, MalformedCursor, StaleCursor
 from server.domain.pull import MAX_PULL_BYTES, pull_page
 from server.domain.push import apply_push
 from services.protocol import (
@@ -126,18 +126,19 @@ async def push(
 def pull(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     cursor: Annotated[str | None, Query(description="opaque; absent = from the start")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
     try:
-        page = pull_page(
-            engine,
+        page = reads.read(
+            pull_page,
             user,
             cursor,
             limit,
             max_bytes=request.app.state.settings.pull_max_bytes,
-            replica=request.app.state.read_engine,
+            # a phone that pulled from a fresher source than this standby's replay
+            primary_if=(CursorAhead,),
         )
     except MalformedCursor as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from None

@@ -1,5 +1,8 @@
-"""``python -m server serve --db PATH|URL --host H --port P [--workers N]``: migrate, then
-serve, in one process or N worker processes on one port.
+"""``python -m server serve --db PATH|URL --host H --port P [--workers N] [--read-replica URL]``:
+migrate, then serve, in one process or N worker processes on one port.
+
+With ``--read-replica`` (a PostgreSQL hot standby of ``--db``), pulls, reports and exports
+read from the standby (``server.db.replica``); nothing is ever written to it.
 
 Workers share nothing but the database: sessions, rate limits, the form-token key and the
 change sequences all live there. Per process there are only bounds (the password-hashing
@@ -43,7 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--read-replica",
         default=None,
-        help="postgresql:// URL of a hot standby of --db that pulls read from",
+        metavar="URL",
+        help="postgresql:// URL of a hot standby of --db: pulls, reports and exports read there",
     )
 
 
@@ -97,8 +101,13 @@ def run(args: argparse.Namespace) -> int:
         "proxy_headers": args.forwarded_allow_ips is not None,
         "forwarded_allow_ips": args.forwarded_allow_ips,
     }
-    if args.read_replica and not args.read_replica.startswith(("postgresql://", "postgres://")):
-        print("serve: --read-replica must be a postgresql:// URL", file=sys.stderr)
+    if args.read_replica and (
+        engine.dialect.name != "postgresql"
+        or not args.read_replica.startswith(("postgresql://", "postgres://"))
+    ):
+        print(
+            "serve: --read-replica needs a PostgreSQL --db and a postgresql:// URL", file=sys.stderr
+        )
         return 2
     if args.workers == 1:
         replica = open_engine(args.read_replica) if args.read_replica else None

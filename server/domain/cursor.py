@@ -21,6 +21,11 @@ class StaleCursor(ValueError):
     taken under a different scope."""
 
 
+class CursorAhead(StaleCursor):
+    """A cursor past the counter this database holds: on the primary a cursor from before a
+    restore (410); on a standby, one from a fresher source than the standby has replayed."""
+
+
 def encode_cursor(seqs: list[int], fingerprint: str) -> str:
     if len(seqs) == 1:
         raw = f"1.{seqs[0]}.{fingerprint}"

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Text, cast, select
 from server.db.engine import read_tx
 from server.db.schema import changes
 from server.db.sequence import positions
-from server.domain.cursor import StaleCursor, decode_cursor, encode_cursor
+from server.domain.cursor import CursorAhead, StaleCursor, decode_cursor, encode_cursor
 from server.domain.principal import Principal
 from server.domain.scope import mask_for, pull_filter, scope_fingerprint
 
@@ -62,41 +62,15 @@ def pull_page(
     limit: int,
     *,
     max_bytes: int = MAX_PULL_BYTES,
-    replica: Engine | None = None,
 ) -> PullPage:
     """The next page after ``cursor``: at most ``limit`` changes and about ``max_bytes``.
 
     A user of one community reads that community's log; a street user reads its communities'
     logs one after another, the cursor holding a position in each.
 
-    With a ``replica`` (a hot standby of ``engine``), the page is read there, in one snapshot,
-    so its cursor is never ahead of what the standby holds. A cursor ahead of the standby
-    (the phone last pulled from the primary, and the standby lags) is served by the primary
-    instead: a lagging standby never sends a phone backwards nor answers it 410.
-
-    Raises MalformedCursor (400) or StaleCursor (410).
+    Raises MalformedCursor (400) or StaleCursor (410; CursorAhead when the cursor is past
+    this database's counter, which on a lagging standby means "read from the primary").
     """
-    if replica is not None:
-        try:
-            return _pull_page(replica, principal, cursor, limit, max_bytes, behind_is_stale=False)
-        except _ReplicaBehind:
-            pass
-    return _pull_page(engine, principal, cursor, limit, max_bytes, behind_is_stale=True)
-
-
-class _ReplicaBehind(Exception):  # noqa: N818 - control flow, not an error
-    """The standby has not yet replayed up to the cursor."""
-
-
-def _pull_page(
-    engine: Engine,
-    principal: Principal,
-    cursor: str | None,
-    limit: int,
-    max_bytes: int,
-    *,
-    behind_is_stale: bool,
-) -> PullPage:
     fingerprint = scope_fingerprint(principal)
     communities = principal.community_ids
     after = [0] * len(communities)
@@ -107,11 +81,10 @@ def _pull_page(
     page = _Page(principal, limit, max_bytes)
     with read_tx(engine) as conn:
         held = positions(conn, communities)
-        if cursor and any(a > held[c][1] for c, a in zip(communities, after, strict=True)):
-            if not behind_is_stale:
-                raise _ReplicaBehind
-            raise StaleCursor("cursor is ahead of this server's history; start again")
-        if cursor and any(a < held[c][0] for c, a in zip(communities, after, strict=True)):
+        held_after = list(zip(communities, after, strict=True)) if cursor else []
+        if any(a > held[c][1] for c, a in held_after):
+            raise CursorAhead("cursor is ahead of this database's history; start again")
+        if any(a < held[c][0] for c, a in held_after):
             raise StaleCursor("cursor is older than the retained history; start again")
         scope = pull_filter(conn, principal)
         for i, community in enumerate(communities):

@@ -72,9 +72,11 @@ def export_ledger(
     full: bool = False,
     reason: str = "",
     today: dt.date | None = None,
+    reader: Engine | None = None,
 ) -> Ledger:
     """The ``kind`` ledger of a place (and period) as an .xlsx. ``principal`` None is the
-    operator at the server's command line, who may see everything."""
+    operator at the server's command line, who may see everything. The ledger is read from
+    ``reader`` (a hot standby) when given; the audit row is always written to ``engine``."""
     if kind not in KINDS:
         raise BadExport(f"kind must be one of {', '.join(KINDS)}")
     if (first is None) != (last is None):
@@ -90,7 +92,7 @@ def export_ledger(
             raise BadExport(f"reason: at most {MAX_REASON} characters of plain text")
     zone = ZoneInfo(timezone)
     wb = Workbook(write_only=True)
-    with read_tx(engine) as conn:
+    with read_tx(reader or engine) as conn:
         place = report_place(conn, principal or _OPERATOR, district_id, estate_id)
         if kind == "visits":
             n = ledgers.write_visits(wb, conn, place, period, zone)

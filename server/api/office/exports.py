@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from server.api.deps import EngineDep, UserDep
+from server.api.deps import EngineDep, ReadsDep, UserDep
 from server.api.errors import error_responses
 from server.exports import MAX_REASON, BadExport, ExportRefused, export_ledger
 from server.reports import BadPeriod, PlaceMismatch, ReportRefused, UnknownPlace
@@ -52,6 +52,7 @@ async def ledger(
     request: Request,
     user: UserDep,
     engine: EngineDep,
+    reads: ReadsDep,
     kind: Literal["visits", "concerns", "residents", "responses"],
     first: Annotated[dt.date | None, Query(alias="from")] = None,
     last: Annotated[dt.date | None, Query(alias="to")] = None,
@@ -62,8 +63,8 @@ async def ledger(
 ) -> Response:
     try:
         made = await run_in_threadpool(
-            export_ledger,
-            engine,
+            reads.read,
+            lambda reader, *args, **kwargs: export_ledger(engine, *args, reader=reader, **kwargs),
             user,
             kind,
             timezone=request.app.state.settings.community_timezone,

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import Response
 
-from server.api.deps import EngineDep, UserDep
+from server.api.deps import ReadsDep, UserDep
 from server.api.errors import error_responses
 from server.reports import (
     PlaceMismatch,
@@ -44,7 +44,7 @@ router = APIRouter(tags=["meetings"])
 def meeting_agenda(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     district_id: Annotated[uuid.UUID | None, Query()] = None,
     estate_id: Annotated[uuid.UUID | None, Query()] = None,
     category: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -56,8 +56,8 @@ def meeting_agenda(
             status.HTTP_422_UNPROCESSABLE_CONTENT, detail="category: contains a NUL character"
         )
     try:
-        found = agenda(
-            engine,
+        found = reads.read(
+            agenda,
             user,
             timezone=request.app.state.settings.community_timezone,
             district_id=str(district_id) if district_id else None,
@@ -94,13 +94,13 @@ def meeting_agenda(
 def meeting_minutes(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     meeting_id: uuid.UUID,
     lang: Annotated[Literal["zh", "en"], Query()] = "zh",
 ) -> Response:
     try:
-        name, text = minutes(
-            engine,
+        name, text = reads.read(
+            minutes,
             user,
             str(meeting_id),
             lang=lang,

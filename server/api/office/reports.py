@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 
-from server.api.deps import EngineDep, UserDep
+from server.api.deps import ReadsDep, UserDep
 from server.api.errors import error_responses
 from server.reports import (
     BadPeriod,
@@ -48,15 +48,15 @@ router = APIRouter(tags=["reports"])
 def summary(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     first: Annotated[dt.date, Query(alias="from", description="first day, YYYY-MM-DD")],
     last: Annotated[dt.date, Query(alias="to", description="last day, YYYY-MM-DD")],
     district_id: Annotated[uuid.UUID | None, Query()] = None,
     estate_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> dict:
     try:
-        return report_summary(
-            engine,
+        return reads.read(
+            report_summary,
             user,
             first=first,
             last=last,
@@ -95,7 +95,7 @@ def summary(
 def concerns_list(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     first: Annotated[dt.date | None, Query(alias="from")] = None,
     last: Annotated[dt.date | None, Query(alias="to")] = None,
     district_id: Annotated[uuid.UUID | None, Query()] = None,
@@ -116,8 +116,8 @@ def concerns_list(
             status.HTTP_422_UNPROCESSABLE_CONTENT, detail="category: contains a NUL character"
         )
     try:
-        total, found = concern_list(
-            engine,
+        total, found = reads.read(
+            concern_list,
             user,
             timezone=request.app.state.settings.community_timezone,
             first=first,
@@ -163,7 +163,7 @@ def concerns_list(
 def households_list(
     request: Request,
     user: UserDep,
-    engine: EngineDep,
+    reads: ReadsDep,
     first: Annotated[dt.date, Query(alias="from")],
     last: Annotated[dt.date, Query(alias="to")],
     district_id: Annotated[uuid.UUID | None, Query()] = None,
@@ -173,8 +173,8 @@ def households_list(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict:
     try:
-        total, found = household_list(
-            engine,
+        total, found = reads.read(
+            household_list,
             user,
             timezone=request.app.state.settings.community_timezone,
             first=first,
