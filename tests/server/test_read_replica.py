@@ -306,7 +306,7 @@ def test_serve_with_read_replica_syncs_a_phone(clusters, replicated, tmp_path, w
             replica_engine.url.render_as_string(hide_password=False).replace("+psycopg", ""),
             *("--workers", str(workers)),
         ],
-    ).start()
+    ).start(deadline=120)  # worker processes start slowly on a busy machine
     try:
         with httpx.Client(base_url=server.url + "/api/v1", timeout=30) as http:
             login = {"username": "head01", "password": "demo1234", "device_id": "dev-r"}
