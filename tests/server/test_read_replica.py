@@ -1,4 +1,4 @@
-"""Reads from a PostgreSQL hot standby (``create_app(..., replica=)``, ``serve --read-replica``).
+"""Reads from a PostgreSQL hot standby (``create_app(..., read_engine=)``, ``serve --read-replica``).
 
 A primary and a streaming standby made with ``pg_basebackup -R`` (tests/pg.py), throwaway.
 The standby is made to lag with ``pg_wal_replay_pause()`` while pushes go on.
