@@ -103,6 +103,8 @@ def open_concern_dialog(
 
     dialog = ft.AlertDialog(
         title=ft.Text(t("concern.raise")),
+        # a phone is narrow: the default 40 px margins left "Suggestion" broken over two lines
+        inset_padding=ft.Padding.symmetric(horizontal=16, vertical=24),
         content=ft.Column(
             [kind_picker, category_picker, description, *(extra or [])],
             tight=True,

@@ -98,7 +98,11 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         show_selected_icon=False,
         key="concern-status",
     )
-    only_mine = ft.Switch(label=t("concern.mine"), value=mine, key="concern-mine")
+    # a chip like the household filters: a switch with its label is 40 px tall, too small a
+    # target
+    only_mine = ft.Chip(
+        label=ft.Text(t("concern.mine")), selected=mine, show_checkmark=True, key="concern-mine"
+    )
 
     def reload(update: bool = True) -> None:
         pager.reload()
@@ -110,11 +114,12 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         reload()
 
     def on_mine(e) -> None:
-        current["mine"] = bool(only_mine.value)
+        current["mine"] = not current["mine"]
+        only_mine.selected = current["mine"]
         reload()
 
     tabs.on_change = on_tab
-    only_mine.on_change = on_mine
+    only_mine.on_select = on_mine
     reload(update=False)
     actions = []
     if hasattr(store, "responses_to_review"):
@@ -130,7 +135,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         state,
         route="/concerns",
         title=t("concern.title"),
-        body=[ft.Row([tabs], scroll=ft.ScrollMode.AUTO), only_mine, pager.control],
+        body=[ft.Row([tabs], scroll=ft.ScrollMode.AUTO), ft.Row([only_mine]), pager.control],
         tab="concerns",
         actions=actions,
         on_status=lambda changed: pager.refresh() if changed else None,

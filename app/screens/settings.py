@@ -129,7 +129,8 @@ def build(state) -> ft.View:
         ft.ListTile(
             leading=ft.Icon(ft.Icons.DNS_OUTLINED),
             title=ft.Text(t("settings.server")),
-            subtitle=ft.Text(state.server_url, selectable=True, key="settings-server"),
+            # plain text: a selectable one reads as an edit box to screen readers
+            subtitle=ft.Text(state.server_url, key="settings-server"),
         ),
         ft.Row(
             [
