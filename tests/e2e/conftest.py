@@ -33,9 +33,12 @@ def browser_present():
 
 
 class AppProcess:
-    """``python -m app`` in web mode on a free loopback port."""
+    """``python -m app`` in web mode on a free loopback port; with ``clock`` (ISO 8601) the
+    app's clock starts at that moment, in Beijing time (see tests/e2e/frozen_app.py)."""
 
-    def __init__(self, server_url: str, data_dir: Path, log_path: Path):
+    def __init__(
+        self, server_url: str, data_dir: Path, log_path: Path, *, clock: str | None = None
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.data_dir = data_dir
@@ -50,9 +53,13 @@ class AppProcess:
             PYTHONPATH=str(REPO),
         )
         env.pop("FLET_APP_STORAGE_DATA", None)
+        module = "app"
+        if clock:
+            env.update(XIANGLIN_CLOCK=clock, TZ="Asia/Shanghai")
+            module = "tests.e2e.frozen_app"
         self._log = open(log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app"],
+            [sys.executable, "-m", module],
             cwd=REPO,
             env=env,
             stdout=self._log,
@@ -95,9 +102,10 @@ def stack(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser():
-    """One headless Chromium per module; each test opens its own context (fresh storage)."""
+    """A headless Chromium per test: after a long walk in one browser, the next context's
+    text fields were seen refusing the keyboard focus."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

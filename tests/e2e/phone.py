@@ -9,9 +9,13 @@ import time
 PHONE = {"width": 412, "height": 915}
 
 
-def open_page(browser, url, *, viewport: dict | None = None, **context):
-    """A fresh browser context (no stored login) at phone size, with semantics on."""
-    page = browser.new_context(viewport=viewport or PHONE, **context).new_page()
+def open_page(browser, url, *, viewport: dict | None = None, init_script: str | None = None):
+    """A fresh browser context (no stored login) at phone size, with semantics on;
+    ``init_script`` runs in every document before the app's own scripts."""
+    context = browser.new_context(viewport=viewport or PHONE)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
     page.goto(url)
     page.wait_for_selector("flutter-view", timeout=30000)
     # turn on Flutter's semantics tree so widgets become ARIA elements
@@ -42,7 +46,27 @@ def focus(page, box):
             if field.evaluate(focused):
                 return field
             page.wait_for_timeout(50)
-    raise AssertionError("could not focus the field")
+        # a field focused before the semantics tree existed (autofocus) keeps Flutter's own
+        # hidden editing element, and a tap on it changes nothing: let that element go and
+        # give the field's semantics element the focus as a screen reader would
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        field.evaluate("e => e.focus()")
+        page.wait_for_timeout(300)
+        if field.evaluate(focused):
+            return field
+        # or Flutter's editing element took the keys for this very field: it lies over it
+        editing = page.evaluate_handle("() => document.activeElement")
+        over = editing.evaluate(
+            "(e, b) => { if (!e.classList.contains('flt-text-editing')) return false;"
+            " const r = e.getBoundingClientRect(); const x = r.x + r.width / 2,"
+            " y = r.y + r.height / 2; return r.width > 0 && x > b.x && x < b.x + b.width"
+            " && y > b.y && y < b.y + b.height; }",
+            bb,
+        )
+        if over:
+            return editing.as_element()
+    active = page.evaluate("() => document.activeElement && document.activeElement.outerHTML")
+    raise AssertionError(f"could not focus the field; focused: {str(active)[:200]}")
 
 
 def type_into(page, name, text: str) -> None:
