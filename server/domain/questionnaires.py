@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 from sqlalchemy import Connection, select
 
 from server.db.changelog import record_change
@@ -62,7 +62,8 @@ class QuestionnaireDefinition(BaseModel):
     title: LocalizedText
     intro: LocalizedText = LocalizedText(zh="", en="")
     questions: list[Question] = Field(min_length=1, max_length=60)
-    active: bool = True
+    # 0 or "yes" for active is a mistake in a definition, never a switch to coerce
+    active: StrictBool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> QuestionnaireDefinition:

@@ -19,6 +19,7 @@ these models elsewhere. Import from ``services.protocol``; the modules behind it
 - ``timestamps``: the one stored timestamp shape, and the clock
 - ``reports``: the office's figures and a review meeting's candidate concerns
 - ``register``: the report of a resident register upload
+- ``admin``: what the office's administration routes take and give back
 - ``workflow``: assigning concerns, call-backs and review meetings (payloads, meeting data)
 
 Validating a mutation (both sides)

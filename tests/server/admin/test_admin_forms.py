@@ -102,6 +102,7 @@ async def test_bad_questionnaires_are_refused_and_nothing_is_written(login, engi
         ("other-slug", DEFINITION, "differs from the path"),
         ("winter-heating", {**DEFINITION, "questions": []}, "questions"),
         ("winter-heating", {**DEFINITION, "extra": 1}, "extra"),
+        ("winter-heating", {**DEFINITION, "active": 0}, "active"),
     ]
     for slug, body, words in cases:
         r = await staff.client.put(f"{API}/questionnaires/{slug}", headers=staff.headers, json=body)
