@@ -90,7 +90,7 @@ class Tour:
         self.button(name, exact=exact).first.click(timeout=timeout)
 
     def tab(self, key: str) -> None:
-        self.page.get_by_role("tab", name=self.t(f"nav.{key}")).click()
+        self.page.get_by_role("tab", name=self.t(f"nav.{key}"), exact=True).click()
 
     def text(self, text: str, timeout: float = 15000) -> None:
         self.page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
