@@ -216,7 +216,9 @@ async def test_standby_paused_while_pushes_go_on_no_change_skipped_none_twice_no
     with caplog.at_level(logging.INFO, logger="xianglin.replica"):
         for i in range(1, 13):
             if i == 3:
+                standby.wait_replayed(primary)
                 standby.pause_replay()
+                await pull_round(i - 1)  # everyone holds what the frozen standby holds
                 seen_before_pause = sum(visits_seen["staff"].values())
             if i == 9:
                 # staff pulled from the standby all through the pause: nothing new reached them
