@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    args.dir.mkdir(parents=True, exist_ok=True)
+    # the server refuses to keep its database where other users can read it
+    args.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    args.dir.chmod(0o700)
     db = args.dir / "server.db"
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     if not db.exists():
