@@ -29,10 +29,11 @@ class Question(BaseModel):
     type: QuestionType
     label: LocalizedText
     help: LocalizedText | None = None
-    required: bool = False
+    # strict: a definition saying "yes" or "1" where it means true or 1 is a mistake to refuse
+    required: bool = Field(default=False, strict=True)
     options: list[ChoiceOption] = Field(default_factory=list)
-    min: float | None = None
-    max: float | None = None
+    min: float | None = Field(default=None, strict=True)
+    max: float | None = Field(default=None, strict=True)
     #: the category a concern raised from this question's answer starts in
     concern_category: str | None = None
 

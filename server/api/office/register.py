@@ -79,6 +79,7 @@ async def _save(upload: UploadFile, folder: Path, lang: str) -> Path:
     "/register/import",
     response_model=RegisterImportReport,
     responses=error_responses(
+        (400, "the multipart body cannot be read"),
         401,
         (403, "not staff"),
         (413, "the file is larger than the register limit"),
