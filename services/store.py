@@ -124,7 +124,7 @@ class Store(OfficeWork):
 
     @property
     def device_id(self) -> str:
-        """A stable id of this phone store, made once (ADDED: the engine sends it on push)."""
+        """A stable id of this phone store, made once (the engine sends it on push)."""
         with self._lock:
             value = self._meta("device_id")
             if value is None:
@@ -284,7 +284,7 @@ class Store(OfficeWork):
         return rows
 
     def resident(self, resident_id: str) -> dict | None:
-        """One resident (data + age, pending, version), or None. (ADDED)"""
+        """One resident (data + age, pending, version), or None."""
         with self._lock:
             rows = queries.rows_with_pending(
                 self.conn, "resident", "WHERE t.id = ?", (resident_id,)
@@ -373,7 +373,7 @@ class Store(OfficeWork):
             )
 
     def conflicts(self, *, entity_id: str | None = None, status: str | None = "open") -> list[dict]:
-        """Field conflicts the server recorded (ADDED): data dicts, newest first."""
+        """Field conflicts the server recorded: data dicts, newest first."""
         where, params = ["1"], []
         if entity_id is not None:
             where.append("t.entity_id = ?")
@@ -390,7 +390,7 @@ class Store(OfficeWork):
             )
 
     def warm_search(self) -> None:
-        """Build the resident search index now if the data changed (ADDED: the sync engine
+        """Build the resident search index now if the data changed (the sync engine
         calls it in a worker thread after a pull, so the next search does not pay for it)."""
         self._search_index()
 
@@ -581,8 +581,8 @@ class Store(OfficeWork):
         people_count: int | None = None,
     ) -> str:
         """Record a home visit (``visit.record``); returns the new visit id. ``visited_at``
-        defaults to now; ``checklist_version`` (ADDED, optional) to the active checklist's.
-        ``concerns`` (ADDED, optional): dicts of ``raise_concern``'s keyword arguments, raised
+        defaults to now; ``checklist_version`` (optional) to the active checklist's.
+        ``concerns`` (optional): dicts of ``raise_concern``'s keyword arguments, raised
         with ``visit_id`` = this visit IN THE SAME transaction (all saved, or none). The
         household's visit draft, if any, goes in that transaction too. ``people_count``: how
         many live there as the visit found it; when it differs from the register, the

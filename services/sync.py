@@ -58,7 +58,7 @@ class SyncStatus:
     """What the UI shows about syncing. ``progress_done``/``progress_total`` count mutations
     while pushing and pages while pulling (total = done + 1 while more pages follow).
     ``phase`` ("push" | "pull" | None) and ``error_kind`` (see services.http.SyncError) are
-    ADDED to the contract so the app can pick its own catalogue text."""
+    part of the contract so the app can pick its own catalogue text."""
 
     online: bool = True
     syncing: bool = False
@@ -157,7 +157,7 @@ class SyncEngine:
 
     # ---- controls -----------------------------------------------------------------------
     def set_token(self, token: str) -> None:
-        """Use a new token after the user signed in again (ADDED); clears ``needs_login``."""
+        """Use a new token after the user signed in again; clears ``needs_login``."""
         self._token = token
         self._update(needs_login=False, last_error=None, error_kind=None)
         self.request_sync()
@@ -192,7 +192,7 @@ class SyncEngine:
         self._kick = running.create_task(self._serve_requests())
 
     async def wait_idle(self) -> SyncStatus:
-        """Wait until no sync is running and no requested one is queued (ADDED; tests and
+        """Wait until no sync is running and no requested one is queued (tests and
         the app's "pull to refresh" use it). Does not start one."""
         while True:
             kick = self._kick
@@ -290,7 +290,7 @@ class SyncEngine:
 
     async def sync_until_idle(self, timeout: float) -> SyncStatus:
         """Sync, retrying through transient faults with backoff, until the outbox has nothing
-        left to push and a pull completed, or ``timeout`` seconds passed (ADDED; for the
+        left to push and a pull completed, or ``timeout`` seconds passed (for the
         simulator, tests and a "sync now" button)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
