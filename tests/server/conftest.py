@@ -22,6 +22,8 @@ from server.domain.seed import seed_demo
 from server.settings import Settings
 from tests.pg import PgCluster
 from tests.server.helpers import Api, Demo
+from tests.server.hostile import API, PASSWORD
+from tests.services.serverproc import ServerProcess
 
 DB_KINDS = ["sqlite", "postgres"]
 
@@ -185,3 +187,32 @@ async def login(app):
     yield _login
     for client in clients:
         await client.aclose()
+
+
+@pytest.fixture
+def live(engine, db_kind, tmp_path):
+    """The real server process on this test's database, and signed-in clients for head01 and
+    staff (the hostile-input properties push at it over real HTTP)."""
+    db = engine.url.render_as_string(hide_password=False) if db_kind == "postgres" else None
+    proc = ServerProcess(
+        db or engine.url.database,
+        log_path=tmp_path / "server.log",
+        extra_args=["--forwarded-allow-ips", "127.0.0.1"],
+    )
+    proc.start()
+    clients = {}
+    try:
+        for name in ("head01", "staff"):
+            c = httpx.Client(base_url=proc.url, timeout=60)
+            r = c.post(
+                f"{API}/auth/login",
+                json={"username": name, "password": PASSWORD, "device_id": f"dev-{name}"},
+            )
+            assert r.status_code == 200, r.text
+            c.headers["Authorization"] = f"Bearer {r.json()['token']}"
+            clients[name] = c
+        yield proc, clients
+    finally:
+        for c in clients.values():
+            c.close()
+        proc.stop()

@@ -1,5 +1,5 @@
 """The concern workflow's mutation types under hostile input: assignments, call-backs and
-meeting steps, each spoiled by hypothesis (the hostile JSON of test_hostile_property), pushed
+meeting steps, each spoiled by hypothesis (the hostile JSON of tests/server/hostile.py), pushed
 by staff to a real server process on SQLite and PostgreSQL, never answer a 5xx, and every
 row they store still pulls."""
 
@@ -10,19 +10,17 @@ import uuid
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
-from server.db.schema import changes
 from tests.server.helpers import Demo
-from tests.server.test_hostile_property import (  # noqa: F401 - live is a fixture
+from tests.server.hostile import (
     API,
     ENVELOPE_KEYS,
     RAW_VALUES,
     RUN,
     Puller,
-    _body,
-    _spoil,
-    live,
+    assert_everything_pulls,
+    push_spoiled,
+    spoil,
 )
 
 WORKFLOW_KEYS = [
@@ -80,7 +78,7 @@ def _mutation(kind: str, concerns: list[str], meeting: str, staff_id: str) -> di
 
 
 def test_hostile_workflow_pushes_never_500_and_every_stored_row_pulls(request, engine, demo: Demo):
-    _, clients = request.getfixturevalue("live")  # the real server, as test_hostile_property
+    _, clients = request.getfixturevalue("live")  # the real server of tests/server/hostile.py
     staff = clients["staff"]
     staff_id = next(i["id"] for u, i in demo.users.items() if u == "staff")
     hh = demo.household_of("head01")
@@ -113,26 +111,11 @@ def test_hostile_workflow_pushes_never_500_and_every_stored_row_pulls(request, e
         batch = []
         for kind, edits in plans:
             m = _mutation(kind, concerns, meeting, staff_id)
-            _spoil(m, edits, marks)
+            spoil(m, edits, marks)
             batch.append(m)
-        r = staff.post(
-            f"{API}/sync/push",
-            content=_body(batch, marks),
-            headers={"content-type": "application/json"},
-        )
-        assert r.status_code < 500, r.text[:500]
-        assert r.status_code in (200, 413, 422), r.text[:500]
-        if r.status_code == 200:
-            for res in r.json()["results"]:
-                outcomes.add(res["status"])
-                if res["status"] == "rejected":
-                    assert res["error"]["code"] and res["error"]["message"]
+        outcomes.update(res["status"] for res in push_spoiled(staff, batch, marks))
         puller.pull()
 
     push_hostile()
     assert {"applied", "rejected"} <= outcomes  # both kinds of outcome were exercised
-    everything = Puller(staff)
-    everything.pull()
-    with engine.connect() as conn:
-        logged = conn.execute(select(func.count()).select_from(changes)).scalar_one()
-    assert len(everything.seen) == logged
+    assert_everything_pulls(staff, engine)
