@@ -3,24 +3,18 @@ entity types."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 #: ``street``: a 街道 (street office) login, reading its communities' lists and reports only
 Role = Literal["head", "district_head", "staff", "street"]
-ROLES: tuple[str, ...] = ("head", "district_head", "staff", "street")
+ROLES: tuple[str, ...] = get_args(Role)
 
 VisitMethod = Literal["in_person", "phone"]
 ConcernKind = Literal["request", "complaint", "suggestion"]
 
 #: Resident flags the phone may set. "aged 60+" is never a flag: it is derived from birth_year.
-RESIDENT_FLAGS: tuple[str, ...] = (
-    "lives_alone",
-    "needs_help",
-    "disabled",
-    "low_income",
-    "party_member",
-)
 ResidentFlag = Literal["lives_alone", "needs_help", "disabled", "low_income", "party_member"]
+RESIDENT_FLAGS: tuple[str, ...] = get_args(ResidentFlag)
 Vaccination = Literal["unknown", "none", "partial", "full", "booster"]
 Gender = Literal["male", "female", "unknown"]
 
@@ -63,17 +57,4 @@ EntityName = Literal[
     "conflict",
     "review_meeting",
 ]
-ENTITIES: tuple[str, ...] = (
-    "district",
-    "estate",
-    "household",
-    "resident",
-    "visit",
-    "concern",
-    "concern_event",
-    "checklist",
-    "questionnaire",
-    "questionnaire_response",
-    "conflict",
-    "review_meeting",
-)
+ENTITIES: tuple[str, ...] = get_args(EntityName)

@@ -8,6 +8,7 @@ a fresh copy (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on Postgre
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import uuid
 from collections.abc import AsyncIterator
@@ -107,19 +108,8 @@ def city_engine(request, db_kind, tmp_path):
 @pytest.fixture
 async def city_login(city_engine, settings):
     """``await city_login("c002-head01")`` -> an ``Api`` on the city database's app."""
-    app = create_app(city_engine, settings)
-    clients: list[httpx.AsyncClient] = []
-
-    async def _login(username: str, password: str = "demo1234") -> Api:
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-        )
-        clients.append(client)
-        return await Api.sign_in(client, username, password)
-
-    yield _login
-    for client in clients:
-        await client.aclose()
+    async with _signing_in(create_app(city_engine, settings)) as sign_in:
+        yield sign_in
 
 
 @pytest.fixture(params=DB_KINDS)
@@ -175,18 +165,27 @@ async def http(app) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def login(app):
     """``await login("head01")`` -> an ``Api`` signed in through POST /auth/login."""
+    async with _signing_in(app) as sign_in:
+        yield sign_in
+
+
+@contextlib.asynccontextmanager
+async def _signing_in(app) -> AsyncIterator:
+    """A sign-in function on ``app`` (in process); its clients are closed afterwards."""
     clients: list[httpx.AsyncClient] = []
 
-    async def _login(username: str, password: str = "demo1234") -> Api:
+    async def sign_in(username: str, password: str = "demo1234") -> Api:
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://testserver"
         )
         clients.append(client)
         return await Api.sign_in(client, username, password)
 
-    yield _login
-    for client in clients:
-        await client.aclose()
+    try:
+        yield sign_in
+    finally:
+        for client in clients:
+            await client.aclose()
 
 
 @pytest.fixture
