@@ -16,7 +16,6 @@ waits until it has replayed everything the primary wrote.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -28,17 +27,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from server.db.pg_tools import pg_tool
+
 
 def _bin(name: str) -> str:
-    found = shutil.which(name)
-    if found:
-        return found
-    for candidate in sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
-        return candidate
-    raise RuntimeError(
-        f"PostgreSQL binary {name!r} not found: install PostgreSQL (Debian: postgresql) or set "
-        "XIANGLIN_TEST_PG=postgresql://user@host:port/db"
-    )
+    found = pg_tool(name)
+    if found is None:
+        raise RuntimeError(
+            f"PostgreSQL binary {name!r} not found: install PostgreSQL (Debian: postgresql) or "
+            "set XIANGLIN_TEST_PG=postgresql://user@host:port/db"
+        )
+    return found
 
 
 def _free_port() -> int:

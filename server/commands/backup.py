@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import glob
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from server.db.files import private_dir
+from server.db.pg_tools import pg_tool
 
 
 class BackupError(RuntimeError):
@@ -71,13 +70,10 @@ def backup_sqlite(db: str | Path, out: str | Path) -> int:
 
 
 def pg_dump_binary() -> str:
-    found = shutil.which("pg_dump")
-    if found:
-        return found
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), reverse=True)
-    if candidates:
-        return candidates[0]
-    raise BackupError("pg_dump not found: install the PostgreSQL client tools")
+    found = pg_tool("pg_dump")
+    if found is None:
+        raise BackupError("pg_dump not found: install the PostgreSQL client tools")
+    return found
 
 
 def _libpq_url(url: str) -> tuple[str, str | None]:

@@ -24,9 +24,7 @@ import argparse
 import contextlib
 import datetime as dt
 import fcntl
-import glob
 import os
-import shutil
 import sqlite3
 import struct
 import subprocess
@@ -41,6 +39,7 @@ from server.commands.backup import _libpq_url
 from server.db.engine import migrate, open_engine, write_tx
 from server.db.fence import fence_history
 from server.db.files import private_dir
+from server.db.pg_tools import pg_tool
 from server.db.schema import changes
 
 PG_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -201,13 +200,10 @@ def restore_sqlite(backup: str | Path, target: str | Path, *, force: bool = Fals
 
 
 def pg_restore_binary() -> str:
-    found = shutil.which("pg_restore")
-    if found:
-        return found
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_restore"), reverse=True)
-    if candidates:
-        return candidates[0]
-    raise RestoreError("pg_restore not found: install the PostgreSQL client tools")
+    found = pg_tool("pg_restore")
+    if found is None:
+        raise RestoreError("pg_restore not found: install the PostgreSQL client tools")
+    return found
 
 
 def _pg_env(password: str | None) -> dict[str, str]:
