@@ -7,6 +7,7 @@ men, even for women), and a check character (ISO 7064 MOD 11-2; "X" stands for 1
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -16,7 +17,9 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 def check_char(first17: str) -> str:
     """The check character for the first 17 digits."""
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError(f"17 digits expected, got {len(first17)}")
+    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def make_id_number(region: str, birth: dt.date, serial: int) -> str:

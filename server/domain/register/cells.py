@@ -250,6 +250,33 @@ def _birth_date_now(this_year: int):
 
 
 _PLACE = ("estate", "district", "building", "unit", "room", "name", "address")
+#: columns whose few values repeat down the register: each value is read once per sheet
+_REPEATING = frozenset(
+    {"estate", "district", "building", "unit", "room", "gender", "birth_year", "relation",
+     "flags", "vaccination"}
+)  # fmt: skip
+
+
+def _once_per_value(parse):
+    """``parse`` remembering each value's outcome, a refusal included. The key holds the
+    type: 1, 1.0 and True are equal in a dict but not the same cell."""
+    seen: dict[tuple[type, Cell], tuple[Any, _Bad | None]] = {}
+
+    def read(value: Cell) -> Any:
+        key = (type(value), value)
+        found = seen.get(key)
+        if found is None:
+            try:
+                found = (parse(value), None)
+            except _Bad as exc:
+                found = (None, exc)
+            seen[key] = found
+        if found[1] is not None:
+            raise found[1]
+        # a list (the flags) is each resident's own
+        return list(found[0]) if type(found[0]) is list else found[0]
+
+    return read
 
 
 class RowReader:
@@ -269,9 +296,12 @@ class RowReader:
         }  # fmt: skip
         #: (field, column index, parser, header as written, length limit) of the columns present
         self.columns = [
-            (key, i, parsers[key], layout.label[key], LIMITS.get(key))
+            (
+                key, i, _once_per_value(parsers[key]) if key in _REPEATING else parsers[key],
+                layout.label[key], LIMITS.get(key),
+            )
             for key, i in layout.index.items()
-        ]
+        ]  # fmt: skip
         self.labels = {key: layout.label.get(key, FIELDS[key][0]) for key in FIELDS}
 
     def __call__(self, number: int, cells: list[Cell]) -> tuple[Row | None, list[Problem]]:

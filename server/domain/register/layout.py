@@ -16,6 +16,7 @@ rows are residents and which are the title, totals or signature lines offices ad
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -144,8 +145,12 @@ def _field(text: str, choices: ColumnChoices) -> str | None:
     return _LOOKUP.get(key) or _NOT_STORED.get(key)
 
 
+def _text(cell: Cell) -> str:
+    return cell.strip() if isinstance(cell, str) else cell_text(cell)
+
+
 def _texts(cells: list[Cell]) -> list[str]:
-    return [cell_text(c) if not isinstance(c, str) else c.strip() for c in cells]
+    return [_text(c) for c in cells]
 
 
 def _candidate(
@@ -287,9 +292,9 @@ def _resident_rows(
     kept: list[tuple[int, list[Cell]]] = []
     skipped: list[int] = []
     for number, cells in rows:
-        texts = _texts(cells)
-        name = texts[name_col] if name_col is not None and name_col < len(texts) else ""
-        first = next((t for t in texts if t), "")
+        # most rows are a person's: their name and first cell decide, the rest is not read
+        name = _text(cells[name_col]) if name_col is not None and name_col < len(cells) else ""
+        first = next((t for t in map(_text, cells) if t), "")
         if name and not _is_signature(name) and not _is_signature(first):
             # a person's row, unless the header repeated (printed registers repeat it)
             if name != name_header:
@@ -297,6 +302,7 @@ def _resident_rows(
             else:
                 skipped.append(number)
             continue
+        texts = _texts(cells)
         signature = any(_is_signature(t) for t in texts if t)
         no_person = not any(j < len(texts) and texts[j] for j in person_cols)
         if signature or no_person:
@@ -306,6 +312,7 @@ def _resident_rows(
     return kept, skipped
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_signature(text: str) -> bool:
     """合计 / 制表人：张三 / 共 12 户 and the like."""
     t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -18,10 +18,12 @@ writes in a few batched statements:
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Text, select, type_coerce
 
 from server.db.schema import households, residents
 from server.domain import entities as ent
@@ -65,9 +67,34 @@ def _address_key(estate_id: str, building: str, unit: str, room: str) -> tuple[s
     )
 
 
+#: JSON columns, read as their text and decoded only for the rows that change: a re-import
+#: compares tens of thousands of residents and changes few
+_JSON = ("flags", "field_versions")
+
+
+def _rows(conn: Connection, table) -> Iterator[dict[str, Any]]:
+    """Every row of ``table`` as a dict, the JSON columns left as text (``_decoded``)."""
+    columns = [type_coerce(c, Text).label(c.name) if c.name in _JSON else c for c in table.c]
+    result = conn.execute(select(*columns))
+    keys = list(result.keys())
+    for r in result:
+        yield dict(zip(keys, r, strict=True))
+
+
+def _decoded(value: Any) -> Any:
+    # a driver may hand JSON over already decoded (psycopg does for json columns)
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _decode(row: dict[str, Any]) -> None:
+    for f in _JSON:
+        if f in row:
+            row[f] = _decoded(row[f])
+
+
 def _same(field: str, stored: Any, new: Any) -> bool:
     if field == "flags":
-        return set(stored or []) == set(new)
+        return set(_decoded(stored) or []) == set(new)
     return stored == new
 
 
@@ -79,16 +106,14 @@ class Planner:
         self.estates = EstateResolver(conn, create=create_estates, label=estate_label)
         self.house_by_id: dict[str, dict[str, Any]] = {}
         self.by_address: dict[tuple[str, ...], dict[str, Any]] = {}
-        for r in conn.execute(select(households)):
-            h = dict(r._mapping)
+        for h in _rows(conn, households):
             self.house_by_id[h["id"]] = h
             key = _address_key(h["estate_id"], h["building"], h["unit"], h["room"])
             self.by_address.setdefault(key, h)
         self.by_id_number: dict[str, dict[str, Any]] = {}
         self.by_name: dict[tuple[str, str], dict[str, Any]] = {}
         self.registered: Counter[str] = Counter()
-        for r in conn.execute(select(residents)):
-            p = dict(r._mapping)
+        for p in _rows(conn, residents):
             if p["id_number"]:
                 self.by_id_number.setdefault(p["id_number"].upper(), p)
             self.by_name.setdefault((p["household_id"], person_name(p["name"])), p)
@@ -210,6 +235,7 @@ class Planner:
             diff["household_id"] = household_id
         if not diff:
             return False
+        _decode(resident)
         version = resident["version"] + 1
         field_versions = dict(resident.get("field_versions") or {})
         for f in diff:
@@ -234,6 +260,7 @@ class Planner:
             if house_id in new_houses:
                 house["people_count"] = count
             elif count != stated:
+                _decode(house)
                 version = house["version"] + 1
                 house.update(
                     people_count=count,
