@@ -899,6 +899,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "会议已结束，纪要已保存。",
         "en": "Meeting closed; minutes saved.",
     },
+    # --- downloads (ledgers, minutes, posters) -----------------------------------------------
+    "download.ledgers": {"zh": "台账下载（Excel）", "en": "Ledgers (Excel)"},
+    "download.ledger.visits": {"zh": "走访台账", "en": "Visits"},
+    "download.ledger.concerns": {"zh": "诉求台账", "en": "Concerns"},
+    "download.ledger.residents": {"zh": "居民台账", "en": "Residents"},
+    "download.ledger.responses": {"zh": "问卷答卷", "en": "Questionnaire answers"},
+    "download.ledger_note": {
+        "zh": "按所选时段和范围导出；居民台账为当前名册。电话和身份证号已打码。",
+        "en": "For the period and place shown; the residents ledger is the register as it "
+        "stands. Phone and ID numbers are masked.",
+    },
+    "download.concerns": {"zh": "下载诉求台账", "en": "Download the concerns ledger"},
+    "download.minutes": {"zh": "下载会议纪要", "en": "Download the minutes"},
+    "download.done": {"zh": "已下载 {name}", "en": "Downloaded {name}"},
+    "download.err.offline": {
+        "zh": "连不上服务器：下载需要联网。请检查网络后重试。",
+        "en": "Cannot reach the server: downloads need a connection. Check the network and try again.",
+    },
+    "download.err.forbidden": {
+        "zh": "这个账号不能下载这份文件。",
+        "en": "This account may not download this file.",
+    },
+    "download.err.refused": {"zh": "服务器拒绝了下载：", "en": "The server refused the download:"},
+    "download.err.not_synced": {
+        "zh": "服务器上还没有这份记录，请先同步后再下载。",
+        "en": "The server does not have this yet; sync first, then download.",
+    },
+    "download.err.server": {
+        "zh": "服务器暂时无法生成文件，请稍后重试。",
+        "en": "The server could not make the file just now; try again shortly.",
+    },
     # --- relative time -----------------------------------------------------------------------
     "time.just_now": {"zh": "刚刚", "en": "just now"},
     "time.minutes_ago": {"zh": "{n} 分钟前", "en": "{n} min ago"},

@@ -92,6 +92,9 @@ class AppState:
     #: opens a URL outside the app (``tel:`` for the dialer); None = the platform's launcher.
     #: View tests put a recorder here: the dialer is beyond what a test can reach.
     open_url: Callable[[str], Awaitable[None]] | None = None
+    #: hands a file's bytes to the user (the browser's download, the phone's save dialog);
+    #: None = Flet's file picker. View tests put a recorder here.
+    save_bytes: Callable[[str, bytes], Awaitable[None]] | None = None
     #: the text-size setting (a key of ``theme.TEXT_SCALES``)
     text_size: str = theme.DEFAULT_TEXT_SIZE
     _unsubscribe: Callable | None = None
@@ -138,6 +141,13 @@ class AppState:
             await self.open_url(url)
         else:
             await ft.UrlLauncher().launch_url(url)
+
+    async def save_file(self, name: str, content: bytes) -> None:
+        """Give the user a file: a download in the browser, a save dialog on a phone."""
+        if self.save_bytes is not None:
+            await self.save_bytes(name, content)
+        else:
+            await ft.FilePicker().save_file(file_name=name, src_bytes=content)
 
     # ---- session ---------------------------------------------------------------------------
     async def restore(self) -> None:

@@ -11,10 +11,12 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen
+from app.office.download import download_button
 from app.paging import Pager
 from app.theme import MIN_TEXT
 from components.empty_state import empty_state
 from components.flag_chips import tag
+from services.downloads import ledger_request
 from services.protocol import CONCERN_STATUSES
 
 ALL = ""
@@ -22,8 +24,17 @@ ALL = ""
 _PICKED = ("status", "overdue", "category", "estate_id", "assignee_id")
 
 
-def build(state, title: str | None = None, mine: bool = False, **given: Any) -> ft.View:
-    """``given``: the store's concern filters (``services.office``); ``mine``: raised by me."""
+def build(
+    state,
+    title: str | None = None,
+    mine: bool = False,
+    ledger: dict | None = None,
+    **given: Any,
+) -> ft.View:
+    """``given``: the store's concern filters (``services.office``); ``mine``: raised by me;
+    ``ledger``: the period and place (``first``, ``last``, ``district_id``, ``estate_id``) the
+    download button exports, when the list was opened from a figure (else the whole scope, or
+    the estate picked)."""
     t = state.t
     store = state.store
     today = state.today()
@@ -107,6 +118,19 @@ def build(state, title: str | None = None, mine: bool = False, **given: Any) -> 
         else:
             control.on_change = pick(name, control)
     reload(update=False)
+
+    def ledger_of_list() -> tuple[str, dict[str, str]]:
+        if ledger:
+            return ledger_request("concerns", **ledger)
+        return ledger_request("concerns", estate_id=current.get("estate_id") or None)
+
+    download = download_button(
+        state,
+        t("download.concerns"),
+        ledger_of_list,
+        key="office-list-download",
+        fallback_name="concerns.xlsx",
+    )
     bar = ft.ResponsiveRow(
         [
             _col(status, md=3),
@@ -121,7 +145,16 @@ def build(state, title: str | None = None, mine: bool = False, **given: Any) -> 
         state,
         route="/office/concerns",
         title=title or t("office.concerns_title"),
-        body=[bar, ft.Row([overdue, total], spacing=16, wrap=True), pager.control],
+        body=[
+            bar,
+            ft.Row(
+                [overdue, total, download],
+                spacing=16,
+                wrap=True,
+                vertical_alignment=ft.CrossAxisAlignment.CENTER,
+            ),
+            pager.control,
+        ],
         tab=None if title else "concerns",
         actions=[
             ft.IconButton(

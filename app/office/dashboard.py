@@ -3,9 +3,10 @@ this month, quarter, year or chosen days, with charts, and tables that open the 
 behind a figure or drill down one level.
 
 The figures are the server's (``GET /reports/summary``, an online read: the office has a
-connection, and a phone without one is told so and offered a retry); visits per week are
-counted from the visits the store holds (the whole scope, kept by sync). Each drill level is
-a screen of its own, so the back arrow climbs back up.
+connection, and a phone without one is told so and offered a retry), visits per week among
+them, so every head's visits count. One head's weekly series, which the summary does not
+split, is counted from the visits the store holds. Each drill level is a screen of its own,
+so the back arrow climbs back up.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen
 from app.office import charts
+from app.office.download import ledger_buttons
 from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc_offset
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
@@ -90,14 +92,20 @@ class Dashboard:
         except Exception:
             log.exception("reading the summary failed")
             self.summary, self.error = None, "internal"
-        try:
-            self.weeks = await asyncio.to_thread(self._weeks)
-        except Exception:
-            log.exception("counting visits per week failed")
-            self.weeks = []
+        server_weeks = self.summary.visits_by_week if self.summary is not None else None
+        if server_weeks is not None and not self.place.head_id:
+            self.weeks = [(w.week_start, w.visits) for w in server_weeks]
+        else:
+            try:
+                self.weeks = await asyncio.to_thread(self._store_weeks)
+            except Exception:
+                log.exception("counting visits per week failed")
+                self.weeks = []
         self.loading = False
 
-    def _weeks(self) -> list:
+    def _store_weeks(self) -> list:
+        """One head's weeks (the summary's series is the whole place's), or a period longer
+        than the server draws weekly: counted from the visits the store holds."""
         zone_name = self.summary.timezone if self.summary else None
         estates = None
         if self.place.estate_id:
@@ -117,6 +125,15 @@ class Dashboard:
         if self.summary is None or not self.place.head_id:
             return None
         return next((h for h in self.summary.by_head if h.user_id == self.place.head_id), None)
+
+    def ledger(self) -> dict:
+        """The period and place a ledger download of this screen exports."""
+        return {
+            "first": self.first,
+            "last": self.last,
+            "district_id": self.place.district_id,
+            "estate_id": self.place.estate_id,
+        }
 
     def list_filters(self, **more: Any) -> dict:
         """The concern list's filters for this place and period (created in the period, as
@@ -417,8 +434,28 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
             ),
         )
     )
+    if state.role != "street":
+        cards.append(_ledgers_card(state, model))
     out.append(_cards(cards))
     return out
+
+
+def _ledgers_card(state, model: Dashboard) -> ft.Control:
+    t = state.t
+
+    return _card(
+        t("download.ledgers"),
+        ft.Column(
+            [
+                ft.Text(
+                    t("download.ledger_note"), size=MIN_TEXT, color=ft.Colors.ON_SURFACE_VARIANT
+                ),
+                ledger_buttons(state, model.ledger),
+            ],
+            spacing=8,
+        ),
+        key="dash-ledgers-card",
+    )
 
 
 def _name(rows, attr: str, value: str) -> str:
@@ -585,7 +622,9 @@ def _cards(cards: list[ft.Control]) -> ft.ResponsiveRow:
 
 
 def _open_list(state, model: Dashboard, title: str, **filters: Any) -> None:
-    state.nav.push("office_concerns", title=title, **model.list_filters(**filters))
+    state.nav.push(
+        "office_concerns", title=title, ledger=model.ledger(), **model.list_filters(**filters)
+    )
 
 
 def _drill(state, model: Dashboard, *, name: str, **place: Any) -> None:

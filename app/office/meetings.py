@@ -14,6 +14,7 @@ from app import fmt
 from app.chrome import screen, section_title
 from app.office.concern_list import concern_row
 from app.office.dialogs import decision_dialog
+from app.office.download import download_button
 from app.theme import MIN_TEXT
 from components.empty_state import empty_state
 from components.flag_chips import tag
@@ -369,6 +370,21 @@ def build_meeting(state, meeting_id: str) -> ft.View:
                         on_click=close,
                         height=48,
                         key="meeting-close",
+                    )
+                ]
+            )
+        )
+    if not m.get("pending"):  # the server knows it: its minutes can be downloaded
+        footer.append(
+            ft.Row(
+                [
+                    download_button(
+                        state,
+                        t("download.minutes"),
+                        lambda: (f"/meetings/{meeting_id}/minutes", {"lang": state.lang}),
+                        key="meeting-minutes-download",
+                        fallback_name="minutes.md",
+                        refused="download.err.not_synced",
                     )
                 ]
             )

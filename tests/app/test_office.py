@@ -45,6 +45,9 @@ async def test_staff_home_is_the_dashboard_with_the_servers_figures(session, sta
     assert find(view, cls=fch.BarChart) and len(find(view, cls=fch.PieChart)) == pies > 0
     weeks = one(view, "dash-weeks")
     assert len(weeks.groups) == len(model.weeks) >= 4
+    # the server's weekly series, so every head's visits count, not only those the store holds
+    assert model.weeks == [(w.week_start, w.visits) for w in want.visits_by_week]
+    assert [g.rods[0].to_y for g in weeks.groups] == [w.visits for w in want.visits_by_week]
     for e in want.by_estate:
         assert find(view, key=f"dash-estate-{e.estate_id}"), e.name
     for h in want.by_head:

@@ -11,6 +11,7 @@ import sqlite3
 from datetime import date
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import Translator
 from tests.e2e.phone import dump_semantics, open_page, poll, shot, type_into
@@ -127,4 +128,39 @@ def test_district_head_sees_the_district_dashboard_on_the_phone(stack, browser, 
         shot(page, shots / "office-district-phone-scrolled.png")
     except Exception:
         dump_semantics(page, shots / "office-district-semantics.json")
+        raise
+
+
+def test_staff_downloads_a_ledger_in_the_browser(stack, browser, shots, tmp_path):
+    """The ledger button hands the workbook to the browser as a download (the app fetched it
+    with its own sign-in), and the server keeps the export in its audit."""
+    server, app = stack
+    page = _sign_in(browser, app, "staff", OFFICE)
+    try:
+        page.get_by_text(T("office.visits_per_week")).wait_for(timeout=60000)
+        button = page.get_by_role("button", name=T("download.ledger.visits"))
+        for _ in range(30):  # the ledgers card is at the foot of the dashboard
+            if button.count():
+                break
+            page.mouse.move(640, 500)
+            page.mouse.wheel(0, 600)
+            try:
+                button.wait_for(timeout=500)
+            except PlaywrightTimeout:
+                continue
+        button.scroll_into_view_if_needed(timeout=15000)
+        shot(page, shots / "office-ledgers.png")
+        exports_before = _server(server, "SELECT count(*) FROM ledger_exports")[0][0]
+        with page.expect_download(timeout=60000) as download:
+            button.click()
+        got = download.value
+        assert re.fullmatch(r"visits-\d{8}-\d{8}\.xlsx", got.suggested_filename)
+        path = tmp_path / got.suggested_filename
+        got.save_as(path)
+        assert path.read_bytes()[:2] == b"PK", "an .xlsx is a zip"
+        assert _server(server, "SELECT count(*) FROM ledger_exports")[0][0] == exports_before + 1
+        page.get_by_text(T("download.done", name=got.suggested_filename)).wait_for(timeout=15000)
+    except Exception:
+        dump_semantics(page, shots / "office-ledgers-semantics.json")
+        shot(page, shots / "office-ledgers-failure.png")
         raise
