@@ -50,6 +50,7 @@ from server.domain.due_dates import due_date_for
 from server.domain.idcard import make_id_number
 from server.domain.passwords import hash_password
 from server.domain.questionnaires import seed_builtin_questionnaires
+from server.domain.seed_city import copy_community, tagged
 from server.domain.seed_responses import seed_responses
 from server.settings import Settings
 
@@ -79,8 +80,9 @@ def _ts(moment: dt.datetime) -> str:
 class _Gen:
     """All random draws go through one ``random.Random(seed)``, in a fixed order."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, tag: int | None = None) -> None:
         self.rng = random.Random(seed)
+        self.tag = tag
         self._surnames = [s for s, _ in names.SURNAMES]
         self._surname_w = [w for _, w in names.SURNAMES]
         self._regions = [r for r, _ in names.ID_REGIONS]
@@ -88,8 +90,11 @@ class _Gen:
         self.phones: set[str] = set()
         self.id_numbers: set[str] = set()
 
-    def uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+    def uuid(self, *, shared: bool = False) -> str:
+        """A new id; tagged with the community's number when it is a city's template
+        (``server.domain.seed_city``), unless ``shared`` by every community."""
+        made = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return made if self.tag is None or shared else tagged(made, self.tag)
 
     def weighted(self, pairs: Sequence[tuple[Any, float]]) -> Any:
         return self.rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
@@ -313,8 +318,10 @@ def _history(
 # ---- the whole plan ---------------------------------------------------------------------------
 
 
-def _build(seed: int, scale: float, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
-    g = _Gen(seed)
+def _build(
+    seed: int, scale: float, prefix: str = "", tag: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    g = _Gen(seed, tag)
     rng = g.rng
     created = _ts(BASE_DATE - dt.timedelta(days=200))
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in (
@@ -438,7 +445,7 @@ def _build(seed: int, scale: float, prefix: str = "") -> dict[str, list[dict[str
 
     # the checklist, version 1
     checklist = {
-        "id": g.uuid(),
+        "id": g.uuid(shared=True),
         "version": 1,
         "title": CHECKLIST_V1_TITLE,
         "questions": CHECKLIST_V1_QUESTIONS,
@@ -567,8 +574,9 @@ def seed_demo(
     """Create the demo community in an empty, migrated database; returns counts of what it made
     (of the first community when there are several).
 
-    ``communities=N`` (N > 1) makes N communities shaped like the demo one (seeds ``seed``,
-    ``seed + 1`` ...), their logins prefixed ``c001-`` ... (``c001-staff``, ``c001-head01``),
+    ``communities=N`` (N > 1) makes N communities: the first generated from ``seed``, the others
+    copies of it under their own ids made inside the database (``server.domain.seed_city``),
+    their logins prefixed ``c001-`` ... (``c001-staff``, ``c001-head01``),
     grouped in streets of ``STREET_SIZE`` with one read-only ``street`` login each
     (``street`` when there is one street, ``street01`` ... when several).
 
@@ -588,28 +596,31 @@ def seed_demo(
         existing += conn.execute(select(func.count()).select_from(districts)).scalar_one()
         if existing:
             raise SeedError("the database already holds a community; seed-demo needs an empty one")
-        ids = [sole_community(conn)]  # the empty one every database starts with
-        if communities > 1:
-            ids += [
-                create_community(conn, f"{_COMMUNITY_NAME}{i + 1:03d}", community_id=_id(seed, i))
-                for i in range(1, communities)
+        first_id = sole_community(conn)  # the empty one every database starts with
+        city = communities > 1
+        counts = _seed_community(
+            conn,
+            first_id,
+            _build(seed, scale, "c001-" if city else "", tag=1 if city else None),
+            password_hash,
+            seed=seed,
+            scale=scale,
+            demo_responses=demo_responses,
+            tag=1 if city else None,
+        )
+        if city:
+            copies = [
+                (
+                    n,
+                    create_community(
+                        conn, f"{_COMMUNITY_NAME}{n:03d}", community_id=_id(seed, n - 1)
+                    ),
+                )
+                for n in range(2, communities + 1)
             ]
-            _seed_streets(conn, seed, ids, password_hash)
-        first: dict[str, int] = {}
-        for i, community in enumerate(ids):
-            prefix = f"c{i + 1:03d}-" if communities > 1 else ""
-            counts = _seed_community(
-                conn,
-                community,
-                _build(seed + i, scale, prefix),
-                password_hash,
-                seed=seed + i,
-                scale=scale,
-                demo_responses=demo_responses,
-                with_checklists=i == 0,
-            )
-            first = first or counts
-    return first
+            copy_community(conn, first_id, copies)
+            _seed_streets(conn, seed, [first_id] + [c for _, c in copies], password_hash)
+    return counts
 
 
 #: a 街道 groups this many communities in a seeded city
@@ -655,14 +666,12 @@ def _seed_community(
     seed: int,
     scale: float,
     demo_responses: bool,
-    with_checklists: bool,
+    tag: int | None,
 ) -> dict[str, int]:
     for u in plan["users"]:
         u["password_hash"] = password_hash
     for row in (*plan["districts"], *plan["users"]):
         row["community_id"] = community
-    if not with_checklists:  # one set of checklists for the deployment
-        plan["checklists"] = []
 
     estate_of = {e["id"]: e for e in plan["estates"]}
     house_scope = {
@@ -748,9 +757,8 @@ def _seed_community(
         (concern_events, "concern_events"),
     ):
         insert_rows(conn, table, _strip(plan[key]))
-    record_changes(conn, log, None if with_checklists else community, new_entities=True)
-    if with_checklists:  # the first community: the deployment's questionnaires come next
-        n_questionnaires = int(seed_builtin_questionnaires(conn) or 0)
+    record_changes(conn, log, community, new_entities=True)
+    n_questionnaires = int(seed_builtin_questionnaires(conn) or 0)
     members_of: dict[str, list[dict[str, Any]]] = {}
     for r in plan["residents"]:
         members_of.setdefault(r["household_id"], []).append(r)
@@ -761,6 +769,7 @@ def _seed_community(
         households=plan["households"],
         members_of=members_of,
         base_date=BASE_DATE,
+        tag=tag,
     )
 
     aged = sum(1 for r in plan["residents"] if BASE_YEAR - r["birth_year"] >= 60)
@@ -778,7 +787,7 @@ def _seed_community(
         "concerns_resolved": sum(1 for c in plan["concerns"] if c["status"] == "resolved"),
         "concern_events": len(plan["concern_events"]),
         "checklists": len(plan["checklists"]),
-        "questionnaires": n_questionnaires if with_checklists else 0,
+        "questionnaires": n_questionnaires,
         "questionnaire_responses": n_responses,
         "changes": len(log),
     }

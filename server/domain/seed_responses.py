@@ -20,6 +20,7 @@ from server.domain import mutations as _mutations  # noqa: F401
 from server.domain.questionnaire_answers import check_answers
 from server.domain.questionnaires import list_questionnaires
 from server.domain.responses import apply_questionnaire_response
+from server.domain.seed_city import tagged
 from services.protocol import Question
 
 _TEXTS = [
@@ -68,8 +69,10 @@ def seed_responses(
     households: list[dict[str, Any]],
     members_of: dict[str, list[dict[str, Any]]],
     base_date: dt.datetime,
+    tag: int | None = None,
 ) -> int:
-    """Store up to ``count`` answers spread over the active questionnaires; returns how many."""
+    """Store up to ``count`` answers spread over the active questionnaires; returns how many.
+    ``tag``: the answers' ids carry this community number (a city's template community)."""
     rng = random.Random(seed)
     questionnaires = list_questionnaires(conn)
     if not questionnaires or not households:
@@ -100,9 +103,10 @@ def seed_responses(
         estate_id = house["estate_id"] if where < 0.9 else None  # 10%: the community poster
         household_id = house["id"] if where < 0.5 else None  # 50%: the head's QR at the door
         submitted = base_date - dt.timedelta(days=rng.randint(1, 60), minutes=rng.randrange(600))
+        response_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         apply_questionnaire_response(
             conn,
-            response_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            response_id=response_id if tag is None else tagged(response_id, tag),
             questionnaire_id=qn.id,
             answers=checked.answers,
             estate_id=estate_id,

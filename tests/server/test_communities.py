@@ -207,6 +207,39 @@ def test_seeded_communities_have_their_logins_sequences_and_street(city_engine):
             assert {"checklist", "questionnaire", "district", "household"} <= {e for e, _ in log}
 
 
+async def test_a_copied_community_pulls_its_own_rows_as_many_as_the_first(city_engine, city_login):
+    """Communities 2..N of a seeded city are made inside the database from the first: a head
+    there pulls as many rows of each kind as the same head of the first, all of them of its own
+    community (but the deployment's checklist and questionnaires), none twice."""
+    last = f"c{CITY_COMMUNITIES:03d}"
+    with city_engine.connect() as conn:
+        own_ids = {
+            community: set(
+                conn.execute(
+                    select(changes.c.entity_id).where(changes.c.community_id == community)
+                ).scalars()
+            )
+            for community in conn.execute(select(communities.c.id)).scalars()
+        }
+        community_of = dict(conn.execute(select(users.c.username, users.c.community_id)).all())
+    shared = {"checklist", "questionnaire"}
+    for role in ("head01", "district2", "staff"):
+        first = await (await city_login(f"c001-{role}")).pull_all()
+        copy = await (await city_login(f"{last}-{role}")).pull_all()
+        got_first, got_copy = latest(first[0]), latest(copy[0])
+        assert len(copy[0]) == len(got_copy)  # none twice
+        kinds = {e for e, _ in got_first}
+        for kind in kinds:
+            assert sum(1 for e, _ in got_copy if e == kind) == sum(
+                1 for e, _ in got_first if e == kind
+            ), (role, kind)
+        mine = own_ids[community_of[f"{last}-{role}"]]
+        assert {i for e, i in got_copy if e not in shared} <= mine - own_ids[
+            community_of[f"c001-{role}"]
+        ]
+        assert {i for e, i in got_copy if e in shared} == {i for e, i in got_first if e in shared}
+
+
 def test_a_new_district_belongs_to_a_community_its_staff_cover(engine):
     from server.domain.places import create_district, create_estate
     from server.domain.tokens import load_principal
