@@ -11,6 +11,7 @@ next pull. Mixed into :class:`services.store.Store`, whose connection, lock and 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from typing import Any
 
@@ -158,23 +159,55 @@ class OfficeWork:
                 )
             ]
 
-    def assignees(self) -> list[dict]:
-        """People a concern can be given to, as far as this store knows them: the signed-in
-        user, then everyone concerns are assigned to already ({id, name}, by name)."""
+    def assignees(self, district_id: str | None = None) -> list[dict]:
+        """People a concern can be given to ({id, name}): the signed-in user, then the
+        server's list (``GET /assignees``, kept by :meth:`keep_assignees`; a district head
+        only for ``district_id``, their own district, when given), by name. Before the list
+        has ever been fetched: everyone concerns are assigned to already."""
         me = self.user or {}
-        with self._lock:
-            known = self.conn.execute(
-                "SELECT DISTINCT json_extract(data, '$.assignee_id'),"
-                " json_extract(data, '$.assignee_name') FROM concerns"
-                " WHERE json_extract(data, '$.assignee_id') IS NOT NULL"
-            ).fetchall()
+        offered = self._offered_assignees()
+        if offered is None:
+            with self._lock:
+                known = self.conn.execute(
+                    "SELECT DISTINCT json_extract(data, '$.assignee_id'),"
+                    " json_extract(data, '$.assignee_name') FROM concerns"
+                    " WHERE json_extract(data, '$.assignee_id') IS NOT NULL"
+                ).fetchall()
+            offered = [{"id": uid, "name": name or ""} for uid, name in known]
+        else:
+            offered = [
+                p
+                for p in offered
+                if p.get("role") != "district_head"
+                or district_id is None
+                or p.get("district_id") == district_id
+            ]
         out = [{"id": me.get("id"), "name": me.get("name", "")}] if me.get("id") else []
         seen = {me.get("id")}
-        for uid, name in sorted(known, key=lambda r: r[1] or ""):
-            if uid not in seen:
-                seen.add(uid)
-                out.append({"id": uid, "name": name or ""})
+        for p in sorted(offered, key=lambda p: p.get("name") or ""):
+            if p.get("id") not in seen:
+                seen.add(p["id"])
+                out.append({"id": p["id"], "name": p.get("name") or ""})
         return out
+
+    def keep_assignees(self, people: list[dict]) -> None:
+        """Keep the server's list of assignable people ({id, name, role, district_id}) for
+        the pickers, offline too."""
+        with self._tx() as conn:
+            self._set_meta(conn, "assignees", json.dumps(people, ensure_ascii=False))
+
+    def _offered_assignees(self) -> list[dict] | None:
+        kept = self._meta("assignees")
+        return json.loads(kept) if kept else None
+
+    def concern_district(self, concern_id: str) -> str | None:
+        """The district of a concern's household, as the store knows it."""
+        with self._lock:
+            row = self.conn.execute(
+                "SELECT e.district_id FROM concerns t" + self._OFFICE_FROM + " WHERE t.id = ?",
+                (concern_id,),
+            ).fetchone()
+        return row[0] if row else None
 
     def visits_per_week(
         self,

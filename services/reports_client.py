@@ -1,4 +1,5 @@
-"""The office's online read: ``GET /reports/summary`` (the figures of a place over a period).
+"""The office's online reads: ``GET /reports/summary`` (the figures of a place over a period)
+and ``GET /assignees`` (who concerns can be given to).
 
 The figures are counted by the server over the whole community, so they are read when
 needed rather than kept in the store; a failure comes back as a :class:`SyncError` whose
@@ -8,9 +9,10 @@ needed rather than kept in the store; a failure comes back as a :class:`SyncErro
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from services.http import (
     DEFAULT_TIMEOUT,
@@ -19,7 +21,37 @@ from services.http import (
     error_for_status,
     make_client,
 )
-from services.protocol import ReportSummary
+from services.protocol import AssigneeList, ReportSummary
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+async def _read(
+    base_url: str,
+    token: str,
+    path: str,
+    params: dict[str, str],
+    model: type[Model],
+    *,
+    refused: str,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: float,
+) -> Model:
+    async with make_client(base_url, transport=transport, timeout=timeout) as client:
+        try:
+            resp = await client.get(
+                path, params=params, headers={"Authorization": f"Bearer {token}"}
+            )
+        except httpx.HTTPError as exc:
+            raise error_for_exception(exc) from None
+    if resp.status_code == 403:
+        raise SyncError("forbidden", refused, 403)
+    if resp.status_code != 200:
+        raise error_for_status(resp)
+    try:
+        return model.model_validate(resp.json())
+    except (ValueError, ValidationError):
+        raise SyncError("protocol", "unexpected answer from the server") from None
 
 
 async def fetch_summary(
@@ -40,18 +72,35 @@ async def fetch_summary(
         params["district_id"] = district_id
     if estate_id:
         params["estate_id"] = estate_id
-    async with make_client(base_url, transport=transport, timeout=timeout) as client:
-        try:
-            resp = await client.get(
-                "/reports/summary", params=params, headers={"Authorization": f"Bearer {token}"}
-            )
-        except httpx.HTTPError as exc:
-            raise error_for_exception(exc) from None
-    if resp.status_code == 403:
-        raise SyncError("forbidden", "this account may not see these figures", 403)
-    if resp.status_code != 200:
-        raise error_for_status(resp)
-    try:
-        return ReportSummary.model_validate(resp.json())
-    except (ValueError, ValidationError):
-        raise SyncError("protocol", "unexpected answer from the server") from None
+    return await _read(
+        base_url,
+        token,
+        "/reports/summary",
+        params,
+        ReportSummary,
+        refused="this account may not see these figures",
+        transport=transport,
+        timeout=timeout,
+    )
+
+
+async def fetch_assignees(
+    base_url: str,
+    token: str,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[dict]:
+    """The people the signed-in staff member or district head may give concerns to
+    ({id, name, role, district_id}). Raises SyncError."""
+    found = await _read(
+        base_url,
+        token,
+        "/assignees",
+        {},
+        AssigneeList,
+        refused="this account may not give concerns to people",
+        transport=transport,
+        timeout=timeout,
+    )
+    return [a.model_dump() for a in found.assignees]

@@ -21,12 +21,13 @@ import flet as ft
 from app import fmt
 from app.chrome import screen
 from app.office import charts
+from app.office.dialogs import refresh_assignees
 from app.office.download import ledger_buttons
 from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc_offset
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
-from services.protocol import CONCERN_STATUSES
+from services.protocol import CONCERN_STATUSES, runs_concern_workflow
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,9 @@ class Dashboard:
         except Exception:
             log.exception("reading the summary failed")
             self.summary, self.error = None, "internal"
+        if self.summary is not None and runs_concern_workflow(state.role):
+            # online now: the pickers get the server's list of assignable people
+            await refresh_assignees(state)
         server_weeks = self.summary.visits_by_week if self.summary is not None else None
         if server_weeks is not None and not self.place.head_id:
             self.weeks = [(w.week_start, w.visits) for w in server_weeks]

@@ -7,22 +7,48 @@ closing left the browser's dialog stranded over the new screen)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 
 import flet as ft
 
 from app.office.period import parse_day
 
+log = logging.getLogger(__name__)
+
 #: the due date offered first: a week on (the category's rule set the original one)
 DEFAULT_DAYS = 7
 
 
-def _assignee_picker(state, value: str | None, *, key: str) -> ft.Dropdown:
-    people = state.store.assignees()
+async def refresh_assignees(state) -> None:
+    """Keep the server's list of people concerns can be given to in the store, for the
+    pickers (offline too); without a connection the kept list stays as it was."""
+    from services.http import SyncError
+    from services.reports_client import fetch_assignees
+
+    try:
+        people = await fetch_assignees(state.server_url, state.token or "")
+    except SyncError as exc:
+        log.info("assignees not refreshed: %s", exc.kind)
+        return
+    await asyncio.to_thread(state.store.keep_assignees, people)
+
+
+def _people_for(state, concern: dict) -> list[dict]:
+    """Who this concern can be given to: staff, and its own district's head."""
+    return state.store.assignees(district_id=state.store.concern_district(concern["id"]))
+
+
+def _assignee_picker(state, concern: dict, *, key: str) -> ft.Dropdown:
+    people = _people_for(state, concern)
+    value = concern.get("assignee_id")
+    if value not in {p["id"] for p in people}:
+        value = people[0]["id"] if people else None
     return ft.Dropdown(
         label=state.t("office.assignee"),
-        value=value or (people[0]["id"] if people else None),
+        value=value,
         options=[ft.DropdownOption(key=p["id"], text=p["name"]) for p in people],
         key=key,
     )
@@ -109,7 +135,7 @@ def assign_dialog(
 ) -> ft.AlertDialog:
     """Who follows the concern up and by when (``concern.assign``)."""
     t = state.t
-    who = _assignee_picker(state, concern.get("assignee_id"), key="assign-who")
+    who = _assignee_picker(state, concern, key="assign-who")
     due = _due_field(state, concern.get("due_date"), key="assign-due")
     note = _note_field(state, key="assign-note")
 
@@ -118,7 +144,7 @@ def assign_dialog(
         if day is None:
             state.page.update()
             return
-        person = next((p for p in state.store.assignees() if p["id"] == who.value), None)
+        person = next((p for p in _people_for(state, concern) if p["id"] == who.value), None)
         ok = on_submit({"assignee": person, "due_date": day, "note": (note.value or "").strip()})
         _done(state, ok)
 
@@ -146,7 +172,7 @@ def decision_dialog(
         ft.Text(concern.get("description", ""), max_lines=3, overflow=ft.TextOverflow.ELLIPSIS)
     ]
     department = ft.TextField(label=t("meeting.department"), max_length=64, key="decide-department")
-    who = _assignee_picker(state, concern.get("assignee_id"), key="decide-who")
+    who = _assignee_picker(state, concern, key="decide-who")
     due = _due_field(state, None, key="decide-due")
     others = [c for c in agenda if c["id"] != concern["id"] and not c.get("merged_into")]
     target = ft.Dropdown(
@@ -181,7 +207,7 @@ def decision_dialog(
                 state.page.update()
                 return
             out["assignee"] = next(
-                (p for p in state.store.assignees() if p["id"] == who.value), None
+                (p for p in _people_for(state, concern) if p["id"] == who.value), None
             )
             out["due_date"] = day
         elif decision == "merge":

@@ -3,7 +3,7 @@ concerns a review meeting may take up, and a meeting's minutes.
 
 ``report_summary`` answers ``GET /reports/summary``, ``concern_list`` ``GET /reports/concerns``
 and ``household_list`` ``GET /reports/households`` (the rows behind its figures), ``agenda`` ``GET /meetings/agenda``,
-``minutes`` ``GET /meetings/{id}/minutes``. Refusals: ``ReportRefused`` (403),
+``minutes`` ``GET /meetings/{id}/minutes``, ``assignees`` ``GET /assignees``. Refusals: ``ReportRefused`` (403),
 ``UnknownPlace`` / ``UnknownMeeting`` (404), ``PlaceMismatch`` / ``BadPeriod`` (422).
 """
 
@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from server.db.engine import read_tx
 from server.domain.principal import Principal
+from server.reports.assignees import list_assignees
 from server.reports.concern_list import ConcernFilter, list_concerns
 from server.reports.household_list import list_households
 from server.reports.minutes import UnknownMeeting, meeting_minutes
@@ -129,6 +130,12 @@ def agenda(
         return found
 
 
+def assignees(engine: Engine, principal: Principal) -> list[dict[str, Any]]:
+    """The people the principal may give concerns to."""
+    with read_tx(engine) as conn:
+        return list_assignees(conn, principal)
+
+
 def minutes(
     engine: Engine, principal: Principal, meeting_id: str, *, lang: str, timezone: str
 ) -> tuple[str, str]:
@@ -146,6 +153,7 @@ __all__ = [
     "UnknownMeeting",
     "UnknownPlace",
     "agenda",
+    "assignees",
     "concern_list",
     "household_list",
     "minutes",

@@ -144,6 +144,8 @@ from services.protocol.register import RegisterImportReport, RegisterProblem
 from services.protocol.reports import (
     AgendaConcern,
     AgendaResponse,
+    Assignee,
+    AssigneeList,
     ConcernFigures,
     ConcernListResponse,
     EstateFigures,
@@ -333,6 +335,8 @@ __all__ = [
     # reports
     "AgendaConcern",
     "AgendaResponse",
+    "Assignee",
+    "AssigneeList",
     "ConcernFigures",
     "ConcernListResponse",
     "EstateFigures",

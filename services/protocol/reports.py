@@ -162,3 +162,20 @@ class HouseholdListResponse(BaseModel):
 
     total: int
     households: list[HouseholdRow]
+
+
+class Assignee(BaseModel):
+    """Someone a concern can be given to: an active staff member, or a district head (who
+    takes the concerns of their own district only)."""
+
+    id: str
+    name: str
+    role: str
+    #: the district a district head runs; null for staff
+    district_id: str | None = None
+
+
+class AssigneeList(BaseModel):
+    """``GET /assignees``: the people the asker may give concerns to, by name."""
+
+    assignees: list[Assignee]

@@ -5,10 +5,12 @@ the call-back (不满意 reopens); a neighbour head reads the outcome but cannot
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import flet as ft
 
+from services.reports_client import fetch_assignees
 from tests.app.conftest import click, find, one, texts
 
 
@@ -102,6 +104,33 @@ async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session,
     line = one(_top(staff_state), "concern-due-line").value
     assert staff_state.user["name"] in line and due.isoformat() in line
     assert _types(store)[-1] == "concern.assign"
+
+
+async def test_the_assignee_picker_offers_the_servers_people_for_the_concerns_district(
+    session, staff_state
+):
+    store = staff_state.store
+    staff_state.nav.root("home")
+    await _top(staff_state).data["load"]()  # online: the dashboard keeps the server's list
+    people = await _server_assignees(staff_state)
+    heads = [p for p in people if p["role"] == "district_head"]
+    assert len(heads) >= 2 and any(p["role"] == "staff" for p in people)
+
+    concern = store.office_concerns(today=staff_state.today(), status=["open", "in_review"])[0]
+    district = store.concern_district(concern["id"])
+    want = {p["id"] for p in people if p["role"] == "staff" or p["district_id"] == district}
+    staff_state.nav.push("concern", concern_id=concern["id"])
+    await click(session, one(_top(staff_state), "concern-assign"))
+    offered = {o.key for o in one(_dialog(session), "assign-who").options}
+    assert offered == want, "staff, and this district's head: whom concern.assign accepts"
+    assert {h["id"] for h in heads if h["district_id"] != district}.isdisjoint(offered)
+
+
+async def _server_assignees(state) -> list[dict]:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        None, lambda: asyncio.run(fetch_assignees(state.server_url, state.token))
+    )
 
 
 async def test_a_dissatisfied_call_back_reopens_the_concern(session, staff_state):

@@ -4,18 +4,17 @@ questionnaire answers) as Excel workbooks."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import EngineDep, ReadsDep, UserDep
 from server.api.errors import error_responses
+from server.api.office.scope import ScopeDep, report_refusals
 from server.exports import MAX_REASON, BadExport, ExportRefused, export_ledger
-from server.reports import BadPeriod, PlaceMismatch, ReportRefused, UnknownPlace
 
 router = APIRouter(tags=["exports"])
 
@@ -50,15 +49,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ),
 )
 async def ledger(
-    request: Request,
     user: UserDep,
     engine: EngineDep,
     reads: ReadsDep,
+    scope: ScopeDep,
     kind: Literal["visits", "concerns", "residents", "responses"],
     first: Annotated[dt.date | None, Query(alias="from")] = None,
     last: Annotated[dt.date | None, Query(alias="to")] = None,
-    district_id: Annotated[uuid.UUID | None, Query()] = None,
-    estate_id: Annotated[uuid.UUID | None, Query()] = None,
     full: Annotated[bool, Query(description="whole phone and ID numbers (staff)")] = False,
     reason: Annotated[str, Query(max_length=MAX_REASON, description="why, with full")] = "",
 ) -> Response:
@@ -69,24 +66,16 @@ async def ledger(
             engine,
             user,
             kind,
-            timezone=request.app.state.settings.community_timezone,
+            **scope.place(),
             first=first,
             last=last,
-            district_id=str(district_id) if district_id else None,
-            estate_id=str(estate_id) if estate_id else None,
             full=full,
             reason=reason,
             reader=reader,
         )
 
-    try:
+    with report_refusals(ExportRefused, bad=(BadExport,)):
         made = await run_in_threadpool(reads.read, export_reading)
-    except (ReportRefused, ExportRefused) as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    except UnknownPlace as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    except (BadExport, BadPeriod, PlaceMismatch) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return Response(
         made.content,
         media_type=XLSX,

@@ -1,5 +1,6 @@
 """``GET /reports/summary``: the office's figures for staff and district heads, and the rows
-behind them: ``GET /reports/concerns`` and ``GET /reports/households``."""
+behind them: ``GET /reports/concerns`` and ``GET /reports/households``; ``GET /assignees``,
+who concerns can be given to."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, status
 
 from server.api.deps import ReadsDep, UserDep
 from server.api.errors import error_responses
-from server.reports import (
-    BadPeriod,
-    PlaceMismatch,
-    ReportRefused,
-    UnknownPlace,
-    concern_list,
-    household_list,
-    report_summary,
+from server.api.office.scope import ScopeDep, report_refusals
+from server.reports import assignees, concern_list, household_list, report_summary
+from services.protocol import (
+    AssigneeList,
+    ConcernListResponse,
+    HouseholdListResponse,
+    ReportSummary,
 )
-from services.protocol import ConcernListResponse, HouseholdListResponse, ReportSummary
 
 router = APIRouter(tags=["reports"])
 
@@ -46,30 +45,14 @@ router = APIRouter(tags=["reports"])
     ),
 )
 def summary(
-    request: Request,
     user: UserDep,
     reads: ReadsDep,
+    scope: ScopeDep,
     first: Annotated[dt.date, Query(alias="from", description="first day, YYYY-MM-DD")],
     last: Annotated[dt.date, Query(alias="to", description="last day, YYYY-MM-DD")],
-    district_id: Annotated[uuid.UUID | None, Query()] = None,
-    estate_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> dict:
-    try:
-        return reads.read(
-            report_summary,
-            user,
-            first=first,
-            last=last,
-            timezone=request.app.state.settings.community_timezone,
-            district_id=str(district_id) if district_id else None,
-            estate_id=str(estate_id) if estate_id else None,
-        )
-    except ReportRefused as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    except UnknownPlace as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    except (BadPeriod, PlaceMismatch) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
+    with report_refusals():
+        return reads.read(report_summary, user, first=first, last=last, **scope.place())
 
 
 @router.get(
@@ -93,13 +76,11 @@ def summary(
     ),
 )
 def concerns_list(
-    request: Request,
     user: UserDep,
     reads: ReadsDep,
+    scope: ScopeDep,
     first: Annotated[dt.date | None, Query(alias="from")] = None,
     last: Annotated[dt.date | None, Query(alias="to")] = None,
-    district_id: Annotated[uuid.UUID | None, Query()] = None,
-    estate_id: Annotated[uuid.UUID | None, Query()] = None,
     status_: Annotated[
         list[Literal["open", "in_review", "resolved", "referred", "closed"]] | None,
         Query(alias="status", description="any of these (repeat the parameter)"),
@@ -115,15 +96,13 @@ def concerns_list(
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, detail="category: contains a NUL character"
         )
-    try:
+    with report_refusals():
         total, found = reads.read(
             concern_list,
             user,
-            timezone=request.app.state.settings.community_timezone,
             first=first,
             last=last,
-            district_id=str(district_id) if district_id else None,
-            estate_id=str(estate_id) if estate_id else None,
+            **scope.place(),
             statuses=tuple(status_ or ()),
             kind=kind,
             category=category,
@@ -132,12 +111,6 @@ def concerns_list(
             limit=limit,
             offset=offset,
         )
-    except ReportRefused as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    except UnknownPlace as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    except (BadPeriod, PlaceMismatch) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return {"total": total, "concerns": found}
 
 
@@ -161,34 +134,40 @@ def concerns_list(
     ),
 )
 def households_list(
-    request: Request,
     user: UserDep,
     reads: ReadsDep,
+    scope: ScopeDep,
     first: Annotated[dt.date, Query(alias="from")],
     last: Annotated[dt.date, Query(alias="to")],
-    district_id: Annotated[uuid.UUID | None, Query()] = None,
-    estate_id: Annotated[uuid.UUID | None, Query()] = None,
     visited: Annotated[bool | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> dict:
-    try:
+    with report_refusals():
         total, found = reads.read(
             household_list,
             user,
-            timezone=request.app.state.settings.community_timezone,
             first=first,
             last=last,
-            district_id=str(district_id) if district_id else None,
-            estate_id=str(estate_id) if estate_id else None,
+            **scope.place(),
             visited=visited,
             limit=limit,
             offset=offset,
         )
-    except ReportRefused as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
-    except UnknownPlace as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from None
-    except (BadPeriod, PlaceMismatch) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     return {"total": total, "households": found}
+
+
+@router.get(
+    "/assignees",
+    response_model=AssigneeList,
+    responses=error_responses(401, (403, "a neighbour head or a street user")),
+    description=(
+        "The people a concern can be given to (concern.assign, a meeting's assign decision): "
+        "the active staff of the asker's community and the active district heads of the "
+        "districts the asker sees (staff: every district; a district head: their own), by "
+        "name. A district head takes only their own district's concerns."
+    ),
+)
+def assignee_list(user: UserDep, reads: ReadsDep) -> dict:
+    with report_refusals():
+        return {"assignees": reads.read(assignees, user)}
