@@ -681,8 +681,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # --- the office: dashboard -----------------------------------------------------------------
     "admin.title": {"zh": "管理", "en": "Administration"},
     "admin.open": {
-        "zh": "用户、小区、问卷和走访清单",
-        "en": "Users, estates, questionnaires and the visit checklist",
+        "zh": "用户、小区、问卷、走访清单和花名册导入",
+        "en": "Users, estates, questionnaires, the visit checklist and the register import",
     },
     "admin.section.users": {"zh": "用户", "en": "Users"},
     "admin.section.places": {"zh": "片区和小区", "en": "Districts and estates"},
@@ -765,6 +765,84 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "admin.version_n": {"zh": "第 {n} 版", "en": "version {n}"},
     "admin.in_use": {"zh": "（使用中）", "en": " (in use)"},
     "admin.publish": {"zh": "发布新版本", "en": "Publish new version"},
+    # --- the office: resident register upload -------------------------------------------------
+    "admin.section.register": {"zh": "导入花名册", "en": "Import register"},
+    "register.note": {
+        "zh": "选择居民花名册文件（.xlsx、.xls、.ods 或 .csv）。先试运行检查，不写入任何数据；"
+        "看过结果后点“确认导入”才会写入。",
+        "en": "Choose a resident register (.xlsx, .xls, .ods or .csv). It is checked first "
+        "without writing anything; nothing is written until you press Confirm import.",
+    },
+    "register.choose": {"zh": "选择文件…", "en": "Choose file…"},
+    "register.no_file": {"zh": "还没有选择文件", "en": "No file chosen yet"},
+    "register.file": {"zh": "文件：{name}", "en": "File: {name}"},
+    "register.bad_type": {
+        "zh": "只能导入 .xlsx、.xls、.ods 或 .csv 文件，“{name}”不是。",
+        "en": "Only .xlsx, .xls, .ods or .csv files can be imported; “{name}” is not one.",
+    },
+    "register.empty_file": {
+        "zh": "“{name}”是空文件，没有可读的内容。",
+        "en": "“{name}” is empty: there is nothing to read.",
+    },
+    "register.checking": {"zh": "正在检查…", "en": "Checking…"},
+    "register.importing": {"zh": "正在导入…", "en": "Importing…"},
+    "register.options": {"zh": "导入选项", "en": "Options"},
+    "register.apply_moves": {
+        "zh": "按身份证号找到、但住址不同的居民：搬到新住址",
+        "en": "Residents found by ID number at another address: move them",
+    },
+    "register.create_estates": {
+        "zh": "系统里没有的小区：在文件写明的片区中新建",
+        "en": "Estates not in the system: create them in the district the file names",
+    },
+    "register.skip_bad": {
+        "zh": "有问题的行先跳过，只导入没有问题的行",
+        "en": "Leave out the refused rows and import the others",
+    },
+    "register.ignore_column": {
+        "zh": "不导入“{column}”列",
+        "en": "Leave out the column “{column}”",
+    },
+    "register.options_changed": {
+        "zh": "选项已改，正在按新选项重新检查。",
+        "en": "Options changed: checking again with them.",
+    },
+    "register.dry_run_title": {
+        "zh": "试运行结果（尚未写入）",
+        "en": "Check result (nothing written yet)",
+    },
+    "register.done_title": {"zh": "导入完成", "en": "Imported"},
+    "register.not_written_title": {"zh": "未导入", "en": "Not imported"},
+    "register.count.rows": {"zh": "读取", "en": "Read"},
+    "register.count.created": {"zh": "新建", "en": "Created"},
+    "register.count.updated": {"zh": "更新", "en": "Updated"},
+    "register.count.unchanged": {"zh": "无变化", "en": "Unchanged"},
+    "register.count.moved": {"zh": "搬迁", "en": "Moved"},
+    "register.count.skipped": {"zh": "跳过", "en": "Skipped"},
+    "register.count.refused": {"zh": "拒绝", "en": "Refused"},
+    "register.count.households": {"zh": "新住户", "en": "New homes"},
+    "register.count.estates": {"zh": "新小区", "en": "New estates"},
+    "register.general": {"zh": "表头和工作表", "en": "Header and sheets"},
+    "register.moves": {"zh": "搬迁", "en": "Moves"},
+    "register.new_estates": {"zh": "新小区", "en": "New estates"},
+    "register.refused": {
+        "zh": "被拒绝的行和列（{n} 条，请按提示改好文件后重新选择）",
+        "en": "Refused rows and columns ({n}; correct the file as each says and choose it again)",
+    },
+    "register.confirm": {"zh": "确认导入", "en": "Confirm import"},
+    "register.check_again": {"zh": "重新检查", "en": "Check again"},
+    "register.another": {"zh": "导入另一个文件", "en": "Import another file"},
+    "register.cannot_confirm": {
+        "zh": "有被拒绝的行，不能导入：改好文件后重新选择，或勾选“只导入没有问题的行”。",
+        "en": "Some rows are refused, so nothing can be imported: correct the file and "
+        "choose it again, or tick “import the others”.",
+    },
+    "register.nothing_to_do": {
+        "zh": "文件和系统里的数据一致，没有需要导入的内容。",
+        "en": "The file matches what the system holds: there is nothing to import.",
+    },
+    "register.imported": {"zh": "已导入：{summary}", "en": "Imported: {summary}"},
+    "register.refused_file": {"zh": "无法导入：{why}", "en": "Cannot import: {why}"},
     "office.title": {"zh": "工作台", "en": "Dashboard"},
     "office.community": {"zh": "全社区", "en": "Whole community"},
     "office.my_district": {"zh": "我的片区", "en": "My district"},

@@ -1,8 +1,8 @@
 """Administration for staff, laid out for the office PC (1280×800): logins (create, reset a
 password, disable or enable, assign estates), districts and estates (create, rename),
 questionnaires (activate or retire) and the visit checklist (publish a new version with the
-questions' wording changed); and the audit of phone numbers revealed on phones, residents
-masked to the surname.
+questions' wording changed); the audit of phone numbers revealed on phones, residents
+masked to the surname; and the resident register's upload (``register_upload``).
 
 Everything is an online call to ``/admin/...`` (``services.admin_client``): what phones must
 see the server puts in the change log, and the next sync brings it here too. A refusal shows
@@ -19,6 +19,9 @@ import flet as ft
 
 from app import fmt
 from app.chrome import screen
+from app.office import register_upload
+from app.office.failures import failure_key
+from app.office.register_upload import RegisterUpload
 from app.theme import scale_text, text_scale_of
 from components.empty_state import empty_state
 from services.protocol import ROLES
@@ -27,16 +30,9 @@ log = logging.getLogger(__name__)
 
 _WIDE = 720
 
-SECTIONS = ("users", "places", "questionnaires", "checklist", "reveals")
+SECTIONS = ("users", "places", "questionnaires", "checklist", "reveals", "register")
 #: reveals per page of the audit
 REVEAL_PAGE = 50
-
-_ERRORS = {
-    "network": "office.err.offline",
-    "timeout": "office.err.offline",
-    "forbidden": "office.err.forbidden",
-    "auth": "office.err.auth",
-}
 
 
 @dataclass
@@ -54,6 +50,11 @@ class Admin:
     reveals_total: int = 0
     error: str | None = None
     notice: str = ""
+    #: the register upload keeps its file and report while staff switch sections
+    register: RegisterUpload = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.register = RegisterUpload(self.state)
 
     async def call(self, method: str, path: str, body: dict | None = None) -> dict | None:
         from services.admin_client import admin_call
@@ -66,7 +67,7 @@ class Admin:
             if exc.kind == "refused":
                 self.notice = state.t("admin.refused", why=exc.message)
             else:
-                self.notice = state.t(_ERRORS.get(exc.kind, "office.err.server"))
+                self.notice = state.t(failure_key(exc.kind))
         except Exception:
             log.exception("an administration call failed")
             self.notice = state.t("office.err.server")
@@ -85,6 +86,7 @@ class Admin:
             "questionnaires": ("/questionnaires", "questionnaires"),
             "checklist": ("/checklists", "checklists"),
             "reveals": (None, None),
+            "register": (None, None),
         }[self.section]
         if self.section == "reveals":
             self.reveals = []
@@ -211,6 +213,7 @@ def build(state, section: str = "users") -> ft.View:
         """Run an action, then show its outcome (the dialogs and buttons call this)."""
 
         async def go() -> None:
+            show()  # what the action set before it started (a section's "under way")
             await coro_fn(*args)
             show()
 
@@ -621,4 +624,5 @@ _SECTION_BUILDERS = {
     "questionnaires": _questionnaires,
     "checklist": _checklist,
     "reveals": _reveals,
+    "register": lambda state, model, run: register_upload.section(state, model.register, run),
 }

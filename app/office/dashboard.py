@@ -23,6 +23,7 @@ from app.chrome import screen
 from app.office import charts
 from app.office.dialogs import refresh_assignees
 from app.office.download import ledger_buttons
+from app.office.failures import failure_key
 from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc_offset
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
@@ -30,14 +31,6 @@ from components.stat_tile import stat_tile
 from services.protocol import CONCERN_STATUSES, runs_concern_workflow
 
 log = logging.getLogger(__name__)
-
-#: what the summary's failure kinds say to a person
-_ERRORS = {
-    "network": "office.err.offline",
-    "timeout": "office.err.offline",
-    "forbidden": "office.err.forbidden",
-    "auth": "office.err.auth",
-}
 
 
 @dataclass
@@ -310,7 +303,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
         kind = model.error or "internal"
         return [
             empty_state(
-                t(_ERRORS.get(kind, "office.err.server")),
+                t(failure_key(kind)),
                 icon=ft.Icons.CLOUD_OFF
                 if kind in ("network", "timeout")
                 else ft.Icons.ERROR_OUTLINE,
