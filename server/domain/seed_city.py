@@ -103,8 +103,6 @@ def copy_community(conn: Connection, template: str, copies: list[tuple[int, str]
         {"template": template},
     )
     conn.execute(text("DROP TABLE seed_copies"))
-    if pg:  # fresh statistics, so the first pulls plan with the city's row counts
-        conn.execute(text("ANALYZE"))
 
 
 def _copied(column, pg: bool) -> str:
