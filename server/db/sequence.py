@@ -103,3 +103,17 @@ def shift_sequence(conn: Connection, community: str, offset: int) -> None:
         .where(_seqs.c.community_id == community)
         .values(seq=_seqs.c.seq + offset, history_floor=_seqs.c.history_floor + offset)
     )
+
+
+def copy_position(conn: Connection, template: str, communities: list[str]) -> None:
+    """Set ``communities``' counters and floors to ``template``'s (their change rows are copies
+    of its rows, with the same numbers: ``server.domain.seed_city``)."""
+    seq, floor = conn.execute(
+        select(_seqs.c.seq, _seqs.c.history_floor).where(_seqs.c.community_id == template)
+    ).one()
+    for start in range(0, len(communities), 500):
+        conn.execute(
+            update(_seqs)
+            .where(_seqs.c.community_id.in_(communities[start : start + 500]))
+            .values(seq=seq, history_floor=floor)
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import weakref
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -19,26 +20,34 @@ from services.protocol import LocalizedText, Question, utc_now
 log = logging.getLogger("xianglin.checklists")
 
 
+#: engine -> {version: questions} of versions already read: a published version never changes
+#: (a restore, which could change one, is done with the server stopped), so a push reads each
+#: version's questions once per process instead of once per push
+_published: weakref.WeakKeyDictionary[Engine, dict[int, list[Question]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def checklist_questions(engine: Engine, versions: set[int]) -> dict[int, list[Question]]:
     """version -> its questions, for the published ``versions`` among those asked. A version
     whose stored questions do not read as ``Question`` is left out (and logged): its answers
     are then held to the protocol's general bounds only, never refused for the server's
     own fault."""
-    if not versions:
-        return {}
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(checklists.c.version, checklists.c.questions).where(
-                checklists.c.version.in_(sorted(versions))
-            )
-        ).all()
-    out: dict[int, list[Question]] = {}
-    for version, questions in rows:
-        try:
-            out[version] = [Question.model_validate(q) for q in questions or []]
-        except ValidationError:
-            log.warning("checklist questions unreadable", extra={"version": version})
-    return out
+    known = _published.setdefault(engine, {})
+    missing = sorted(v for v in versions if v not in known)
+    if missing:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(checklists.c.version, checklists.c.questions).where(
+                    checklists.c.version.in_(missing)
+                )
+            ).all()
+        for version, questions in rows:
+            try:
+                known[version] = [Question.model_validate(q) for q in questions or []]
+            except ValidationError:
+                log.warning("checklist questions unreadable", extra={"version": version})
+    return {v: known[v] for v in versions if v in known}
 
 
 class ChecklistDefinition(BaseModel):

@@ -70,9 +70,13 @@ def apply_push(
     checked = [_validate(m, questions) for m in batch]
     with queued_writer(engine):
         try:
-            return _apply_once(engine, principal, device_id, batch, checked, settings, safe=False)
+            return _apply_once(
+                engine, principal, device_id, batch, checked, set(questions), settings, safe=False
+            )
         except _RetrySafely:
-            return _apply_once(engine, principal, device_id, batch, checked, settings, safe=True)
+            return _apply_once(
+                engine, principal, device_id, batch, checked, set(questions), settings, safe=True
+            )
 
 
 class _RetrySafely(Exception):  # noqa: N818 - control flow, not an error
@@ -117,6 +121,7 @@ def _apply_once(
     device_id: str,
     batch: list[Mutation],
     checked: list[tuple[dict | None, object | None]],
+    published: set[int],
     settings: Settings,
     *,
     safe: bool,
@@ -135,6 +140,7 @@ def _apply_once(
             conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC), settings=settings
         )
         ctx.defer_visits = not safe
+        ctx.known_checklists(published)
         ctx.prefetch_households(
             {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)}
         )

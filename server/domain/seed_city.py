@@ -17,7 +17,6 @@ from __future__ import annotations
 from sqlalchemy import JSON, Connection, Table, text
 
 from server.db.schema import (
-    change_sequences,
     changes,
     concern_events,
     concerns,
@@ -30,6 +29,7 @@ from server.db.schema import (
     users,
     visits,
 )
+from server.db.sequence import copy_position
 
 #: the first group of every id the first community owns
 TEMPLATE_TAG = "00000001"
@@ -93,15 +93,7 @@ def copy_community(conn: Connection, template: str, copies: list[tuple[int, str]
         ),
         {"template": template},
     )
-    seqs = change_sequences.name
-    conn.execute(
-        text(
-            f"UPDATE {seqs} SET seq = (SELECT seq FROM {seqs} WHERE community_id = :template),"
-            f" history_floor = (SELECT history_floor FROM {seqs} WHERE community_id = :template)"
-            " WHERE community_id IN (SELECT community_id FROM seed_copies)"
-        ),
-        {"template": template},
-    )
+    copy_position(conn, template, [c for _, c in copies])
     conn.execute(text("DROP TABLE seed_copies"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 
@@ -47,21 +48,26 @@ def revoke_token(conn: Connection, token: str) -> bool:
     return res.rowcount > 0
 
 
+_PRINCIPAL_COLUMNS = (
+    users.c.id,
+    users.c.username,
+    users.c.name,
+    users.c.role,
+    users.c.district_id,
+    users.c.community_id,
+    users.c.street_id,
+)
+
+
 def load_principal(conn: Connection, user_id: str) -> Principal | None:
     """The Principal of an active user, with the estates and communities they cover."""
     u = conn.execute(
-        select(
-            users.c.id,
-            users.c.username,
-            users.c.name,
-            users.c.role,
-            users.c.district_id,
-            users.c.community_id,
-            users.c.street_id,
-        ).where(users.c.id == user_id, users.c.active.is_(True))
+        select(*_PRINCIPAL_COLUMNS).where(users.c.id == user_id, users.c.active.is_(True))
     ).first()
-    if u is None:
-        return None
+    return None if u is None else _principal(conn, u)
+
+
+def _principal(conn: Connection, u: Any) -> Principal:
     if u.role == "street":
         community_ids = tuple(street_communities(conn, u.street_id)) if u.street_id else ()
     else:
@@ -100,11 +106,13 @@ def load_principal(conn: Connection, user_id: str) -> Principal | None:
 
 def principal_for_token(conn: Connection, token: str) -> Principal | None:
     """The Principal behind a live (not revoked, not expired) token of an active user."""
+    # the token and its user in one statement: every request asks this
     row = conn.execute(
-        select(tokens.c.user_id, tokens.c.expires_at, tokens.c.revoked_at).where(
-            tokens.c.token_hash == token_hash(token)
-        )
+        select(*_PRINCIPAL_COLUMNS, tokens.c.expires_at, tokens.c.revoked_at)
+        .select_from(tokens)
+        .join(users, users.c.id == tokens.c.user_id)
+        .where(tokens.c.token_hash == token_hash(token), users.c.active.is_(True))
     ).first()
     if row is None or row.revoked_at is not None or row.expires_at <= iso(now_utc()):
         return None
-    return load_principal(conn, row.user_id)
+    return _principal(conn, row)

@@ -164,6 +164,10 @@ class Ctx:
         if not may_write(self.principal, estate_id, district_id):
             raise Reject("out_of_scope", "this record is outside your estates")
 
+    def known_checklists(self, versions: set[int]) -> None:
+        """These checklist versions are published (read before the push's transaction)."""
+        self._checklists.update(dict.fromkeys(versions, True))
+
     def checklist_exists(self, version: int) -> bool:
         if version not in self._checklists:
             self._checklists[version] = (
