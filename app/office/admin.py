@@ -1,8 +1,9 @@
 """Administration for staff, laid out for the office PC (1280×800): logins (create, reset a
 password, disable or enable, assign estates), districts and estates (create, rename),
-questionnaires (activate or retire) and the visit checklist (publish a new version with the
-questions' wording changed); the audit of phone numbers revealed on phones, residents
-masked to the surname; and the resident register's upload (``register_upload``).
+questionnaires (activate or retire here; create and edit in ``questionnaire_editor``; print
+a QR poster) and the visit checklist (publish a new version with the questions' wording
+changed); the audit of phone numbers revealed on phones, residents masked to the surname;
+and the resident register's upload (``register_upload``).
 
 Everything is an online call to ``/admin/...`` (``services.admin_client``): what phones must
 see the server puts in the change log, and the next sync brings it here too. A refusal shows
@@ -21,6 +22,7 @@ from app import fmt
 from app.chrome import screen
 from app.office import register_upload
 from app.office.failures import failure_key
+from app.office.posters import poster_dialog
 from app.office.register_upload import RegisterUpload
 from app.theme import scale_text, text_scale_of
 from components.empty_state import empty_state
@@ -224,6 +226,9 @@ def build(state, section: str = "users") -> ft.View:
 
     def on_section(e) -> None:
         model.section = (sections.selected or ["users"])[0]
+        # coming back from a screen opened here (the questionnaire editor) rebuilds this one
+        if state.nav.stack and state.nav.top_view is view:
+            state.nav.stack[-1].params["section"] = model.section
         model.notice = ""
         body.controls = [empty_state(t("common.loading"), loading=True, key="admin-loading")]
         state.page.update()
@@ -492,7 +497,19 @@ def _places(state, model: Admin, run) -> list[ft.Control]:
 
 def _questionnaires(state, model: Admin, run) -> list[ft.Control]:
     t = state.t
-    out: list[ft.Control] = [ft.Text(t("admin.questionnaires_note"), size=14)]
+    out: list[ft.Control] = [
+        ft.Text(t("admin.questionnaires_note"), size=14),
+        ft.Row(
+            [
+                ft.FilledButton(
+                    t("admin.create_questionnaire"),
+                    icon=ft.Icons.ADD,
+                    on_click=lambda e: state.nav.push("questionnaire_edit"),
+                    key="admin-create-questionnaire",
+                )
+            ]
+        ),
+    ]
     for q in model.questionnaires:
         out.append(
             ft.ListTile(
@@ -505,13 +522,31 @@ def _questionnaires(state, model: Admin, run) -> list[ft.Control]:
                         n=len(q["questions"]),
                     )
                 ),
-                trailing=ft.Switch(
-                    label=t("admin.active") if q["active"] else t("admin.retired"),
-                    value=q["active"],
-                    on_change=lambda e, q=q: run(
-                        model.set_questionnaire_active, q["slug"], not q["active"]
-                    ),
-                    key=f"admin-q-{q['slug']}",
+                trailing=ft.Row(
+                    [
+                        ft.TextButton(
+                            t("admin.edit"),
+                            icon=ft.Icons.EDIT_OUTLINED,
+                            on_click=lambda e, q=q: state.nav.push("questionnaire_edit", q=q),
+                            key=f"admin-q-edit-{q['slug']}",
+                        ),
+                        ft.TextButton(
+                            t("admin.poster"),
+                            icon=ft.Icons.QR_CODE_2,
+                            on_click=lambda e, q=q: poster_dialog(state, model, q),
+                            key=f"admin-q-poster-{q['slug']}",
+                        ),
+                        ft.Switch(
+                            label=t("admin.active") if q["active"] else t("admin.retired"),
+                            value=q["active"],
+                            on_change=lambda e, q=q: run(
+                                model.set_questionnaire_active, q["slug"], not q["active"]
+                            ),
+                            key=f"admin-q-{q['slug']}",
+                        ),
+                    ],
+                    tight=True,
+                    spacing=4,
                 ),
                 key=f"admin-questionnaire-{q['slug']}",
             )

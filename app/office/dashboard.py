@@ -28,7 +28,7 @@ from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
-from services.protocol import CONCERN_STATUSES, runs_concern_workflow
+from services.protocol import CONCERN_STATUSES, PlaceFigures, runs_concern_workflow
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +277,8 @@ def build(
             key="open-meetings",
         )
     ]
+    if not runs_concern_workflow(state.role):  # the street office reads figures only
+        actions = []
     view = screen(
         state,
         route="/office" if top_level else "/office/place",
@@ -294,6 +296,8 @@ def _scope_name(state) -> str:
     t = state.t
     if state.role == "district_head":
         return t("office.my_district")
+    if state.role == "street":
+        return t("office.my_street")
     return t("office.community")
 
 
@@ -337,6 +341,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
         )
         return out
     out.append(_tiles(state, model, _summary_tiles(state, model)))
+    read_only = state.role == "street"
     c = s.concerns
     status_rows = [
         (
@@ -366,7 +371,9 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
                     charts.bar_rows(
                         status_rows,
                         key="dash-status",
-                        on_click=lambda st: _open_list(state, model, t(f"status.{st}"), status=st),
+                        on_click=None
+                        if read_only
+                        else lambda st: _open_list(state, model, t(f"status.{st}"), status=st),
                     ),
                 ],
                 spacing=8,
@@ -378,7 +385,9 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
                 category_rows,
                 key="dash-category",
                 color=ft.Colors.TERTIARY,
-                on_click=lambda cat: _open_list(state, model, fmt.category(t, cat), category=cat),
+                on_click=None
+                if read_only
+                else lambda cat: _open_list(state, model, fmt.category(t, cat), category=cat),
             )
             if category_rows
             else ft.Text(t("office.none_in_period"), color=ft.Colors.ON_SURFACE_VARIANT),
@@ -431,7 +440,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
             ),
         )
     )
-    if state.role != "street":
+    if not read_only:
         cards.append(_ledgers_card(state, model))
     out.append(_cards(cards))
     return out
@@ -493,46 +502,80 @@ def _district_rows(state, model: Dashboard) -> ft.Control:
     )
 
 
-def _summary_tiles(state, model: Dashboard) -> list[ft.Control]:
-    t, s = state.t, model.summary
-    c = s.concerns
-    return [
-        stat_tile(
-            s.visits,
-            t("office.visits", in_person=s.visits_in_person, phone=s.visits_phone),
-            icon=ft.Icons.DIRECTIONS_WALK,
-            key="dash-tile-visits",
+def _opens(state, model: Dashboard, title: str, **filters: Any):
+    """A figure's tap handler opening the concerns behind it; None in the street office's
+    view, which reads figures only (the concerns' words and addresses are not theirs)."""
+    if state.role == "street":
+        return None
+    return lambda e: _open_list(state, model, title, **filters)
+
+
+def _place_tiles(state, model: Dashboard, f, *, visits_label: str, concerns_label: str) -> dict:
+    """The tiles a whole place and one head share, from their ``PlaceFigures``."""
+    t = state.t
+    concerns, overdue = f.concerns, f.overdue
+    return {
+        "visits": stat_tile(
+            f.visits, visits_label, icon=ft.Icons.DIRECTIONS_WALK, key="dash-tile-visits"
         ),
-        stat_tile(
-            s.person_times, t("office.person_times"), icon=ft.Icons.GROUPS, key="dash-tile-people"
+        "people": stat_tile(
+            f.person_times, t("office.person_times"), icon=ft.Icons.GROUPS, key="dash-tile-people"
         ),
-        stat_tile(
-            f"{round(100 * s.coverage)}%",
-            t("office.coverage", visited=s.households_visited, households=s.households),
+        "coverage": stat_tile(
+            f"{round(100 * f.coverage)}%",
+            t("office.coverage", visited=f.households_visited, households=f.households),
             icon=ft.Icons.TASK_ALT,
             key="dash-tile-coverage",
         ),
-        stat_tile(
-            c.total,
-            t("office.concerns_total"),
+        "concerns": stat_tile(
+            concerns,
+            concerns_label,
             icon=ft.Icons.ASSIGNMENT_OUTLINED,
             key="dash-tile-concerns",
-            on_click=lambda e: _open_list(state, model, t("office.concerns_total")),
+            on_click=_opens(state, model, concerns_label),
         ),
+        "overdue": stat_tile(
+            overdue,
+            t("office.overdue"),
+            icon=ft.Icons.ALARM,
+            emphasis=bool(overdue),
+            key="dash-tile-overdue",
+            on_click=_opens(state, model, t("office.overdue"), overdue=True),
+        ),
+    }
+
+
+def _summary_tiles(state, model: Dashboard) -> list[ft.Control]:
+    t, s = state.t, model.summary
+    c = s.concerns
+    shared = _place_tiles(
+        state,
+        model,
+        PlaceFigures(
+            households=s.households,
+            households_visited=s.households_visited,
+            coverage=s.coverage,
+            visits=s.visits,
+            person_times=s.person_times,
+            concerns=c.total,
+            concerns_resolved=c.by_status.get("resolved", 0),
+            overdue=c.overdue,
+        ),
+        visits_label=t("office.visits", in_person=s.visits_in_person, phone=s.visits_phone),
+        concerns_label=t("office.concerns_total"),
+    )
+    return [
+        shared["visits"],
+        shared["people"],
+        shared["coverage"],
+        shared["concerns"],
         stat_tile(
             f"{round(100 * c.resolved_rate)}%",
             t("office.resolved_rate", days=_days(t, c.median_days_to_resolve)),
             icon=ft.Icons.DONE_ALL,
             key="dash-tile-resolved",
         ),
-        stat_tile(
-            c.overdue,
-            t("office.overdue"),
-            icon=ft.Icons.ALARM,
-            emphasis=bool(c.overdue),
-            key="dash-tile-overdue",
-            on_click=lambda e: _open_list(state, model, t("office.overdue"), overdue=True),
-        ),
+        shared["overdue"],
         stat_tile(
             s.suggestions,
             t("office.suggestions"),
@@ -550,41 +593,15 @@ def _summary_tiles(state, model: Dashboard) -> list[ft.Control]:
 
 def _head_tiles(state, model: Dashboard, head) -> list[ft.Control]:
     t = state.t
-    return [
-        stat_tile(
-            head.visits,
-            t("office.visits_plain"),
-            icon=ft.Icons.DIRECTIONS_WALK,
-            key="dash-tile-visits",
-        ),
-        stat_tile(
-            head.person_times,
-            t("office.person_times"),
-            icon=ft.Icons.GROUPS,
-            key="dash-tile-people",
-        ),
-        stat_tile(
-            f"{round(100 * head.coverage)}%",
-            t("office.coverage", visited=head.households_visited, households=head.households),
-            icon=ft.Icons.TASK_ALT,
-            key="dash-tile-coverage",
-        ),
-        stat_tile(
-            head.concerns,
-            t("office.concerns_raised"),
-            icon=ft.Icons.ASSIGNMENT_OUTLINED,
-            key="dash-tile-concerns",
-            on_click=lambda e: _open_list(state, model, t("office.concerns_raised")),
-        ),
-        stat_tile(
-            head.overdue,
-            t("office.overdue"),
-            icon=ft.Icons.ALARM,
-            emphasis=bool(head.overdue),
-            key="dash-tile-overdue",
-            on_click=lambda e: _open_list(state, model, t("office.overdue"), overdue=True),
-        ),
-    ]
+    return list(
+        _place_tiles(
+            state,
+            model,
+            head,
+            visits_label=t("office.visits_plain"),
+            concerns_label=t("office.concerns_raised"),
+        ).values()
+    )
 
 
 def _days(t, value: float | None) -> str:

@@ -26,7 +26,7 @@ BUILDERS = {
     "login": login.build,
     "lock": lock.build,
     "set_pin": set_pin.build,
-    "home": office.by_role(home.build, office.dashboard.build),
+    "home": office.by_role(home.build, office.dashboard.build, roles=office.FIGURE_ROLES),
     "households": households.build,
     "estate": estate.build,
     "household": household.build,

@@ -50,17 +50,21 @@ def _reveal_a_number(server) -> None:
     assert r.json()["results"][0]["status"] == "applied", r.text
 
 
+def _open_admin_as_staff(page) -> None:
+    page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
+    type_into(page, T("login.username"), "staff")
+    type_into(page, T("login.password"), "demo1234")
+    page.get_by_role("button", name=T("login.submit")).click()
+    page.get_by_role("button", name=T("pin.skip")).click(timeout=30000)
+    page.get_by_role("tab", name=T("nav.settings")).click(timeout=60000)
+    page.get_by_text(T("admin.open")).click(timeout=30000)
+
+
 def test_staff_administer_logins_places_and_the_checklist(stack, browser, shots):
     server, app = stack
     page = open_page(browser, app.url, viewport=OFFICE)
     try:
-        page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
-        type_into(page, T("login.username"), "staff")
-        type_into(page, T("login.password"), "demo1234")
-        page.get_by_role("button", name=T("login.submit")).click()
-        page.get_by_role("button", name=T("pin.skip")).click(timeout=30000)
-        page.get_by_role("tab", name=T("nav.settings")).click(timeout=60000)
-        page.get_by_text(T("admin.open")).click(timeout=30000)
+        _open_admin_as_staff(page)
         page.get_by_text("head01").first.wait_for(timeout=30000)
         shot(page, shots / "admin-users.png")
 
@@ -93,5 +97,40 @@ def test_staff_administer_logins_places_and_the_checklist(stack, browser, shots)
         page.get_by_role("button", name=T("admin.section.reveals")).click()
         page.get_by_text(T("admin.reveals_count", shown=1, n=1)).wait_for(timeout=30000)
         shot(page, shots / "admin-reveals.png")
+    finally:
+        page.context.close()
+
+
+def test_staff_edit_a_questionnaire_and_print_its_poster(stack, browser, shots, tmp_path):
+    server, app = stack
+    page = open_page(browser, app.url, viewport=OFFICE)
+
+    def versions() -> dict[str, int]:
+        with sqlite3.connect(server.db_path, timeout=30) as c:
+            return dict(c.execute("SELECT slug, version FROM questionnaires").fetchall())
+
+    try:
+        _open_admin_as_staff(page)
+        page.get_by_role("button", name=T("admin.section.questionnaires")).click(timeout=30000)
+        page.get_by_role("button", name=T("admin.create_questionnaire")).wait_for(timeout=30000)
+
+        before = versions()
+        page.get_by_role("button", name=T("admin.edit")).first.click()
+        page.get_by_role("button", name=T("qedit.save")).wait_for(timeout=30000)
+        shot(page, shots / "admin-questionnaire-edit.png")
+        type_into(page, T("qedit.title_en"), "Edited in the browser")
+        page.get_by_role("button", name=T("qedit.save")).click()
+        page.get_by_role("button", name=T("admin.create_questionnaire")).wait_for(timeout=30000)
+        after = versions()
+        assert sum(after.values()) == sum(before.values()) + 1, "one new version"
+
+        page.get_by_role("button", name=T("admin.poster")).first.click()
+        page.get_by_role("button", name=T("poster.download")).wait_for(timeout=30000)
+        shot(page, shots / "admin-poster.png")
+        with page.expect_download(timeout=60000) as download:
+            page.get_by_role("button", name=T("poster.download")).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
     finally:
         page.context.close()
