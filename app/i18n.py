@@ -837,6 +837,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Some rows are refused, so nothing can be imported: correct the file and "
         "choose it again, or tick “import the others”.",
     },
+    "register.layout_refused": {
+        "zh": "表头或列有问题，整个文件都不能导入：改好文件后重新选择，或勾选上面的“不导入…列”。",
+        "en": "The header or a column is refused, so nothing in the file can be imported: "
+        "correct the file and choose it again, or tick “Leave out the column” above.",
+    },
     "register.nothing_to_do": {
         "zh": "文件和系统里的数据一致，没有需要导入的内容。",
         "en": "The file matches what the system holds: there is nothing to import.",

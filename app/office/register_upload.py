@@ -339,7 +339,10 @@ def _report(state, model: RegisterUpload) -> list[ft.Control]:
             pager.control,
         ]
     if model.checked and not model.can_confirm:
-        words = t("register.cannot_confirm") if errors else t("register.nothing_to_do")
+        if r["layout_refused"]:
+            words = t("register.layout_refused")
+        else:
+            words = t("register.cannot_confirm") if errors else t("register.nothing_to_do")
         out.append(ft.Text(words, key="register-why-not"))
     return out
 

@@ -71,7 +71,7 @@ async def test_an_unknown_column_is_named_and_left_out_when_ticked(session, staf
     assert error["code"] == "unknown_column" and column in error["message"]
     assert error["message"] in texts(one(view, "register-errors"))
     assert one(view, "register-confirm").disabled
-    assert one(view, "register-why-not").value == staff_state.t("register.cannot_confirm")
+    assert one(view, "register-why-not").value == staff_state.t("register.layout_refused")
     tick = one(view, f"register-ignore-{column}")
     assert tick.label == staff_state.t("register.ignore_column", column=column)
 
@@ -105,6 +105,7 @@ async def test_a_long_refused_list_is_built_a_page_at_a_time(session, staff_stat
     more.on_click(None)
     assert len(one(view, "register-errors").controls) == 2 * PROBLEM_PAGE
     assert one(view, "register-confirm").disabled
+    assert one(view, "register-why-not").value == staff_state.t("register.cannot_confirm")
 
 
 async def test_a_file_that_is_no_register_is_refused_before_sending(session, staff_state):

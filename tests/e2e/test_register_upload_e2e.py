@@ -1,7 +1,8 @@
 """The register upload in headless Chromium at 1280×800, as staff: settings → 管理 → 导入花名册,
-a corpus register (title, subtitle and a footer, as LibreOffice saved it) chosen in the
-browser's own file chooser, the dry run's report shown (header row, counts) with nothing
-written, then confirmed: the residents are on the server and reach the staff's app with the
+a register with a column the import does not know is refused with that column named and
+offered to leave out; a corpus register (title, subtitle and a footer, as LibreOffice saved
+it) chosen in the browser's own file chooser shows the dry run's report (header row, counts)
+with nothing written, then is confirmed: the residents are on the server and reach the staff's app with the
 next sync. Screenshots under test-output/screenshots/register-*.png."""
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
 T = Translator("zh")
 OFFICE = {"width": 1280, "height": 800}
-REGISTER = Path(__file__).resolve().parents[1] / "server/register/corpus/title_subtitle_footer.xlsx"
+CORPUS = Path(__file__).resolve().parents[1] / "server" / "register" / "corpus"
+REGISTER = CORPUS / "title_subtitle_footer.xlsx"
+UNKNOWN_COLUMN = CORPUS / "unknown_column.xlsx"
 PEOPLE = {"蒋国华", "韩玉兰", "杨志强"}
 
 
@@ -51,6 +54,16 @@ def test_staff_upload_a_register_check_it_and_confirm(stack, browser, shots):
         choose = page.get_by_role("button", name=T("register.choose"))
         choose.wait_for(timeout=30000)
         shot(page, shots / "register-empty.png")
+
+        # a column the import does not know: named, offered to leave out, nothing to confirm
+        with page.expect_file_chooser(timeout=30000) as chooser:
+            choose.click()
+        chooser.value.set_files(str(UNKNOWN_COLUMN))
+        page.get_by_text(T("register.refused", n=1)).wait_for(timeout=60000)
+        page.get_by_role("checkbox", name=T("register.ignore_column", column="民族")).wait_for(
+            timeout=30000
+        )
+        shot(page, shots / "register-refused.png")
 
         with page.expect_file_chooser(timeout=30000) as chooser:
             choose.click()
