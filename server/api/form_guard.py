@@ -72,6 +72,8 @@ class FormTicket:
     household_id: str | None
     rid: str
     expires_at: int
+    #: whose answer it is when no estate is named (a community-wide poster)
+    community_id: str | None = None
 
 
 class TokenError(Exception):

@@ -1,8 +1,10 @@
 """The public questionnaire form (``/q/{slug}``) and the staff poster endpoint.
 
-Residents reach ``GET /q/{slug}?e=ESTATE&h=HOUSEHOLD`` from a QR code (no login). The QR's
-estate/household are checked to exist, shown by name, and sealed into the form's render
-token, so the answer is attributed to them whatever the browser sends back.
+Residents reach ``GET /q/{slug}?e=ESTATE&h=HOUSEHOLD`` from a QR code (no login), or
+``GET /q/{slug}?c=COMMUNITY`` from a community-wide poster. The QR's estate/household (or
+community) are checked to exist, shown by name, and sealed into the form's render token, so
+the answer is attributed to them whatever the browser sends back. A QR naming neither is
+taken for the database's only community; where there are several it is not found.
 
 Both are limited per client address, counted in the database (server.api.form_guard;
 Settings: at most 60 forms handed out and 10 submissions per 10 minutes): beyond that a
@@ -22,7 +24,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -43,9 +45,11 @@ from server.api.form_guard import (
 from server.api.form_pages import SECURITY_HEADERS, form_page, message_page
 from server.api.form_text import pick_lang, texts
 from server.db.engine import write_tx
+from server.domain.mutations.context import Reject
 from server.domain.principal import Principal
 from server.domain.questionnaire_answers import check_answers
 from server.domain.questionnaires import Place, Questionnaire, find_place, get_questionnaire
+from server.domain.responses import apply_questionnaire_response, response_community
 from services.protocol import API_PREFIX, PayloadError, check_mutation, new_id
 
 router = APIRouter(tags=["questionnaires"])
@@ -107,6 +111,7 @@ def _render_form(
     q: Questionnaire,
     place: Place | None,
     lang: str,
+    community_id: str | None,
     *,
     rid: str | None = None,
     values: dict[str, Any] | None = None,
@@ -119,6 +124,7 @@ def _render_form(
             "version": q.version,
             "estate_id": place.estate_id if place else None,
             "household_id": place.household_id if place else None,
+            "community_id": None if place else community_id,
             # kept across re-renders of one filling-in, so it is stored at most once
             "rid": rid or new_id(),
         }
@@ -164,21 +170,35 @@ def show_form(
     request: Request,
     e: str | None = Query(default=None, max_length=64, description="estate id"),
     h: str | None = Query(default=None, max_length=64, description="household id"),
+    c: str | None = Query(
+        default=None, max_length=64, description="community id (a community-wide poster)"
+    ),
     lang: str | None = Query(default=None, max_length=8),
 ) -> Response:
     lang = pick_lang(lang)
     engine = request.app.state.engine
     q = _open_questionnaire(engine, slug)
-    place = None
-    if q is not None and (e or h):
+    place, community = None, None
+    if q is not None:
         with engine.connect() as conn:
-            place = find_place(conn, e, h)
-    if q is None or ((e or h) and place is None):
+            if e or h:
+                place = find_place(conn, e, h)
+            else:
+                community = _poster_community(conn, c)
+    if q is None or ((e or h) and place is None) or (not (e or h) and community is None):
         return message_page(lang, "not_found", 404)
     wait = admit(engine, token_limit(request, request.app.state.settings))
     if wait is not None:
         return message_page(lang, "too_many_opened", 429, headers={"Retry-After": str(wait)})
-    return _render_form(form_state(request), q, place, lang)
+    return _render_form(form_state(request), q, place, lang, community)
+
+
+def _poster_community(conn: Connection, community_id: str | None) -> str | None:
+    """The community a QR without an estate names (or the only one), if it exists."""
+    try:
+        return response_community(conn, None, community_id)
+    except Reject:
+        return None
 
 
 @router.post(
@@ -228,9 +248,6 @@ async def submit_form(slug: str, request: Request) -> Response:
 def _submit(
     engine: Engine, st: PublicFormState, slug: str, form: dict[str, list[str]], lang: str
 ) -> Response:
-    from server.domain.mutations.context import Reject
-    from server.domain.responses import apply_questionnaire_response
-
     q = _open_questionnaire(engine, slug)
     if q is None:
         return message_page(lang, "not_found", 404)
@@ -247,12 +264,23 @@ def _submit(
     values = _entered(q, form)
     if expired or ticket.version != q.version:
         notice = texts(lang)["expired" if expired else "updated"]
-        return _render_form(st, q, place, lang, rid=ticket.rid, values=values, notice=notice)
+        return _render_form(
+            st, q, place, lang, ticket.community_id, rid=ticket.rid, values=values, notice=notice
+        )
     result = check_answers(q.parsed_questions(), form)
     if result.ok:
         result.errors = _protocol_errors(q, result.answers)
     if not result.ok:
-        return _render_form(st, q, place, lang, rid=ticket.rid, values=values, errors=result.errors)
+        return _render_form(
+            st,
+            q,
+            place,
+            lang,
+            ticket.community_id,
+            rid=ticket.rid,
+            values=values,
+            errors=result.errors,
+        )
     try:
         with write_tx(engine) as conn:
             apply_questionnaire_response(
@@ -262,6 +290,7 @@ def _submit(
                 answers=result.answers,
                 estate_id=place.estate_id if place else None,
                 household_id=place.household_id if place else None,
+                community_id=ticket.community_id,
             )
     except Reject as rej:
         if rej.code == "entity_exists":
@@ -343,10 +372,13 @@ def poster(
     if estate:
         with engine.connect() as conn:
             place = find_place(conn, estate, None)
-        if place is None:
+        if place is None or place.estate_id not in user.estate_ids:
             raise HTTPException(404, detail="unknown estate")
     base = posters.public_base_url(str(request.base_url))
-    spec = posters.PosterSpec.for_questionnaire(q, base, place)
+    # a community-wide poster names the staff's community: its answers are theirs alone
+    spec = posters.PosterSpec.for_questionnaire(
+        q, base, place, community_id=None if place else user.community_id
+    )
     if fmt == "png":
         return Response(posters.render_png(spec), media_type="image/png")
     return Response(

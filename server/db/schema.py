@@ -300,6 +300,9 @@ questionnaire_responses = Table(
     Column("questionnaire_version", Integer, nullable=False),
     Column("estate_id", ID, ForeignKey("estates.id")),
     Column("household_id", ID, ForeignKey("households.id")),
+    # the estate's community, or for an answer with no estate the community of its poster
+    # (nullable only because SQLite adds the column to a live table)
+    Column("community_id", ID, ForeignKey("communities.id"), index=True),
     Column("answers", JSON, nullable=False),
     Column("submitted_at", TS, nullable=False),
     Column("status", String(16), nullable=False, server_default="new"),

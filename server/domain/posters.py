@@ -4,7 +4,8 @@ Each poster has the questionnaire's title, the estate, a short instruction in Ch
 code of the form's URL, and that URL in text (for someone who cannot scan).
 
 The QR URL format, shared with the phone (``services.qr.questionnaire_url``):
-``{base}/q/{slug}?e={estate_id}&h={household_id}`` (``e`` and ``h`` optional).
+``{base}/q/{slug}?e={estate_id}&h={household_id}`` (``e`` and ``h`` optional); a poster for
+the whole community names it instead: ``{base}/q/{slug}?c={community_id}``.
 """
 
 from __future__ import annotations
@@ -44,10 +45,15 @@ A4_PX = (1240, 1754)
 
 
 def questionnaire_url(
-    base_url: str, slug: str, estate_id: str | None = None, household_id: str | None = None
+    base_url: str,
+    slug: str,
+    estate_id: str | None = None,
+    household_id: str | None = None,
+    community_id: str | None = None,
 ) -> str:
     """The public form's URL, as printed and as put in QR codes."""
-    query = {k: v for k, v in (("e", estate_id), ("h", household_id)) if v}
+    pairs = (("e", estate_id), ("h", household_id), ("c", community_id))
+    query = {k: v for k, v in pairs if v}
     return f"{base_url.rstrip('/')}/q/{slug}" + (f"?{urlencode(query)}" if query else "")
 
 
@@ -64,8 +70,18 @@ class PosterSpec:
     filename: str
 
     @classmethod
-    def for_questionnaire(cls, q: Questionnaire, base_url: str, place: Place | None) -> PosterSpec:
-        url = questionnaire_url(base_url, q.slug, place.estate_id if place else None)
+    def for_questionnaire(
+        cls,
+        q: Questionnaire,
+        base_url: str,
+        place: Place | None,
+        *,
+        community_id: str | None = None,
+    ) -> PosterSpec:
+        """``community_id``: the community a poster without a place collects answers for."""
+        url = questionnaire_url(
+            base_url, q.slug, place.estate_id if place else None, community_id=community_id
+        )
         suffix = place.estate_id[:8] if place else "all"
         return cls(
             title=q.title.get("zh") or q.slug,

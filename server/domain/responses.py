@@ -2,8 +2,10 @@
 
 ``apply_questionnaire_response`` is the one way a response enters the database (the public
 form calls it inside its write transaction); ``review_response`` is the ``questionnaire.
-review`` mutation. A response with an estate sits in that estate's scope; one without is
-visible to staff only (``STAFF_ONLY``).
+review`` mutation. A response belongs to one community: its estate's, or for one without an
+estate the community its poster names (the database's only community when it names none). A
+response with an estate sits in that estate's scope; one without is visible to its
+community's staff only (``STAFF_ONLY``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from server.db.changelog import STAFF_ONLY, record_change
-from server.db.schema import households, questionnaire_responses, questionnaires
+from server.db.schema import (
+    communities,
+    districts,
+    estates,
+    households,
+    questionnaire_responses,
+    questionnaires,
+)
+from server.domain.communities import CommunityError, sole_community
 from server.domain.entities import estate_district, questionnaire_response_data
 from server.domain.mutations.context import Ctx, Reject
 from server.domain.timeutil import now_iso
@@ -34,12 +44,16 @@ def apply_questionnaire_response(
     answers: dict[str, Any],
     estate_id: str | None = None,
     household_id: str | None = None,
+    community_id: str | None = None,
     submitted_at: str | None = None,
 ) -> dict[str, Any]:
-    """Store one response and stamp the change log; returns its pull data.
+    """Store one response and stamp its community's change log; returns its pull data.
+    ``community_id``: whose answer it is when it names no estate or household (the database's
+    only community if not given).
 
     Raises ``Reject`` with ``unknown_questionnaire`` (missing or inactive questionnaire),
-    ``unknown_household`` (household not found or not in ``estate_id``) or ``entity_exists``.
+    ``unknown_household`` (household not found or not in ``estate_id``), ``unknown_community``
+    (no estate, and no community given or several to choose from) or ``entity_exists``.
     Answers are taken as given: validating them against the questions is the caller's.
     """
     q = conn.execute(
@@ -60,12 +74,14 @@ def apply_questionnaire_response(
         select(questionnaire_responses.c.id).where(questionnaire_responses.c.id == str(response_id))
     ).first():
         raise Reject("entity_exists", f"response {response_id} already exists")
+    owner = response_community(conn, str(estate_id) if estate_id else None, community_id)
     row = {
         "id": str(response_id),
         "questionnaire_id": str(questionnaire_id),
         "questionnaire_version": q.version,
         "estate_id": str(estate_id) if estate_id else None,
         "household_id": str(household_id) if household_id else None,
+        "community_id": owner,
         "answers": answers,
         "submitted_at": submitted_at or now_iso(),
         "status": "new",
@@ -83,8 +99,31 @@ def apply_questionnaire_response(
         data=data,
         estate_id=place[0],
         district_id=place[1],
+        community=owner,
     )
     return data
+
+
+def response_community(conn: Connection, estate_id: str | None, community_id: str | None) -> str:
+    """The community an answer belongs to (``Reject`` ``unknown_community`` if none fits)."""
+    if estate_id is not None:
+        owner = conn.execute(
+            select(districts.c.community_id)
+            .join(estates, estates.c.district_id == districts.c.id)
+            .where(estates.c.id == estate_id)
+        ).scalar_one_or_none()
+    elif community_id is not None:
+        owner = conn.execute(
+            select(communities.c.id).where(communities.c.id == str(community_id))
+        ).scalar_one_or_none()
+    else:
+        try:
+            owner = sole_community(conn)
+        except CommunityError:
+            owner = None
+    if owner is None:
+        raise Reject("unknown_community", "the answer's poster names no community of this server")
+    return owner
 
 
 def review_response(ctx: Ctx, m: Mutation, p: QuestionnaireReview) -> None:
@@ -94,6 +133,8 @@ def review_response(ctx: Ctx, m: Mutation, p: QuestionnaireReview) -> None:
     if row is None:
         raise Reject("unknown_response", f"response {m.entity_id} does not exist")
     resp = dict(row._mapping)
+    if resp["community_id"] != ctx.principal.community_id:
+        raise Reject("out_of_scope", "this answer belongs to another community")
     place = response_place(ctx.conn, resp["estate_id"])
     ctx.require_scope(*place)
     values = {

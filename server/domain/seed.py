@@ -771,6 +771,7 @@ def _seed_community(
         households=plan["households"],
         members_of=members_of,
         base_date=BASE_DATE,
+        community_id=community,
         tag=tag,
     )
 

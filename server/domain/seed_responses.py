@@ -69,9 +69,11 @@ def seed_responses(
     households: list[dict[str, Any]],
     members_of: dict[str, list[dict[str, Any]]],
     base_date: dt.datetime,
+    community_id: str | None = None,
     tag: int | None = None,
 ) -> int:
     """Store up to ``count`` answers spread over the active questionnaires; returns how many.
+    ``community_id``: whose community-wide poster the answers without an estate came from.
     ``tag``: the answers' ids carry this community number (a city's template community)."""
     rng = random.Random(seed)
     questionnaires = list_questionnaires(conn)
@@ -111,6 +113,7 @@ def seed_responses(
             answers=checked.answers,
             estate_id=estate_id,
             household_id=household_id,
+            community_id=community_id,
             submitted_at=submitted.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         )
         made += 1

@@ -13,7 +13,14 @@ from sqlalchemy import func, select, text
 
 from server.app import create_app
 from server.db.engine import alembic_config, migrate, open_engine
-from server.db.schema import changes, communities, districts, estates, users
+from server.db.schema import (
+    changes,
+    communities,
+    districts,
+    estates,
+    questionnaire_responses,
+    users,
+)
 from server.db.sequence import current_seq
 from server.domain.passwords import hash_password
 from server.settings import Settings
@@ -296,3 +303,131 @@ async def test_reports_count_the_staffs_community_and_the_streets_communities(
     r = await street.client.get("/api/v1/reports/summary", params=period, headers=street.headers)
     assert r.status_code == 200, r.text
     assert r.json()["households"] == sum(per_community.values())
+
+
+async def test_a_community_posters_answers_reach_only_that_communitys_staff(
+    city_engine, city_login
+):
+    """An answer given on a community-wide poster (no estate) belongs to the poster's
+    community: its staff pull it and may review it, another community's staff never see it
+    and cannot review it; a QR that names no community is not found where there are several."""
+    from tests.questionnaires.conftest import submit, token_of
+
+    staff_a, staff_b = await city_login("c001-staff"), await city_login("c002-staff")
+    client = staff_a.client
+    poster = await client.get("/api/v1/posters/suggestions.png", headers=staff_a.headers)
+    assert poster.status_code == 200, poster.text
+    with city_engine.connect() as conn:
+        community_a = conn.execute(
+            select(users.c.community_id).where(users.c.username == "c001-staff")
+        ).scalar_one()
+    assert (await client.get("/q/suggestions")).status_code == 404
+    page = await client.get("/q/suggestions", params={"c": community_a})
+    assert page.status_code == 200
+    r = await submit(
+        client, "suggestions", token_of(page.text), {"topic": "other", "content": "路灯"}
+    )
+    assert r.status_code == 303
+    with city_engine.connect() as conn:
+        answer_id, owner = conn.execute(
+            select(questionnaire_responses.c.id, questionnaire_responses.c.community_id)
+        ).one()
+        logged_in = set(
+            conn.execute(
+                select(changes.c.community_id).where(changes.c.entity_id == answer_id)
+            ).scalars()
+        )
+    assert owner == community_a and logged_in == {community_a}
+
+    def answers(got: list[dict]) -> set[str]:
+        return {i for e, i in latest(got) if e == "questionnaire_response"}
+
+    assert answer_id in answers((await staff_a.pull_all())[0])
+    assert answer_id not in answers((await staff_b.pull_all())[0])
+    for other in ("c002-district1", "c003-staff"):
+        assert answer_id not in answers((await (await city_login(other)).pull_all())[0]), other
+
+    [refused] = await staff_b.push(
+        mutation("questionnaire.review", {"outcome": "no_action"}, answer_id)
+    )
+    assert refused["status"] == "rejected" and refused["error"]["code"] == "out_of_scope"
+    [done] = await staff_a.push(
+        mutation("questionnaire.review", {"outcome": "no_action"}, answer_id)
+    )
+    assert done["status"] == "applied"
+    assert answer_id not in answers((await staff_b.pull_all())[0])
+
+
+@pytest.fixture
+def engine_at_0008(request, db_kind, tmp_path):
+    """An empty database as migration 0008 left it (several communities, answers unowned)."""
+    if db_kind == "sqlite":
+        eng = open_engine(str(tmp_path / "at0008.db"))
+    else:
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.create_database()
+        eng = open_engine(url)
+    command.upgrade(alembic_config(eng), "0008")
+    yield eng
+    eng.dispose()
+    if db_kind != "sqlite":
+        cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies(engine_at_0008):
+    """An answer without an estate was logged in every community; after the migration it
+    belongs to the first community, and the other community's copy is a deletion with a new
+    number of that community's sequence (staff phones there drop it at their next pull)."""
+    first = "00000000-0000-0000-0000-000000000001"  # migration 0008's community
+    other, q, answer = "ffffffff-0000-4000-8000-000000000002", uid(), uid()
+    at = "2026-11-01T00:00:00.000000+00:00"
+    with engine_at_0008.begin() as conn:
+        conn.execute(text("INSERT INTO communities (id, name) VALUES (:c, 'B')"), {"c": other})
+        conn.execute(
+            text(
+                "INSERT INTO questionnaires (id, slug, version, title, intro, questions, active,"
+                " created_at, updated_at) VALUES (:q, 'q', 1, '{}', '{}', '[]', :t, :at, :at)"
+            ),
+            {"q": q, "t": True, "at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO questionnaire_responses (id, questionnaire_id, questionnaire_version,"
+                " answers, submitted_at, status, version) VALUES (:a, :q, 1, '{}', :at, 'new', 1)"
+            ),
+            {"a": answer, "q": q, "at": at},
+        )
+        for community in (first, other):
+            conn.execute(
+                text(
+                    "INSERT INTO changes (community_id, entity, entity_id, seq, op, version,"
+                    " district_id, data) VALUES (:c, 'questionnaire_response', :a, 1, 'upsert', 1,"
+                    " 'staff-only', '{}')"
+                ),
+                {"c": community, "a": answer},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO change_sequences (community_id, seq, history_floor) VALUES (:c, 1, 0)"
+            ),
+            {"c": other},
+        )
+        conn.execute(
+            text("UPDATE change_sequences SET seq = 1 WHERE community_id = :c"), {"c": first}
+        )
+    migrate(engine_at_0008)
+    with engine_at_0008.connect() as conn:
+        owner = conn.execute(
+            text("SELECT community_id FROM questionnaire_responses WHERE id = :a"), {"a": answer}
+        ).scalar_one()
+        log = {
+            r.community_id: (r.op, r.seq, r.data)
+            for r in conn.execute(
+                text("SELECT community_id, op, seq, data FROM changes WHERE entity_id = :a"),
+                {"a": answer},
+            )
+        }
+        seqs = dict(conn.execute(text("SELECT community_id, seq FROM change_sequences")).all())
+    assert owner == first
+    assert log[first][:2] == ("upsert", 1)
+    assert log[other] == ("delete", 2, None) and seqs == {first: 1, other: 2}
