@@ -377,9 +377,10 @@ def engine_at_0008(request, db_kind, tmp_path):
 def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies(engine_at_0008):
     """An answer without an estate was logged in every community; after the migration it
     belongs to the first community, and the other community's copy is a deletion with a new
-    number of that community's sequence (staff phones there drop it at their next pull)."""
+    number of that community's sequence (staff phones there drop it at their next pull). An
+    answer in one community's log only stays there, and is that community's."""
     first = "00000000-0000-0000-0000-000000000001"  # migration 0008's community
-    other, q, answer = "ffffffff-0000-4000-8000-000000000002", uid(), uid()
+    other, q, answer, own = "ffffffff-0000-4000-8000-000000000002", uid(), uid(), uid()
     at = "2026-11-01T00:00:00.000000+00:00"
     with engine_at_0008.begin() as conn:
         conn.execute(text("INSERT INTO communities (id, name) VALUES (:c, 'B')"), {"c": other})
@@ -390,25 +391,27 @@ def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies
             ),
             {"q": q, "t": True, "at": at},
         )
-        conn.execute(
-            text(
-                "INSERT INTO questionnaire_responses (id, questionnaire_id, questionnaire_version,"
-                " answers, submitted_at, status, version) VALUES (:a, :q, 1, '{}', :at, 'new', 1)"
-            ),
-            {"a": answer, "q": q, "at": at},
-        )
-        for community in (first, other):
+        for a in (answer, own):
+            conn.execute(
+                text(
+                    "INSERT INTO questionnaire_responses (id, questionnaire_id,"
+                    " questionnaire_version, answers, submitted_at, status, version)"
+                    " VALUES (:a, :q, 1, '{}', :at, 'new', 1)"
+                ),
+                {"a": a, "q": q, "at": at},
+            )
+        for community, a, seq in ((first, answer, 1), (other, answer, 1), (other, own, 2)):
             conn.execute(
                 text(
                     "INSERT INTO changes (community_id, entity, entity_id, seq, op, version,"
-                    " district_id, data) VALUES (:c, 'questionnaire_response', :a, 1, 'upsert', 1,"
-                    " 'staff-only', '{}')"
+                    " district_id, data) VALUES (:c, 'questionnaire_response', :a, :s, 'upsert',"
+                    " 1, 'staff-only', '{}')"
                 ),
-                {"c": community, "a": answer},
+                {"c": community, "a": a, "s": seq},
             )
         conn.execute(
             text(
-                "INSERT INTO change_sequences (community_id, seq, history_floor) VALUES (:c, 1, 0)"
+                "INSERT INTO change_sequences (community_id, seq, history_floor) VALUES (:c, 2, 0)"
             ),
             {"c": other},
         )
@@ -417,9 +420,12 @@ def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies
         )
     migrate(engine_at_0008)
     with engine_at_0008.connect() as conn:
-        owner = conn.execute(
-            text("SELECT community_id FROM questionnaire_responses WHERE id = :a"), {"a": answer}
-        ).scalar_one()
+        owners = dict(
+            conn.execute(text("SELECT id, community_id FROM questionnaire_responses")).all()
+        )
+        own_row = conn.execute(
+            text("SELECT community_id, op, seq FROM changes WHERE entity_id = :a"), {"a": own}
+        ).one()
         log = {
             r.community_id: (r.op, r.seq, r.data)
             for r in conn.execute(
@@ -428,6 +434,6 @@ def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies
             )
         }
         seqs = dict(conn.execute(text("SELECT community_id, seq FROM change_sequences")).all())
-    assert owner == first
-    assert log[first][:2] == ("upsert", 1)
-    assert log[other] == ("delete", 2, None) and seqs == {first: 1, other: 2}
+    assert owners == {answer: first, own: other}
+    assert log[first][:2] == ("upsert", 1) and tuple(own_row) == (other, "upsert", 2)
+    assert log[other] == ("delete", 3, None) and seqs == {first: 1, other: 3}

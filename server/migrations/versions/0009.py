@@ -3,9 +3,9 @@
 An answer given on a community-wide poster (no estate) used to be stamped into every
 community's change log, so staff of one community pulled another's answers. From here every
 answer names its community: its estate's, or for one without an estate the community of the
-poster it came from. Existing answers without an estate belong to the first community (the
-deployment this grew from: every such answer before several communities existed was its), and
-the copies other communities' logs hold become deletions there, with new numbers, so staff
+poster it came from. An existing answer without an estate belongs to the community whose log
+holds it when only one does, else to the first community (the deployment this grew from: every
+such answer before several communities existed was its), and the copies other communities' logs hold become deletions there, with new numbers, so staff
 phones that pulled them drop them at their next pull.
 
 Revision ID: 0009
@@ -47,6 +47,17 @@ def upgrade() -> None:
             " JOIN districts ON districts.id = estates.district_id"
             " WHERE estates.id = questionnaire_responses.estate_id)"
             " WHERE estate_id IS NOT NULL"
+        )
+    )
+    # an answer in one community's log only is that community's
+    conn.execute(
+        sa.text(
+            "UPDATE questionnaire_responses SET community_id = ("
+            " SELECT min(changes.community_id) FROM changes"
+            " WHERE changes.entity = 'questionnaire_response'"
+            " AND changes.entity_id = questionnaire_responses.id"
+            " HAVING count(*) = 1)"
+            " WHERE community_id IS NULL"
         )
     )
     first = conn.execute(sa.text("SELECT id FROM communities ORDER BY id LIMIT 1")).scalar()
