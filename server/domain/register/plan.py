@@ -220,7 +220,8 @@ class Planner:
 
         plan.changed_residents = list(changed.values())
         self._counts(plan, new_houses, arrivals, departures)
-        self._log(plan)
+        if not dry_run:  # a dry run writes nothing, so it needs no change log
+            self._log(plan)
         plan.new_districts = self.estates.new_districts
         plan.new_estates = self.estates.new_estates
         plan.notes = self.estates.notes + plan.notes
