@@ -1,13 +1,16 @@
 """Load test with Locust: simulated heads through the real sync protocol. One command.
 
     .venv/bin/python bench/load_bench.py [--users 11] [--duration 60] [--scale 1.0]
-        [--db postgresql://.../EMPTY_DB | --pg] [--communities N] [--keep]
+        [--db postgresql://.../EMPTY_DB | --pg] [--communities N] [--workers W] [--keep]
+    .venv/bin/python bench/load_bench.py --db postgresql://.../CITY --seeded --communities 300
+        --users 300 --duration 300     # a city seeded before (seeding 300 takes minutes)
 
 1. seeds the demo community (``python -m server seed-demo``) into a temp SQLite file, or into
    the empty PostgreSQL database ``--db`` names, or into a throwaway PostgreSQL cluster
    (``--pg``, tests/pg.py); with ``--communities N`` (N > 1) N communities, and the heads are
-   spread over them (``c001-head01``, ``c002-head01``, ...);
-2. starts the real server (``python -m server serve``) on a free loopback port;
+   spread over them (``c001-head01``, ``c002-head01``, ...); with ``--seeded`` the ``--db``
+   database already holds them (``--communities`` says how many) and is served as it is;
+2. starts the real server (``python -m server serve [--workers W]``) on a free loopback port;
 3. runs Locust headless (bench/load/locustfile.py) with one distinct head login per user for
    the given duration: each head signs in, pulls fully, then loops push (visits and concerns)
    and incremental pull;
@@ -152,8 +155,14 @@ def main() -> int:
     where = ap.add_mutually_exclusive_group()
     where.add_argument("--db", metavar="URL", help="an EMPTY PostgreSQL database to seed and serve")
     where.add_argument("--pg", action="store_true", help="a throwaway PostgreSQL cluster")
+    ap.add_argument(
+        "--seeded", action="store_true", help="--db is already seeded: serve it as it is"
+    )
+    ap.add_argument("--workers", type=int, default=1, help="serve --workers W")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (database, logs, CSV)")
     args = ap.parse_args()
+    if args.seeded and not args.db:
+        ap.error("--seeded needs --db")
     heads = head_logins(args.users, args.communities)
 
     tmp = Path(tempfile.mkdtemp(prefix="xianglin-load-"))
@@ -168,23 +177,15 @@ def main() -> int:
             db = args.db or str(tmp / "load.db")
         kind = "PostgreSQL" if "://" in db else "SQLite"
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {kind}")
-        seed_cmd = [PY, "-m", "server", "seed-demo", "--db", db, "--seed", str(args.seed)]
-        seed_cmd += ["--scale", str(args.scale)]
-        if args.communities > 1:
-            seed_cmd += ["--communities", str(args.communities)]
-        started = time.perf_counter()
-        seeded = subprocess.run(
-            seed_cmd, cwd=ROOT, env=subprocess_env(), capture_output=True, text=True
-        )
-        if seeded.returncode != 0:
-            print(seeded.stderr, file=sys.stderr)
+        if not args.seeded and seed(db, args) != 0:
             return 1
+        workers = ["--workers", str(args.workers)]
+        server = ServerProcess(db, log_path=tmp / "server.log", extra_args=workers)
+        server.start(deadline=180)
         print(
-            f"seeded (scale {args.scale}, {args.communities} community(ies)) in {time.perf_counter() - started:.1f} s"
-        )
-        server = ServerProcess(db, log_path=tmp / "server.log").start(deadline=60)
-        print(
-            f"locust: {len(heads)} heads for {args.duration:.0f} s, {args.visits_per_push} visits a push, pause {args.pause} s"
+            f"locust: {len(heads)} heads in {min(len(heads), args.communities)} communities for"
+            f" {args.duration:.0f} s, {args.visits_per_push} visits a push, pause {args.pause} s,"
+            f" {args.workers} server process(es)"
         )
         result = run_locust(
             server.url, heads, args.duration, tmp,
@@ -205,6 +206,25 @@ def main() -> int:
             print(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def seed(db: str, args: argparse.Namespace) -> int:
+    seed_cmd = [PY, "-m", "server", "seed-demo", "--db", db, "--seed", str(args.seed)]
+    seed_cmd += ["--scale", str(args.scale)]
+    if args.communities > 1:
+        seed_cmd += ["--communities", str(args.communities)]
+    started = time.perf_counter()
+    seeded = subprocess.run(
+        seed_cmd, cwd=ROOT, env=subprocess_env(), capture_output=True, text=True
+    )
+    if seeded.returncode != 0:
+        print(seeded.stderr, file=sys.stderr)
+        return 1
+    print(
+        f"seeded (scale {args.scale}, {args.communities} community(ies))"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
 
 
 def report(result: LoadResult, duration: float, server_rss: int, pg_rss: int | None) -> None:

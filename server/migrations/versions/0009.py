@@ -49,35 +49,39 @@ def upgrade() -> None:
             " WHERE estate_id IS NOT NULL"
         )
     )
-    # an answer in one community's log only is that community's
-    conn.execute(
-        sa.text(
-            "UPDATE questionnaire_responses SET community_id = ("
-            " SELECT min(changes.community_id) FROM changes"
-            " WHERE changes.entity = 'questionnaire_response'"
-            " AND changes.entity_id = questionnaire_responses.id"
-            " HAVING count(*) = 1)"
-            " WHERE community_id IS NULL"
-        )
-    )
     first = conn.execute(sa.text("SELECT id FROM communities ORDER BY id LIMIT 1")).scalar()
     if first is None:
         return
-    conn.execute(
+    # which logs hold each answer: one pass over the change log (a city's is millions of rows)
+    logged: dict[str, set[str]] = {}
+    for community, entity_id in conn.execute(
         sa.text(
-            "UPDATE questionnaire_responses SET community_id = :first WHERE community_id IS NULL"
-        ),
-        {"first": first},
-    )
-    leaked = conn.execute(
-        sa.text(
-            "SELECT changes.community_id, changes.entity_id FROM changes"
-            " JOIN questionnaire_responses r ON r.id = changes.entity_id"
-            " WHERE changes.entity = 'questionnaire_response' AND changes.op = 'upsert'"
-            " AND changes.community_id <> r.community_id"
-            " ORDER BY changes.community_id, changes.entity_id"
+            "SELECT community_id, entity_id FROM changes"
+            " WHERE entity = 'questionnaire_response' AND op = 'upsert'"
         )
-    ).all()
+    ):
+        logged.setdefault(entity_id, set()).add(community)
+    owner = dict(
+        conn.execute(sa.text("SELECT id, community_id FROM questionnaire_responses")).all()
+    )
+    unowned = [
+        # an answer in one community's log only is that community's
+        {"id": rid, "c": min(logged[rid]) if len(logged.get(rid, ())) == 1 else first}
+        for rid, community in owner.items()
+        if community is None
+    ]
+    if unowned:
+        conn.execute(
+            sa.text("UPDATE questionnaire_responses SET community_id = :c WHERE id = :id"),
+            unowned,
+        )
+        owner.update({u["id"]: u["c"] for u in unowned})
+    leaked = sorted(
+        (community, rid)
+        for rid, communities in logged.items()
+        for community in communities
+        if rid in owner and community != owner[rid]
+    )
     for community, entity_id in leaked:
         # the next number of that community's sequence, as every change-log writer takes it
         seq = conn.execute(
