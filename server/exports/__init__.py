@@ -15,7 +15,6 @@ import datetime as dt
 import io
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from sqlalchemy import Engine
 
 from server.db.engine import read_tx, write_tx
@@ -24,6 +23,7 @@ from server.domain.principal import Principal
 from server.domain.timeutil import now_iso
 from server.exports import ledgers
 from server.exports.ledgers import KINDS
+from server.exports.workbook import new_workbook
 from server.reports.period import Period, local_today
 from server.reports.place import report_place
 from services.protocol import new_id
@@ -91,7 +91,8 @@ def export_ledger(
         if len(reason) > MAX_REASON or "\x00" in reason or not _encodable(reason):
             raise BadExport(f"reason: at most {MAX_REASON} characters of plain text")
     zone = ZoneInfo(timezone)
-    wb = Workbook(write_only=True)
+    buffer = io.BytesIO()
+    wb = new_workbook(buffer)
     with read_tx(reader or engine) as conn:
         place = report_place(conn, principal or _OPERATOR, district_id, estate_id)
         if kind == "visits":
@@ -104,8 +105,7 @@ def export_ledger(
             n = ledgers.write_residents(wb, conn, place, full=full)
         else:
             n = ledgers.write_responses(wb, conn, place, period, zone, full=full)
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    wb.close()
     with write_tx(engine) as conn:
         conn.execute(
             ledger_exports.insert(),

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl.workbook import Workbook
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
+from xlsxwriter.workbook import Workbook
 
 from server.db.schema import (
     checklists,
