@@ -60,12 +60,14 @@ async def import_register(
     apply_moves: bool = False,
     skip_bad: bool = False,
     ignore_columns: list[str] | tuple[str, ...] = (),
+    columns: dict[str, str] | None = None,
     lang: str = "zh",
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = REGISTER_TIMEOUT,
 ) -> dict[str, Any]:
     """Send a register file to ``POST /register/import``: its report (``RegisterImportReport``
-    as JSON), a dry run unless ``dry_run=False``. The server's refusal of the file itself
+    as JSON), a dry run unless ``dry_run=False``; ``columns`` maps a header as written to a
+    field (``{"联系人电话": "phone"}``, a ``REGISTER_FIELDS`` name). The server's refusal of the file itself
     (not a register, too large) comes back as a ``refused`` :class:`SyncError` with its
     reason, in ``lang``."""
     params: list[tuple[str, str]] = [
@@ -73,6 +75,7 @@ async def import_register(
         ("apply_moves", _flag(apply_moves)), ("skip_bad", _flag(skip_bad)), ("lang", lang),
     ]  # fmt: skip
     params += [("ignore_column", c) for c in ignore_columns]
+    params += [("column", f"{header}={field}") for header, field in (columns or {}).items()]
     async with make_client(base_url, transport=transport, timeout=timeout) as client:
         try:
             resp = await client.post(

@@ -25,6 +25,7 @@ import flet as ft
 from app.chrome import section_title
 from app.office.failures import failure_key
 from app.paging import Pager
+from services.protocol import REGISTER_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,9 @@ class RegisterUpload:
     apply_moves: bool = False
     create_estates: bool = False
     skip_bad: bool = False
-    #: headers of unknown columns staff chose to leave out
+    #: headers of unknown columns staff chose to leave out, or to import as a field
     ignored: set[str] = field(default_factory=set)
+    mapped: dict[str, str] = field(default_factory=dict)
     report: dict | None = None
     notice: str = ""
     #: what is under way, in words ("" when nothing is)
@@ -59,7 +61,7 @@ class RegisterUpload:
         t = self.state.t
         self.busy = ""
         self.report = None
-        self.ignored = set()
+        self.ignored, self.mapped = set(), {}
         self.filename, self.content = filename, b""
         if PurePath(filename).suffix.lower().lstrip(".") not in SUFFIXES:
             self.notice = t("register.bad_type", name=filename)
@@ -100,10 +102,19 @@ class RegisterUpload:
             column = name.removeprefix("ignore:")
             if value:
                 self.ignored.add(column)
+                self.mapped.pop(column, None)
             else:
                 self.ignored.discard(column)
             return
         setattr(self, name, value)
+
+    def map_column(self, column: str, to: str | None) -> None:
+        """Import an unknown column as the field ``to`` (None: decide nothing about it)."""
+        if to:
+            self.mapped[column] = to
+            self.ignored.discard(column)
+        else:
+            self.mapped.pop(column, None)
 
     async def _send(self, *, dry_run: bool) -> dict | None:
         from services.admin_client import import_register
@@ -116,7 +127,8 @@ class RegisterUpload:
                 state.server_url, state.token or "", self.filename, self.content,
                 dry_run=dry_run, apply_moves=self.apply_moves,
                 create_estates=self.create_estates, skip_bad=self.skip_bad,
-                ignore_columns=sorted(self.ignored), lang=state.t.lang,
+                ignore_columns=sorted(self.ignored), columns=dict(self.mapped),
+                lang=state.t.lang,
             )  # fmt: skip
         except SyncError as exc:
             if exc.kind == "refused":
@@ -153,10 +165,11 @@ class RegisterUpload:
 
     @property
     def unknown_columns(self) -> list[str]:
-        """Headers of columns the import does not know: the report's, and those left out."""
+        """Headers of columns the import does not know: the report's, and those staff said
+        what to do with."""
         errors = (self.report or {}).get("errors", [])
         found = [e["column"] for e in errors if e["code"] == "unknown_column" and e["column"]]
-        return sorted(set(found) | self.ignored)
+        return sorted(set(found) | self.ignored | set(self.mapped))
 
 
 def section(state, model: RegisterUpload, run) -> list[ft.Control]:
@@ -177,11 +190,15 @@ def section(state, model: RegisterUpload, run) -> list[ft.Control]:
 
     picker.on_result = on_result
 
+    def recheck() -> None:
+        """An option changed: what is confirmed must be what was checked."""
+        if model.content:
+            start(t("register.options_changed"), model.check)
+
     def on_option(name: str):
         def changed(e) -> None:
             model.set_option(name, bool(e.control.value))
-            if model.content:
-                start(t("register.options_changed"), model.check)
+            recheck()
 
         return changed
 
@@ -227,13 +244,7 @@ def section(state, model: RegisterUpload, run) -> list[ft.Control]:
         for name in ("apply_moves", "create_estates", "skip_bad")
     ]
     options += [
-        ft.Checkbox(
-            label=t("register.ignore_column", column=column),
-            value=column in model.ignored,
-            on_change=on_option(f"ignore:{column}"),
-            disabled=bool(model.busy),
-            key=f"register-ignore-{column}",
-        )
+        _unknown_column(state, model, column, on_option(f"ignore:{column}"), recheck)
         for column in model.unknown_columns
     ]
     out: list[ft.Control] = [
@@ -260,6 +271,34 @@ def section(state, model: RegisterUpload, run) -> list[ft.Control]:
         out += _report(state, model)
         out.append(ft.Row([confirm, again], spacing=12))
     return out
+
+
+def _unknown_column(state, model: RegisterUpload, column: str, on_leave_out, recheck) -> ft.Control:
+    """A column the import does not know: leave it out, or import it as one of the fields."""
+    t = state.t
+
+    def on_map(e) -> None:
+        model.map_column(column, e.control.value or None)
+        recheck()
+
+    leave_out = ft.Checkbox(
+        label=t("register.ignore_column", column=column),
+        value=column in model.ignored,
+        on_change=on_leave_out,
+        disabled=bool(model.busy),
+        key=f"register-ignore-{column}",
+    )
+    import_as = ft.Dropdown(
+        label=t("register.map_column", column=column),
+        value=model.mapped.get(column),
+        options=[ft.DropdownOption(key=f, text=t(f"register.field.{f}")) for f in REGISTER_FIELDS],
+        on_select=on_map,
+        disabled=bool(model.busy),
+        dense=True,
+        width=280,
+        key=f"register-map-{column}",
+    )
+    return ft.Row([leave_out, import_as], spacing=16, wrap=True)
 
 
 def _picker(state) -> ft.FilePicker:

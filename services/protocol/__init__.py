@@ -140,7 +140,7 @@ from services.protocol.payloads import (
     ResidentUpdate,
     VisitRecord,
 )
-from services.protocol.register import RegisterImportReport, RegisterProblem
+from services.protocol.register import REGISTER_FIELDS, RegisterImportReport, RegisterProblem
 from services.protocol.reports import (
     AgendaConcern,
     AgendaResponse,
@@ -346,6 +346,7 @@ __all__ = [
     "LivesAloneFigures",
     "Over60Figures",
     "PlaceFigures",
+    "REGISTER_FIELDS",
     "RegisterImportReport",
     "RegisterProblem",
     "ReportSummary",

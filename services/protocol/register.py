@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+#: the fields a register column can be imported as (``column=HEADER=FIELD``); the server's
+#: header spellings for each are in server/domain/register/layout.py
+REGISTER_FIELDS = (
+    "district", "estate", "building", "unit", "room", "name", "gender", "birth_year",
+    "birth_date", "id_number", "phone", "relation", "flags", "vaccination", "note", "address",
+)  # fmt: skip
+
 
 class RegisterProblem(BaseModel):
     code: str

@@ -61,7 +61,7 @@ async def test_a_dry_run_shows_where_the_header_is_the_counts_and_writes_nothing
         assert not c.execute("SELECT 1 FROM residents WHERE name = '蒋国华'").fetchall()
 
 
-async def test_an_unknown_column_is_named_and_left_out_when_ticked(session, staff_state):
+async def test_an_unknown_column_is_named_and_left_out_or_imported_as_a_field(session, staff_state):
     view = await _register(staff_state)
     upload = view.data["model"].register
     assert await upload.choose("r.xlsx", (CORPUS / "unknown_column.xlsx").read_bytes())
@@ -81,6 +81,16 @@ async def test_an_unknown_column_is_named_and_left_out_when_ticked(session, staf
     assert not upload.report["errors"] and not find(view, key="register-refused")
     assert one(view, f"register-ignore-{column}").value is True  # still offered, ticked
     assert not one(view, "register-confirm").disabled
+
+    upload.map_column(column, "note")  # or imported as a field the import knows
+    assert column not in upload.ignored
+    assert await upload.check()
+    _show(view)
+    assert not upload.report["errors"] and upload.report["residents_created"] == 1
+    import_as = one(view, f"register-map-{column}")
+    assert import_as.value == "note"
+    assert staff_state.t("register.field.note") in [o.text for o in import_as.options]
+    assert one(view, f"register-ignore-{column}").value is False
 
 
 async def test_a_long_refused_list_is_built_a_page_at_a_time(session, staff_state, tmp_path):

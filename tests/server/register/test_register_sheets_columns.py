@@ -138,3 +138,10 @@ def test_rows_beyond_the_stated_sheet_size_are_read(engine, tmp_path):
     report = import_register(engine, path)
     assert report.errors == [] and report.residents_created == 12
     assert resident(engine, name="戊11").room == "112"
+
+
+def test_the_fields_a_column_can_be_mapped_to_are_the_ones_the_office_console_offers():
+    from server.domain.register import FIELDS
+    from services.protocol import REGISTER_FIELDS
+
+    assert tuple(FIELDS) == REGISTER_FIELDS
