@@ -1071,9 +1071,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "download.ledger.residents": {"zh": "居民台账", "en": "Residents"},
     "download.ledger.responses": {"zh": "问卷答卷", "en": "Questionnaire answers"},
     "download.ledger_note": {
-        "zh": "按所选时段和范围导出；居民台账为当前名册。电话和身份证号已打码。",
+        "zh": "按所选时段和范围导出；居民台账为当前名册。电话和身份证号默认打码。",
         "en": "For the period and place shown; the residents ledger is the register as it "
-        "stands. Phone and ID numbers are masked.",
+        "stands. Phone and ID numbers are masked unless whole ones are asked for.",
+    },
+    "download.whole_numbers": {
+        "zh": "导出完整电话和身份证号（需说明原因，将记入审计）",
+        "en": "Whole phone and ID numbers (say why; kept in the audit)",
+    },
+    "download.reason": {"zh": "原因", "en": "Why"},
+    "download.need_reason": {
+        "zh": "请说明为什么需要完整号码。",
+        "en": "Say why the whole numbers are needed.",
     },
     "download.concerns": {"zh": "下载诉求台账", "en": "Download the concerns ledger"},
     "download.minutes": {"zh": "下载会议纪要", "en": "Download the minutes"},

@@ -456,7 +456,7 @@ def _ledgers_card(state, model: Dashboard) -> ft.Control:
                 ft.Text(
                     t("download.ledger_note"), size=MIN_TEXT, color=ft.Colors.ON_SURFACE_VARIANT
                 ),
-                ledger_buttons(state, model.ledger),
+                ledger_buttons(state, model.ledger, whole_numbers=state.role == "staff"),
             ],
             spacing=8,
         ),

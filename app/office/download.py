@@ -11,6 +11,7 @@ from collections.abc import Callable
 import flet as ft
 
 from services.downloads import LEDGERS, fetch_download, ledger_request
+from services.protocol import MAX_EXPORT_REASON
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,9 @@ _ERRORS = {
 }
 
 #: a download's request: (path under /api/v1, query parameters), asked for at the click so
-#: the screen's current period and place are what is downloaded
-Request = Callable[[], tuple[str, dict[str, str]]]
+#: the screen's current period and place are what is downloaded; None when the screen has
+#: just shown why it cannot be asked for yet
+Request = Callable[[], tuple[str, dict[str, str]] | None]
 
 
 def download_button(
@@ -45,7 +47,11 @@ def download_button(
     async def go(e=None) -> None:
         from services.http import SyncError
 
-        path, params = request()
+        asked = request()
+        if asked is None:
+            state.page.update()
+            return
+        path, params = asked
         button.disabled = True
         state.page.update()
         try:
@@ -77,26 +83,52 @@ def download_button(
     return button
 
 
-def ledger_buttons(state, place: Callable[[], dict], *, key_prefix: str = "ledger") -> ft.Row:
+def ledger_buttons(
+    state, place: Callable[[], dict], *, whole_numbers: bool = False, key_prefix: str = "ledger"
+) -> ft.Column:
     """One download button per ledger (visits, concerns, residents, answers) of the place and
-    period ``place()`` gives (``first``, ``last``, ``district_id``, ``estate_id``)."""
+    period ``place()`` gives (``first``, ``last``, ``district_id``, ``estate_id``). With
+    ``whole_numbers`` (staff), a tick asks for whole phone and ID numbers, which the server
+    gives only with a reason and keeps in its audit with who asked and why."""
     t = state.t
+    whole = ft.Checkbox(label=t("download.whole_numbers"), value=False, key=f"{key_prefix}-whole")
+    reason = ft.TextField(
+        label=t("download.reason"),
+        max_length=MAX_EXPORT_REASON,
+        dense=True,
+        visible=False,
+        key=f"{key_prefix}-reason",
+    )
+
+    def on_whole(e) -> None:
+        reason.visible = bool(whole.value)
+        reason.error = None
+        state.page.update()
+
+    whole.on_change = on_whole
 
     def request_of(kind: str) -> Request:
-        def request() -> tuple[str, dict[str, str]]:
+        def request() -> tuple[str, dict[str, str]] | None:
             p = place()
             first, last = (None, None) if kind == "residents" else (p["first"], p["last"])
-            return ledger_request(
+            path, params = ledger_request(
                 kind,
                 first,
                 last,
                 district_id=p.get("district_id"),
                 estate_id=p.get("estate_id"),
             )
+            if whole_numbers and whole.value:
+                why = (reason.value or "").strip()
+                reason.error = None if why else t("download.need_reason")
+                if not why:
+                    return None
+                params.update(full="true", reason=why)
+            return path, params
 
         return request
 
-    return ft.Row(
+    buttons = ft.Row(
         [
             download_button(
                 state,
@@ -112,3 +144,4 @@ def ledger_buttons(state, place: Callable[[], dict], *, key_prefix: str = "ledge
         run_spacing=8,
         key=f"{key_prefix}s",
     )
+    return ft.Column([buttons, *([whole, reason] if whole_numbers else [])], spacing=4)

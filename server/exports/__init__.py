@@ -26,10 +26,10 @@ from server.exports.ledgers import KINDS
 from server.exports.workbook import new_workbook
 from server.reports.period import Period, local_today
 from server.reports.place import report_place
-from services.protocol import new_id
+from services.protocol import MAX_EXPORT_REASON, new_id
 
 #: the reason for a full-value export: required, and kept short
-MAX_REASON = 200
+MAX_REASON = MAX_EXPORT_REASON
 
 
 #: who the command line exports as: the operator at the server sees what staff see

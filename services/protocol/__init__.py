@@ -114,6 +114,7 @@ from services.protocol.limits import (
     MAX_ANSWER_KEYS,
     MAX_ANSWER_NUMBER,
     MAX_ANSWER_TEXT,
+    MAX_EXPORT_REASON,
     MAX_MUTATION_BYTES,
     MAX_PAYLOAD_DEPTH,
     MAX_PULL_LIMIT,
@@ -220,6 +221,7 @@ __all__ = [
     "MAX_ANSWER_KEYS",
     "MAX_ANSWER_NUMBER",
     "MAX_ANSWER_TEXT",
+    "MAX_EXPORT_REASON",
     "MAX_MUTATION_BYTES",
     "MAX_PAYLOAD_DEPTH",
     # enums

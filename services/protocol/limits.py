@@ -26,6 +26,9 @@ MAX_ANSWER_ITEMS = 50
 MAX_ANSWER_TEXT = 1000
 MAX_ANSWER_NUMBER = 10**15
 
+#: Longest reason for a ledger with whole phone and ID numbers (``GET /exports/...&full=true``).
+MAX_EXPORT_REASON = 200
+
 #: Integers stored in 32-bit columns (versions, counts) and in 64-bit ones.
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1

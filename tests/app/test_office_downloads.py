@@ -7,6 +7,7 @@ download says why and saves nothing."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import zipfile
 
 import flet as ft
@@ -57,6 +58,46 @@ async def test_the_dashboards_ledgers_download_the_period_and_place_shown(sessio
         assert _toast(session).content.value == staff_state.t("download.done", name=want)
         assert not one(view, f"ledger-{kind}").disabled, "the button is ready for another"
     assert len(saved) == 4
+
+
+async def test_whole_numbers_need_a_reason_and_the_server_audits_it(
+    session, staff_state, app_server
+):
+    t = staff_state.t
+    saved = _recorder(staff_state)
+    staff_state.nav.root("home")
+    view = _top(staff_state)
+    await view.data["load"]()
+    whole, reason = one(view, "ledger-whole"), one(view, "ledger-reason")
+    assert not reason.visible
+    whole.value = True
+    await click(session, whole, "change", "true")
+    assert reason.visible
+    await click(session, one(view, "ledger-residents"))
+    assert reason.error == t("download.need_reason") and saved == [], "nothing asked for"
+
+    why = "年度花名册核对"
+    reason.value = why
+    await click(session, reason, "change", why)
+    await click(session, one(view, "ledger-residents"))
+    book = openpyxl.load_workbook(io.BytesIO(saved[-1][1]), read_only=True)
+    header = [c.value for c in next(book.active.iter_rows(max_row=1))]
+    phones = [r[header.index("手机号")] for r in book.active.iter_rows(min_row=2, values_only=True)]
+    assert any(p and "*" not in p for p in phones), "whole numbers"
+    with sqlite3.connect(app_server.db_path) as c:
+        audit = c.execute(
+            "SELECT kind, full_values, reason, operator FROM ledger_exports"
+            " ORDER BY exported_at DESC LIMIT 1"
+        ).fetchone()
+    assert audit == ("residents", 1, why, "staff")
+
+
+async def test_a_district_head_is_not_offered_whole_numbers(session, staff_state):
+    staff_state.user = dict(staff_state.user, role="district_head")
+    staff_state.nav.root("home")
+    view = _top(staff_state)
+    await view.data["load"]()
+    assert find(view, key="ledger-residents") and not find(view, key="ledger-whole")
 
 
 async def test_an_estates_ledger_holds_that_estate_only(session, staff_state):
