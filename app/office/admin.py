@@ -21,7 +21,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen
 from app.office import register_upload
-from app.office.failures import failure_key
+from app.office.failures import failure_words
 from app.office.posters import poster_dialog
 from app.office.register_upload import RegisterUpload
 from app.theme import scale_text, text_scale_of
@@ -66,10 +66,7 @@ class Admin:
         try:
             return await admin_call(state.server_url, state.token or "", method, path, body)
         except SyncError as exc:
-            if exc.kind == "refused":
-                self.notice = state.t("admin.refused", why=exc.message)
-            else:
-                self.notice = state.t(failure_key(exc.kind))
+            self.notice = failure_words(state.t, exc, "admin.refused")
         except Exception:
             log.exception("an administration call failed")
             self.notice = state.t("office.err.server")

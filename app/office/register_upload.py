@@ -23,7 +23,7 @@ from typing import Any
 import flet as ft
 
 from app.chrome import section_title
-from app.office.failures import failure_key
+from app.office.failures import failure_words
 from app.paging import Pager
 from services.protocol import REGISTER_FIELDS
 
@@ -131,10 +131,7 @@ class RegisterUpload:
                 lang=state.t.lang,
             )  # fmt: skip
         except SyncError as exc:
-            if exc.kind == "refused":
-                self.notice = state.t("register.refused_file", why=exc.message)
-            else:
-                self.notice = state.t(failure_key(exc.kind))
+            self.notice = failure_words(state.t, exc, "register.refused_file")
         except Exception:
             log.exception("the register upload failed")
             self.notice = state.t("office.err.server")

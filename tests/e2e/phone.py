@@ -92,6 +92,18 @@ def type_into(page, name, text: str) -> None:
     raise AssertionError(f"could not type into {name!r}")
 
 
+def open_administration(page, t, username: str = "staff") -> None:
+    """Sign in (the PIN skipped) and open settings → 管理, the staff's administration; ``t``
+    is the app's translator for the language shown."""
+    page.get_by_role("textbox", name=t("login.username")).wait_for(timeout=30000)
+    type_into(page, t("login.username"), username)
+    type_into(page, t("login.password"), "demo1234")
+    page.get_by_role("button", name=t("login.submit")).click()
+    page.get_by_role("button", name=t("pin.skip")).click(timeout=30000)
+    page.get_by_role("tab", name=t("nav.settings")).click(timeout=60000)
+    page.get_by_text(t("admin.open")).click(timeout=30000)
+
+
 def shot(page, path) -> None:
     page.wait_for_timeout(500)  # let the next frame paint before capturing
     page.screenshot(path=str(path))

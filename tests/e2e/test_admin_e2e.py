@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from app.i18n import Translator
-from tests.e2e.phone import open_page, poll, shot, type_into
+from tests.e2e.phone import open_administration, open_page, poll, shot, type_into
 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
@@ -50,21 +50,11 @@ def _reveal_a_number(server) -> None:
     assert r.json()["results"][0]["status"] == "applied", r.text
 
 
-def _open_admin_as_staff(page) -> None:
-    page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
-    type_into(page, T("login.username"), "staff")
-    type_into(page, T("login.password"), "demo1234")
-    page.get_by_role("button", name=T("login.submit")).click()
-    page.get_by_role("button", name=T("pin.skip")).click(timeout=30000)
-    page.get_by_role("tab", name=T("nav.settings")).click(timeout=60000)
-    page.get_by_text(T("admin.open")).click(timeout=30000)
-
-
 def test_staff_administer_logins_places_and_the_checklist(stack, browser, shots):
     server, app = stack
     page = open_page(browser, app.url, viewport=OFFICE)
     try:
-        _open_admin_as_staff(page)
+        open_administration(page, T)
         page.get_by_text("head01").first.wait_for(timeout=30000)
         shot(page, shots / "admin-users.png")
 
@@ -110,7 +100,7 @@ def test_staff_edit_a_questionnaire_and_print_its_poster(stack, browser, shots, 
             return dict(c.execute("SELECT slug, version FROM questionnaires").fetchall())
 
     try:
-        _open_admin_as_staff(page)
+        open_administration(page, T)
         page.get_by_role("button", name=T("admin.section.questionnaires")).click(timeout=30000)
         page.get_by_role("button", name=T("admin.create_questionnaire")).wait_for(timeout=30000)
 

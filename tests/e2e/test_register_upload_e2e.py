@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.i18n import Translator
-from tests.e2e.phone import open_page, phone_store, poll, shot, type_into
+from tests.e2e.phone import open_administration, open_page, phone_store, poll, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
@@ -43,13 +43,7 @@ def test_staff_upload_a_register_check_it_and_confirm(stack, browser, shots):
     server, app = stack
     page = open_page(browser, app.url, viewport=OFFICE)
     try:
-        page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
-        type_into(page, T("login.username"), "staff")
-        type_into(page, T("login.password"), "demo1234")
-        page.get_by_role("button", name=T("login.submit")).click()
-        page.get_by_role("button", name=T("pin.skip")).click(timeout=30000)
-        page.get_by_role("tab", name=T("nav.settings")).click(timeout=60000)
-        page.get_by_text(T("admin.open")).click(timeout=30000)
+        open_administration(page, T)
         page.get_by_role("button", name=T("admin.section.register")).click(timeout=30000)
         choose = page.get_by_role("button", name=T("register.choose"))
         choose.wait_for(timeout=30000)
