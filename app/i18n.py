@@ -924,6 +924,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "office.suggestions": {"zh": "意见建议", "en": "Suggestions"},
     "office.lives_alone": {"zh": "独居老人 30 天内走访", "en": "Living alone, visited in 30 days"},
     "office.visits_per_week": {"zh": "每周走访次数", "en": "Visits per week"},
+    "office.weeks_too_long": {
+        "zh": "所选时段超过两年，不按周显示。",
+        "en": "The period is over two years: not shown week by week.",
+    },
     "office.concerns_by_status": {"zh": "诉求办理状态", "en": "Concerns by status"},
     "office.concerns_by_category": {"zh": "诉求类别", "en": "Concerns by category"},
     "office.none_in_period": {

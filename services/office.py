@@ -209,45 +209,6 @@ class OfficeWork:
             ).fetchone()
         return row[0] if row else None
 
-    def visits_per_week(
-        self,
-        first: dt.date,
-        last: dt.date,
-        *,
-        utc_offset: dt.timedelta,
-        estate_ids: list[str] | None = None,
-        user_id: str | None = None,
-    ) -> list[tuple[dt.date, int]]:
-        """Visits per week (Monday first) over the local days ``first``..``last``, every week
-        listed, zeros included. ``utc_offset`` is the community's (the server's report says
-        its zone). Counted by SQLite over the visits this store holds (the whole scope)."""
-        shift = f"{int(utc_offset.total_seconds() // 60):+d} minutes"
-        where = ["date(t.visited_at, ?) BETWEEN ? AND ?"]
-        params: list[Any] = [shift, first.isoformat(), last.isoformat()]
-        if estate_ids is not None:
-            where.append(
-                f"h.estate_id IN ({', '.join('?' * len(estate_ids))})" if estate_ids else "0"
-            )
-            params.extend(estate_ids)
-        if user_id is not None:
-            where.append("t.user_id = ?")
-            params.append(user_id)
-        with self._lock:
-            found = dict(
-                self.conn.execute(
-                    "SELECT date(t.visited_at, ?, '-6 days', 'weekday 1') AS week, COUNT(*)"
-                    " FROM visits t LEFT JOIN households h ON h.id = t.household_id"
-                    f" WHERE {' AND '.join(where)} GROUP BY week",
-                    [shift, *params],
-                ).fetchall()
-            )
-        week = first - dt.timedelta(days=first.weekday())
-        out = []
-        while week <= last:
-            out.append((week, found.get(week.isoformat(), 0)))
-            week += dt.timedelta(days=7)
-        return out
-
     def meetings(self, status: str | None = None) -> list[dict]:
         """Review meetings, the latest first (data + pending)."""
         where, params = ("WHERE t.status = ?", [status]) if status else ("", [])

@@ -1,5 +1,6 @@
-"""The office's online reads: ``GET /reports/summary`` (the figures of a place over a period)
-and ``GET /assignees`` (who concerns can be given to).
+"""The office's online reads: ``GET /reports/summary`` (the figures of a place over a period),
+``GET /reports/weeks`` (one head's weekly visits) and ``GET /assignees`` (who concerns can be
+given to).
 
 The figures are counted by the server over the whole community, so they are read when
 needed rather than kept in the store; a failure comes back as a :class:`SyncError` whose
@@ -21,7 +22,7 @@ from services.http import (
     error_for_status,
     make_client,
 )
-from services.protocol import AssigneeList, ReportSummary
+from services.protocol import AssigneeList, ReportSummary, WeeklyVisits
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -104,3 +105,37 @@ async def fetch_assignees(
         timeout=timeout,
     )
     return [a.model_dump() for a in found.assignees]
+
+
+async def fetch_weeks(
+    base_url: str,
+    token: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    district_id: str | None = None,
+    estate_id: str | None = None,
+    user_id: str | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> WeeklyVisits:
+    """Visits per week of a place over ``first``..``last``, or only ``user_id``'s visits
+    there. Raises SyncError."""
+    params = {"from": first.isoformat(), "to": last.isoformat()}
+    for name, value in (
+        ("district_id", district_id),
+        ("estate_id", estate_id),
+        ("user_id", user_id),
+    ):
+        if value:
+            params[name] = value
+    return await _read(
+        base_url,
+        token,
+        "/reports/weeks",
+        params,
+        WeeklyVisits,
+        refused="this account may not see these figures",
+        transport=transport,
+        timeout=timeout,
+    )

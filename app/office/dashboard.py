@@ -4,14 +4,12 @@ behind a figure or drill down one level.
 
 The figures are the server's (``GET /reports/summary``, an online read: the office has a
 connection, and a phone without one is told so and offered a retry), visits per week among
-them, so every head's visits count. One head's weekly series, which the summary does not
-split, is counted from the visits the store holds. Each drill level is a screen of its own,
-so the back arrow climbs back up.
+them, so every head's visits count; one head's weekly series is ``GET /reports/weeks`` with
+their id. Each drill level is a screen of its own, so the back arrow climbs back up.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +22,7 @@ from app.office import charts
 from app.office.dialogs import refresh_assignees
 from app.office.download import ledger_buttons
 from app.office.failures import failure_key
-from app.office.period import PERIODS, local_bounds, parse_day, period_days, utc_offset
+from app.office.period import PERIODS, local_bounds, parse_day, period_days
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
 from components.stat_tile import stat_tile
@@ -54,7 +52,8 @@ class Dashboard:
     first: Any = None
     last: Any = None
     summary: Any = None
-    weeks: list = field(default_factory=list)
+    #: (Monday, visits) per week; None for a period too long to draw week by week
+    weeks: list | None = field(default_factory=list)
     error: str | None = None
     loading: bool = False
     #: the error state's retry button calls this (the view sets it)
@@ -89,33 +88,32 @@ class Dashboard:
         if self.summary is not None and runs_concern_workflow(state.role):
             # online now: the pickers get the server's list of assignable people
             await refresh_assignees(state)
-        server_weeks = self.summary.visits_by_week if self.summary is not None else None
-        if server_weeks is not None and not self.place.head_id:
-            self.weeks = [(w.week_start, w.visits) for w in server_weeks]
-        else:
-            try:
-                self.weeks = await asyncio.to_thread(self._store_weeks)
-            except Exception:
-                log.exception("counting visits per week failed")
-                self.weeks = []
+        series = self.summary.visits_by_week if self.summary is not None else None
+        if self.summary is not None and self.place.head_id:
+            series = await self._head_weeks()
+        # None: a period longer than the server draws week by week
+        self.weeks = [(w.week_start, w.visits) for w in series] if series is not None else None
         self.loading = False
 
-    def _store_weeks(self) -> list:
-        """One head's weeks (the summary's series is the whole place's), or a period longer
-        than the server draws weekly: counted from the visits the store holds."""
-        zone_name = self.summary.timezone if self.summary else None
-        estates = None
-        if self.place.estate_id:
-            estates = [self.place.estate_id]
-        elif self.place.district_id and self.summary is not None:
-            estates = [e.estate_id for e in self.summary.by_estate]
-        return self.state.store.visits_per_week(
-            self.first,
-            self.last,
-            utc_offset=utc_offset(zone_name, self.first),
-            estate_ids=estates,
-            user_id=self.place.head_id,
-        )
+    async def _head_weeks(self) -> list | None:
+        """One head's visits per week in this place (the summary's series is everyone's)."""
+        from services.http import SyncError
+        from services.reports_client import fetch_weeks
+
+        try:
+            got = await fetch_weeks(
+                self.state.server_url,
+                self.state.token or "",
+                self.first,
+                self.last,
+                district_id=self.place.district_id,
+                estate_id=self.place.estate_id,
+                user_id=self.place.head_id,
+            )
+        except SyncError as exc:
+            log.info("a head's weekly visits not read: %s", exc.kind)
+            return []
+        return got.visits_by_week
 
     @property
     def head(self) -> Any:
@@ -332,10 +330,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
         out.append(
             _cards(
                 [
-                    _card(
-                        t("office.visits_per_week"),
-                        charts.weekly_bars(model.weeks, key="dash-weeks"),
-                    )
+                    _card(t("office.visits_per_week"), _weeks_chart(t, model)),
                 ]
             )
         )
@@ -358,7 +353,7 @@ def _content(state, model: Dashboard) -> list[ft.Control]:
     ]
     over = s.over_60
     cards = [
-        _card(t("office.visits_per_week"), charts.weekly_bars(model.weeks, key="dash-weeks")),
+        _card(t("office.visits_per_week"), _weeks_chart(t, model)),
         _card(
             t("office.concerns_by_status"),
             ft.Column(
@@ -462,6 +457,12 @@ def _ledgers_card(state, model: Dashboard) -> ft.Control:
         ),
         key="dash-ledgers-card",
     )
+
+
+def _weeks_chart(t, model: Dashboard) -> ft.Control:
+    if model.weeks is None:
+        return ft.Text(t("office.weeks_too_long"), color=ft.Colors.ON_SURFACE_VARIANT)
+    return charts.weekly_bars(model.weeks, key="dash-weeks")
 
 
 def _name(rows, attr: str, value: str) -> str:

@@ -45,8 +45,3 @@ def local_bounds(first: dt.date, last: dt.date, zone_name: str | None) -> tuple[
     start = dt.datetime.combine(first, dt.time(), tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
     return utc_iso(start), utc_iso(end)
-
-
-def utc_offset(zone_name: str | None, day: dt.date) -> dt.timedelta:
-    moment = dt.datetime.combine(day, dt.time(12), zone(zone_name))
-    return moment.utcoffset() or dt.timedelta()

@@ -2,7 +2,7 @@
 concerns a review meeting may take up, and a meeting's minutes.
 
 ``report_summary`` answers ``GET /reports/summary``, ``concern_list`` ``GET /reports/concerns``
-and ``household_list`` ``GET /reports/households`` (the rows behind its figures), ``agenda`` ``GET /meetings/agenda``,
+and ``household_list`` ``GET /reports/households``, ``visits_by_week`` ``GET /reports/weeks`` (the rows behind its figures), ``agenda`` ``GET /meetings/agenda``,
 ``minutes`` ``GET /meetings/{id}/minutes``, ``assignees`` ``GET /assignees``. Refusals: ``ReportRefused`` (403),
 ``UnknownPlace`` / ``UnknownMeeting`` (404), ``PlaceMismatch`` / ``BadPeriod`` (422).
 """
@@ -22,7 +22,7 @@ from server.reports.household_list import list_households
 from server.reports.minutes import UnknownMeeting, meeting_minutes
 from server.reports.period import BadPeriod, Period, local_today
 from server.reports.place import Place, PlaceMismatch, ReportRefused, UnknownPlace, report_place
-from server.reports.summary import summarize
+from server.reports.summary import summarize, weekly_visits
 from services.protocol import UNFINISHED_STATUSES
 
 
@@ -42,6 +42,24 @@ def report_summary(
     with read_tx(engine) as conn:
         place = report_place(conn, principal, district_id, estate_id)
         return summarize(conn, place, period, today=today or local_today(timezone))
+
+
+def visits_by_week(
+    engine: Engine,
+    principal: Principal,
+    *,
+    first: dt.date,
+    last: dt.date,
+    timezone: str,
+    district_id: str | None = None,
+    estate_id: str | None = None,
+    user_id: str | None = None,
+) -> list[dict[str, Any]] | None:
+    """The summary's weekly visits of a place, or of one user's visits there."""
+    period = Period.of(first, last, timezone)
+    with read_tx(engine) as conn:
+        place = report_place(conn, principal, district_id, estate_id)
+        return weekly_visits(conn, place, period, user_id=user_id)
 
 
 def concern_list(
@@ -158,4 +176,5 @@ __all__ = [
     "household_list",
     "minutes",
     "report_summary",
+    "visits_by_week",
 ]

@@ -193,8 +193,23 @@ def summarize(conn: Connection, place: Place, period: Period, *, today: dt.date)
             for e in sorted(place_estates.values(), key=lambda e: (e.district_id, e.name))
         ],
         "by_head": _by_head(conn, place, figures, every_estate),
-        "visits_by_week": _by_week(conn, period, visited_households, in_period),
+        "visits_by_week": weekly_visits(conn, place, period),
     }
+
+
+def weekly_visits(
+    conn: Connection, place: Place, period: Period, *, user_id: str | None = None
+) -> list | None:
+    """Visits and person-times per local week in ``place`` over ``period`` (the summary's
+    ``visits_by_week``), or only those ``user_id`` made there; None past ``MAX_WEEKS``."""
+    in_place = true() if place.is_community else households.c.estate_id.in_(place.estate_ids())
+    visited_households = visits.join(households, households.c.id == visits.c.household_id)
+    in_period = and_(
+        in_place, visits.c.visited_at >= period.start, visits.c.visited_at < period.end
+    )
+    if user_id is not None:
+        in_period = and_(in_period, visits.c.user_id == user_id)
+    return _by_week(conn, period, visited_households, in_period)
 
 
 #: Longest period with a weekly series (two years of weeks).

@@ -158,6 +158,7 @@ from services.protocol.reports import (
     PlaceFigures,
     ReportSummary,
     WeekFigures,
+    WeeklyVisits,
 )
 from services.protocol.timestamps import age_in, utc_iso, utc_now
 from services.protocol.types import (
@@ -353,6 +354,7 @@ __all__ = [
     "RegisterProblem",
     "ReportSummary",
     "WeekFigures",
+    "WeeklyVisits",
     # workflow
     "MAX_AGENDA",
     "ConcernAssign",

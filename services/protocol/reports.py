@@ -116,6 +116,13 @@ class ReportSummary(BaseModel):
     visits_by_week: list[WeekFigures] | None = None
 
 
+class WeeklyVisits(BaseModel):
+    """``GET /reports/weeks``: the summary's weekly series, for a place or one user's visits."""
+
+    #: every week the period touches, zeros included; null for periods over 106 weeks
+    visits_by_week: list[WeekFigures] | None
+
+
 class AgendaConcern(ConcernData):
     """A concern a review meeting may take up, with where it is and how long it has waited."""
 

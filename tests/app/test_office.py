@@ -176,3 +176,12 @@ async def test_office_text_is_never_under_14_px(session, staff_state):
     for view in screens:
         small = [t.size for t in find(view, cls=ft.Text) if t.size and t.size < MIN_TEXT]
         assert not small, f"{view.route}: {small}"
+
+
+async def test_a_period_over_two_years_is_not_drawn_week_by_week(session, staff_state):
+    last = staff_state.today()
+    staff_state.nav.root("home", period="custom", first=last.replace(year=last.year - 3), last=last)
+    view = await _loaded(staff_state)
+    assert view.data["model"].weeks is None and view.data["model"].summary is not None
+    assert not find(view, key="dash-weeks")
+    assert staff_state.t("office.weeks_too_long") in texts(view)

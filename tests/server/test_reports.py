@@ -433,3 +433,29 @@ async def test_weeks_are_local_mondays_and_long_periods_have_none(login, demo):
     ]
     long = (await _summary(staff, "2020-01-01", "2025-03-18")).json()
     assert long["visits_by_week"] is None and long["visits"] >= 2
+
+
+async def test_a_heads_weekly_series_adds_up_to_their_figures(login, demo):
+    staff, dh, head = await login("staff"), await login("district1"), await login("head01")
+    year = {"from": "2026-01-01", "to": "2026-11-30"}
+    summary = (await _summary(staff, year["from"], year["to"])).json()
+    weeks_url = "/api/v1/reports/weeks"
+    whole = await staff.client.get(weeks_url, params=year, headers=staff.headers)
+    assert whole.status_code == 200
+    assert whole.json()["visits_by_week"] == summary["visits_by_week"]
+    for h in summary["by_head"]:
+        r = await staff.client.get(
+            weeks_url, params=year | {"user_id": h["user_id"]}, headers=staff.headers
+        )
+        series = r.json()["visits_by_week"]
+        assert [w["week_start"] for w in series] == [
+            w["week_start"] for w in summary["visits_by_week"]
+        ]
+        assert sum(w["visits"] for w in series) == h["visits"], h["name"]
+        assert sum(w["person_times"] for w in series) == h["person_times"], h["name"]
+    other = next(d for d in demo.district_ids if d != demo.users["district1"]["district_id"])
+    refused = await dh.client.get(
+        weeks_url, params=year | {"district_id": other}, headers=dh.headers
+    )
+    assert refused.status_code == 403
+    assert (await head.client.get(weeks_url, params=year, headers=head.headers)).status_code == 403

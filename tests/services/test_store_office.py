@@ -120,30 +120,6 @@ def _estate_of(store, concern: dict) -> str:
     return store.household(concern["household_id"])["estate_id"]
 
 
-async def test_visits_per_week_lists_every_week_and_counts_the_scope(server, tmp_path):
-    store, engine = await open_phone(server.url, "staff", tmp_path / "staff.db")
-    try:
-        await engine.sync_now()
-    finally:
-        await engine.stop()
-    last = TODAY
-    first = last - dt.timedelta(days=89)
-    weeks = store.visits_per_week(first, last, utc_offset=dt.timedelta(hours=8))
-    assert [w for w, _ in weeks] == sorted(w for w, _ in weeks)
-    assert all(w.weekday() == 0 for w, _ in weeks) and weeks[0][0] <= first
-    assert all((b - a).days == 7 for (a, _), (b, _) in zip(weeks, weeks[1:], strict=False))
-    start = dt.datetime.combine(first, dt.time(), dt.timezone(dt.timedelta(hours=8)))
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), start.tzinfo)
-    [(n,)] = server_rows(
-        server,
-        "SELECT COUNT(*) FROM visits WHERE visited_at >= ? AND visited_at < ?",
-        [start.astimezone(dt.UTC).isoformat(), end.astimezone(dt.UTC).isoformat()],
-    )
-    assert sum(c for _, c in weeks) == n > 0
-    none = store.visits_per_week(first, last, utc_offset=dt.timedelta(hours=8), estate_ids=[])
-    assert sum(c for _, c in none) == 0
-
-
 async def test_a_neighbour_head_cannot_start_the_workflow(server, tmp_path):
     store, engine = await open_phone(server.url, "head01", tmp_path / "head.db")
     try:

@@ -13,12 +13,19 @@ from fastapi import APIRouter, HTTPException, Query, status
 from server.api.deps import ReadsDep, UserDep
 from server.api.errors import error_responses
 from server.api.office.scope import ScopeDep, report_refusals
-from server.reports import assignees, concern_list, household_list, report_summary
+from server.reports import (
+    assignees,
+    concern_list,
+    household_list,
+    report_summary,
+    visits_by_week,
+)
 from services.protocol import (
     AssigneeList,
     ConcernListResponse,
     HouseholdListResponse,
     ReportSummary,
+    WeeklyVisits,
 )
 
 router = APIRouter(tags=["reports"])
@@ -53,6 +60,41 @@ def summary(
 ) -> dict:
     with report_refusals():
         return reads.read(report_summary, user, first=first, last=last, **scope.place())
+
+
+@router.get(
+    "/reports/weeks",
+    response_model=WeeklyVisits,
+    responses=error_responses(
+        401,
+        (403, "a head, or a district head asking elsewhere"),
+        (404, "no such district or estate"),
+        (422, "from after to, a date outside 2000..2100, or a malformed parameter"),
+    ),
+    description=(
+        "The summary's visits_by_week for the same place and period, or with user_id only "
+        "the visits that user made there (a head's own series on the dashboard's drill-down). "
+        "Same place rules as the summary."
+    ),
+)
+def weeks(
+    user: UserDep,
+    reads: ReadsDep,
+    scope: ScopeDep,
+    first: Annotated[dt.date, Query(alias="from")],
+    last: Annotated[dt.date, Query(alias="to")],
+    user_id: Annotated[uuid.UUID | None, Query(description="only this user's visits")] = None,
+) -> dict:
+    with report_refusals():
+        found = reads.read(
+            visits_by_week,
+            user,
+            first=first,
+            last=last,
+            **scope.place(),
+            user_id=str(user_id) if user_id else None,
+        )
+    return {"visits_by_week": found}
 
 
 @router.get(
