@@ -103,3 +103,30 @@ async def test_a_move_is_applied_only_when_asked(login, engine, tmp_path):
         planned["residents_moved"] == 1
         and [n["code"] for n in planned["notes"]][-1] == "move_planned"
     )
+
+
+async def test_advice_names_the_consoles_ticks_not_the_commands_options(login, tmp_path):
+    staff = await login("staff")
+    header = ["小区", "楼栋", "单元", "房号", "姓名", "民族"]
+    path = write_csv(
+        tmp_path / "u.csv", [["观澜苑", "52", "1", "101", "丙一", "汉"]], header=header
+    )
+    files = {"file": ("u.csv", path.read_bytes(), "text/csv")}
+    body = (await staff.client.post(URL, headers=staff.headers, files=files)).json()
+    (problem,) = body["errors"]
+    assert problem["code"] == "unknown_column" and problem["column"] == "民族"
+    assert "--" not in problem["message"] and "勾选不导入这一列" in problem["message"]
+    assert problem["message"].startswith("第 1 行：列「民族」不认识")
+
+
+def test_each_console_wording_needs_no_value_the_commands_wording_lacks():
+    import string
+
+    from server.domain.register.messages import CONSOLE, MESSAGES
+
+    def fields(template: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    for code, (zh, en) in CONSOLE.items():
+        assert fields(zh) == fields(en) <= fields(MESSAGES[code][0]), code
+        assert "--" not in zh + en, code

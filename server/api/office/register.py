@@ -1,6 +1,7 @@
 """``POST /register/import``: staff upload a resident register from the office console, see
 the report (rows refused, moves, new estates) of a dry run, and confirm. The same import as
-``python -m server import-register`` (docs/register-format.md), with the same words."""
+``python -m server import-register`` (docs/register-format.md), with the same words, except
+that advice naming a command option names the console's tick instead."""
 
 from __future__ import annotations
 
@@ -33,7 +34,11 @@ _CHUNK = 1024 * 1024
 
 def _problem(p: Problem, lang: str) -> RegisterProblem:
     return RegisterProblem(
-        code=p.code, sheet=p.sheet, row=p.row, column=p.column, message=p.text(lang)
+        code=p.code,
+        sheet=p.sheet,
+        row=p.row,
+        column=p.column,
+        message=p.text(lang, console=True),
     )
 
 

@@ -342,9 +342,69 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def text(code: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
-    """The message ``code`` in ``lang`` with its placeholders filled."""
-    zh, en = MESSAGES[code]
+#: the messages whose advice names a command option, as the office console says it: there
+#: staff tick an option or choose the file again (app/office/register_upload.py)
+CONSOLE: dict[str, tuple[str, str]] = {
+    "no_header": (
+        "{where}前 {scan} 行里找不到表头：需要一行同时写有 小区、楼栋、房号、姓名 这些列名"
+        "（找到的最接近的是第 {row} 行，缺少：{missing}）。若这张表不是花名册，请把要导入的"
+        "工作表另存为单独的文件后重新选择",
+        "{where}no header in the first {scan} rows: a row naming the columns 小区, 楼栋, "
+        "房号 and 姓名 is needed (the closest is row {row}, missing: {missing}). If this sheet "
+        "is not a register, save the sheet to import as a file of its own and choose that",
+    ),
+    "no_header_at_all": (
+        "{where}前 {scan} 行里找不到表头：需要一行同时写有 小区、楼栋、房号、姓名 这些列名。"
+        "若这张表不是花名册，请把要导入的工作表另存为单独的文件后重新选择",
+        "{where}no header in the first {scan} rows: a row naming the columns 小区, 楼栋, "
+        "房号 and 姓名 is needed. If this sheet is not a register, save the sheet to import "
+        "as a file of its own and choose that",
+    ),
+    "unknown_column": (
+        "{where}列「{column}」不认识，但其中有内容，不能不声不响地丢掉：请在导入选项里勾选不导入"
+        "这一列，或选择把它导入为哪一项",
+        "{where}column '{column}' is not one the import knows, and it has content that would "
+        "be lost: in the options, tick to leave it out, or choose what to import it as",
+    ),
+    "unnamed_column": (
+        "{where}第 {letter} 列没有表头，但有内容（如第 {example} 行）：请补上列名或删掉这一列，"
+        "再重新选择文件",
+        "{where}column {letter} has no header but has content (e.g. row {example}): add a "
+        "header or delete the column, then choose the file again",
+    ),
+    "column_twice": (
+        "{where}列「{column}」和「{other}」都表示「{field}」：只保留一列，删掉另一列后重新选择文件",
+        "{where}columns '{column}' and '{other}' both mean '{field}': keep one, delete the "
+        "other and choose the file again",
+    ),
+    "address_twice": (
+        "{where}既有「{column}」列，又有「{parts}」列：地址只能写一种，删掉另一种后重新选择文件",
+        "{where}both a '{column}' column and '{parts}' columns: keep one way of giving the "
+        "address, delete the other and choose the file again",
+    ),
+    "unknown_estate": (
+        "小区「{estate}」在系统里不存在：请核对名称；新小区请加“片区”列，并在导入选项里勾选新建小区",
+        "estate '{estate}' does not exist: check the name; for a new estate add a 片区 column "
+        "and tick the option to create estates",
+    ),
+    "move_not_applied": (
+        "此人（按身份证号）已登记在 {old}，这里写的是另一个地址。若已搬家，请在导入选项里勾选"
+        "“搬到新住址”；否则请改正地址",
+        "this person (by ID number) is registered at {old}, and this row gives another "
+        "address. If they moved, tick the option to move them; otherwise correct the address",
+    ),
+    "sheet_hidden": (
+        "工作表「{sheet}」是隐藏的，未导入（要导入它，请在表格软件里取消隐藏后重新选择文件）",
+        "sheet '{sheet}' is hidden: not imported (to import it, unhide it in the spreadsheet "
+        "and choose the file again)",
+    ),
+}
+
+
+def text(code: str, lang: str = DEFAULT_LANG, /, *, console: bool = False, **params: Any) -> str:
+    """The message ``code`` in ``lang`` with its placeholders filled; ``console``: as the
+    office console says it (its ticks, not the command's options)."""
+    zh, en = (console and CONSOLE.get(code)) or MESSAGES[code]
     return (en if lang == "en" else zh).format(**params)
 
 

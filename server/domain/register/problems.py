@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from server.domain.register.messages import DEFAULT_LANG, MESSAGES, text, where
+from server.domain.register.messages import CONSOLE, DEFAULT_LANG, MESSAGES, text, where
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,15 +21,16 @@ class Problem:
     column: str = ""
     params: tuple[tuple[str, Any], ...] = ()
 
-    def text(self, lang: str = DEFAULT_LANG) -> str:
+    def text(self, lang: str = DEFAULT_LANG, *, console: bool = False) -> str:
+        """The message in ``lang``; ``console``: as the office console words its advice."""
         # a parameter named ``*_code`` is itself a message, rendered in the same language
         params = {
             (k.removesuffix("_code") if k.endswith("_code") else k): (
-                text(v, lang) if k.endswith("_code") else v
+                text(v, lang, console=console) if k.endswith("_code") else v
             )
             for k, v in self.params
         }
-        template = MESSAGES[self.code][0]
+        template = ((console and CONSOLE.get(self.code)) or MESSAGES[self.code])[0]
         # a message that names its sheet, row or column itself ("表头在第 3 行") takes it as a
         # parameter, and the place before it leaves that part out
         place_parts = {"sheet": self.sheet, "row": self.row, "column": self.column}
@@ -39,8 +40,8 @@ class Problem:
                 place_parts[key] = None
         place = where(lang, place_parts["sheet"], place_parts["row"], place_parts["column"] or "")
         if "{where}" in template:
-            return text(self.code, lang, where=place, **params)
-        return place + text(self.code, lang, **params)
+            return text(self.code, lang, console=console, where=place, **params)
+        return place + text(self.code, lang, console=console, **params)
 
     def __str__(self) -> str:
         return self.text()
