@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from server.db.bulk import insert_rows
+from server.db.bulk import insert_many, insert_rows
 from server.db.engine import insert_on_conflict
 from server.db.schema import changes, districts, estates
 from server.db.sequence import next_seqs, sequenced_communities
@@ -35,6 +35,13 @@ def record_changes(
     ``new_entities``: none of them is in the log yet (a bulk load: COPY on PostgreSQL)."""
     if not rows:
         return
+    # one row per entity (the latest, where it came): the log holds an entity's latest change
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["entity"], str(row["entity_id"]))
+        latest.pop(key, None)
+        latest[key] = row
+    rows = list(latest.values())
     by_community: dict[str, list[dict[str, Any]]] = {}
     for row, owners in zip(rows, _owners(conn, rows, community), strict=True):
         for owner in owners:
@@ -61,21 +68,24 @@ def record_changes(
     if new_entities:
         insert_rows(conn, changes, values)
         return
-    stmt = insert_on_conflict(conn, changes)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[changes.c.community_id, changes.c.entity, changes.c.entity_id],
-        set_={
-            "seq": stmt.excluded.seq,
-            "op": stmt.excluded.op,
-            "version": stmt.excluded.version,
-            "estate_id": stmt.excluded.estate_id,
-            "district_id": stmt.excluded.district_id,
-            "data": stmt.excluded.data,
-        },
-    )
-    # one statement per chunk keeps parameter counts under SQLite's limit
-    for start in range(0, len(values), 500):
-        conn.execute(stmt, values[start : start + 500])
+    insert_many(conn, changes, values, upsert=(_KEY, _OVERWRITTEN), statement=_sqlite_upsert(conn))
+
+
+_KEY = ["community_id", "entity", "entity_id"]
+_OVERWRITTEN = ["seq", "op", "version", "estate_id", "district_id", "data"]
+_upserts: dict[str, Any] = {}
+
+
+def _sqlite_upsert(conn: Connection) -> Any:
+    """The change-log upsert as Core, built once (it is rebuilt for nothing on every write)."""
+    name = conn.dialect.name
+    if name not in _upserts:
+        stmt = insert_on_conflict(conn, changes)
+        _upserts[name] = stmt.on_conflict_do_update(
+            index_elements=[changes.c[k] for k in _KEY],
+            set_={c: stmt.excluded[c] for c in _OVERWRITTEN},
+        )
+    return _upserts[name]
 
 
 def _owners(conn: Connection, rows: list[dict[str, Any]], community: str | None) -> list[list[str]]:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from server.db.bulk import insert_many
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
 from server.db.schema import mutations
@@ -209,7 +210,6 @@ def _apply_once(
             ctx.write_deferred()
         except DBAPIError as exc:  # only the fast path defers
             raise _RetrySafely from exc  # the transaction rolls back on the way out
-        if applied_rows:
-            conn.execute(mutations.insert(), applied_rows)
+        insert_many(conn, mutations, applied_rows)
         push_sink.flush(conn, principal.community_id)
     return results

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from server.db.bulk import insert_many
 from server.db.changelog import record_changes
 from server.db.schema import checklists, estates, households, visits
 from server.domain.entities import household_place
@@ -156,9 +157,8 @@ class Ctx:
 
     def write_deferred(self) -> None:
         """Write the staged visit rows (one statement); a database error propagates."""
-        if self._deferred_visits:
-            self.conn.execute(visits.insert(), self._deferred_visits)
-            self._deferred_visits = []
+        insert_many(self.conn, visits, self._deferred_visits)
+        self._deferred_visits = []
 
     def require_scope(self, estate_id: str | None, district_id: str | None) -> None:
         if not may_write(self.principal, estate_id, district_id):
