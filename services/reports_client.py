@@ -27,6 +27,11 @@ from services.protocol import AssigneeList, ReportSummary, WeeklyVisits
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def _params(first: dt.date, last: dt.date, **ids: str | None) -> dict[str, str]:
+    """A period's query with the ids given (those set)."""
+    return {"from": first.isoformat(), "to": last.isoformat()} | {k: v for k, v in ids.items() if v}
+
+
 async def _read(
     base_url: str,
     token: str,
@@ -68,16 +73,11 @@ async def fetch_summary(
 ) -> ReportSummary:
     """The summary of the community (staff), a district or an estate over ``first``..``last``
     (local days, inclusive). Raises SyncError."""
-    params = {"from": first.isoformat(), "to": last.isoformat()}
-    if district_id:
-        params["district_id"] = district_id
-    if estate_id:
-        params["estate_id"] = estate_id
     return await _read(
         base_url,
         token,
         "/reports/summary",
-        params,
+        _params(first, last, district_id=district_id, estate_id=estate_id),
         ReportSummary,
         refused="this account may not see these figures",
         transport=transport,
@@ -121,19 +121,11 @@ async def fetch_weeks(
 ) -> WeeklyVisits:
     """Visits per week of a place over ``first``..``last``, or only ``user_id``'s visits
     there. Raises SyncError."""
-    params = {"from": first.isoformat(), "to": last.isoformat()}
-    for name, value in (
-        ("district_id", district_id),
-        ("estate_id", estate_id),
-        ("user_id", user_id),
-    ):
-        if value:
-            params[name] = value
     return await _read(
         base_url,
         token,
         "/reports/weeks",
-        params,
+        _params(first, last, district_id=district_id, estate_id=estate_id, user_id=user_id),
         WeeklyVisits,
         refused="this account may not see these figures",
         transport=transport,
