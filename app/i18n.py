@@ -1088,7 +1088,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "请说明为什么需要完整号码。",
         "en": "Say why the whole numbers are needed.",
     },
-    "download.concerns": {"zh": "下载诉求台账", "en": "Download the concerns ledger"},
+    "download.concerns": {
+        "zh": "下载诉求台账（各状态全部）",
+        "en": "Download the concerns ledger (every status)",
+    },
     "download.minutes": {"zh": "下载会议纪要", "en": "Download the minutes"},
     "download.done": {"zh": "已下载 {name}", "en": "Downloaded {name}"},
     "download.err.offline": {
