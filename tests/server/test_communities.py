@@ -25,7 +25,7 @@ from server.db.sequence import current_seq
 from server.domain.passwords import hash_password
 from server.settings import Settings
 from tests.server.conftest import CITY_COMMUNITIES
-from tests.server.helpers import Api, Demo, latest, mutation, ok, uid, visit
+from tests.server.helpers import Api, Demo, concern, latest, mutation, ok, uid, visit
 
 OLD_HEAD = "0007"  # the last revision with one database = one community
 
@@ -437,3 +437,22 @@ def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies
     assert owners == {answer: first, own: other}
     assert log[first][:2] == ("upsert", 1) and tuple(own_row) == (other, "upsert", 2)
     assert log[other] == ("delete", 3, None) and seqs == {first: 1, other: 3}
+
+
+async def test_a_concern_goes_only_to_staff_of_its_own_community(city_engine, city_login):
+    demo = Demo.load(city_engine)
+    head, staff = await city_login("c001-head01"), await city_login("c001-staff")
+    foreign = demo.users["c002-staff"]["id"]
+    made = concern(demo.household_of("c001-head01"))
+    assert ok(await head.push(made)) == ["applied"]
+    results = await staff.push(
+        *(
+            mutation("concern.assign", {"concern_id": made["entity_id"], "assignee_id": who})
+            for who in (foreign, staff.user["id"])
+        )
+    )
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert results[0]["error"]["code"] == "unknown_user"
+    offered = await staff.client.get("/api/v1/assignees", headers=staff.headers)
+    ids = {a["id"] for a in offered.json()["assignees"]}
+    assert staff.user["id"] in ids and foreign not in ids

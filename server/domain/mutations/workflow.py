@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.db.schema import users
+from server.db.schema import districts, users
 from server.domain.mutations.concerns import add_event, load_concern, write_concern
 from server.domain.mutations.context import Ctx, Reject
 from services.protocol import (
@@ -27,14 +27,19 @@ def require_office(ctx: Ctx, what: str) -> None:
 
 
 def check_assignee(ctx: Ctx, assignee_id, district_id: str | None) -> str:
-    """The id of an active staff member, or of the district head of ``district_id``."""
+    """The id of an active staff member of the community ``district_id`` lies in, or of the
+    district head of ``district_id``."""
     row = ctx.conn.execute(
-        select(users.c.role, users.c.district_id).where(
+        select(users.c.role, users.c.district_id, users.c.community_id).where(
             users.c.id == str(assignee_id), users.c.active.is_(True)
         )
     ).first()
+    community = ctx.conn.execute(
+        select(districts.c.community_id).where(districts.c.id == district_id)
+    ).scalar_one_or_none()
     if row is None or not (
-        row.role == "staff" or (row.role == "district_head" and row.district_id == district_id)
+        (row.role == "staff" and row.community_id == community)
+        or (row.role == "district_head" and row.district_id == district_id)
     ):
         raise Reject(
             "unknown_user",
