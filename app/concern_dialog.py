@@ -9,6 +9,8 @@ from collections.abc import Callable
 import flet as ft
 
 from app import fmt
+from components.labelled import labelled
+from components.toggle_chips import ToggleChips
 from services.protocol import CONCERN_CATEGORIES, OTHER_CATEGORY
 
 KINDS = ("request", "complaint", "suggestion")
@@ -39,10 +41,12 @@ def open_concern_dialog(
         prefill = draft.get("description", prefill)
         kind = draft.get("kind", kind)
         category = draft.get("category", category)
-    kind_picker = ft.SegmentedButton(
-        segments=[ft.Segment(value=k, label=ft.Text(t(f"kind.{k}"))) for k in KINDS],
-        selected=[kind if kind in KINDS else "request"],
-        show_selected_icon=False,
+    # chips that wrap as whole words: three segments in a 360 px dialog broke "Complaint"
+    # and "Suggestion" mid-word, and more so at a larger text size
+    kind_picker = ToggleChips(
+        [(k, t(f"kind.{k}")) for k in KINDS],
+        value=kind if kind in KINDS else "request",
+        multiple=False,
         key="concern-kind",
     )
     # the shared list, plus a category the caller brings that it does not hold (kept as is)
@@ -67,7 +71,7 @@ def open_concern_dialog(
 
     def fields() -> dict:
         return {
-            "kind": (kind_picker.selected or ["request"])[0],
+            "kind": kind_picker.value or "request",
             "category": category_picker.value or OTHER_CATEGORY,
             "description": (description.value or "").strip(),
         }
@@ -106,7 +110,12 @@ def open_concern_dialog(
         # a phone is narrow: the default 40 px margins left "Suggestion" broken over two lines
         inset_padding=ft.Padding.symmetric(horizontal=16, vertical=24),
         content=ft.Column(
-            [kind_picker, category_picker, description, *(extra or [])],
+            [
+                kind_picker.control,
+                labelled(category_picker, t("concern.category")),
+                description,
+                *(extra or []),
+            ],
             tight=True,
             spacing=12,
             width=360,

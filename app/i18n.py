@@ -36,6 +36,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "common.pending": {"zh": "待上传", "en": "Not uploaded"},
     # a field's counter, in words (Flutter's own is "0/6")
     "field.at_most": {"zh": "最多 {n} 个字", "en": "At most {n} characters"},
+    "field.show_password": {"zh": "显示密码", "en": "Show the password"},
+    "field.hide_password": {"zh": "隐藏密码", "en": "Hide the password"},
+    "field.show_number": {"zh": "显示号码", "en": "Show the number"},
+    "field.hide_number": {"zh": "隐藏号码", "en": "Hide the number"},
     "common.count_shown": {"zh": "显示 {shown} / 共 {total}", "en": "{shown} of {total}"},
     "error.generic": {
         "zh": "出了点问题，请稍后再试。已保存的内容不会丢失。",
@@ -373,6 +377,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "review.unknown_questionnaire": {"zh": "问卷", "en": "Questionnaire"},
     "review.show_phone": {"zh": "显示完整号码", "en": "Show the whole number"},
     "review.hide_phone": {"zh": "隐藏号码", "en": "Hide the number"},
+    "concern.remove": {"zh": "删除这条诉求", "en": "Remove this concern"},
     "review.call": {"zh": "拨打", "en": "Call"},
     "review.open": {"zh": "扫码问卷答复", "en": "Questionnaire answers"},
     # --- resident dialog -------------------------------------------------------------------------

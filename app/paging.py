@@ -45,7 +45,6 @@ class Pager:
         self.more = ft.OutlinedButton(
             more_label,
             on_click=lambda e: self.load_more(),
-            height=48,
             visible=False,
             key=f"{key}-more",
         )

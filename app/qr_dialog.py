@@ -86,7 +86,6 @@ def qr_button(
     return ft.OutlinedButton(
         state.t("house.show_qr"),
         icon=ft.Icons.QR_CODE_2,
-        height=48,
         on_click=lambda e: pick_questionnaire(
             state, estate_id=estate_id, household_id=household_id
         ),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from components.hidden_field import hidden_field
 from services.protocol import mask_phone
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,11 @@ def open_resident_dialog(
         keyboard_type=ft.KeyboardType.NUMBER,
         key="resident-birth-year",
     )
-    phone = ft.TextField(
+    phone = hidden_field(
         label=t("resident.phone"),
         value=fields.get("phone") or "",
-        password=True,
-        can_reveal_password=True,
+        show_label=t("field.show_number"),
+        hide_label=t("field.hide_number"),
         keyboard_type=ft.KeyboardType.PHONE,
         helper=t("resident.phone_now", phone=member["phone_masked"])
         if member and member.get("phone_masked")

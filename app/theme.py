@@ -45,7 +45,9 @@ _TEXT_SIZES = {
     "label_medium": MIN_TEXT,
     "label_small": MIN_TEXT,
 }
-# buttons at least TOUCH tall: Material's 40 px (standard density) plus padding
+# Buttons are at least TOUCH tall by their padding around the label, never by a fixed height:
+# a fixed height cuts the label once the phone's own text size grows (which the app cannot
+# see), while padding grows the button with its text.
 _BUTTON = ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=16, vertical=14))
 
 
@@ -98,13 +100,9 @@ def text_scale_of(page: ft.Page | None) -> float:
         return 1.0
 
 
-_BUTTONS = (ft.Button, ft.OutlinedButton, ft.TextButton)
-
-
 def scale_text(control: ft.BaseControl | None, scale: float) -> None:
-    """Size every text under ``control`` that sets its own size, and every button of fixed
-    height, to that size times ``scale`` (idempotent: the size as written is kept aside, so
-    scaling again never compounds)."""
+    """Size every text under ``control`` that sets its own size to that size times ``scale``
+    (idempotent: the size as written is kept aside, so scaling again never compounds)."""
     seen: set[int] = set()
 
     def walk(c) -> None:
@@ -119,11 +117,6 @@ def scale_text(control: ft.BaseControl | None, scale: float) -> None:
             base = getattr(c, "_written_size", None) or c.size
             c._written_size = base
             c.size = round(base * scale, 1)
-        elif isinstance(c, _BUTTONS) and c.height:
-            # a button of fixed height grows with its label, or the label is cut
-            base = getattr(c, "_written_height", None) or c.height
-            c._written_height = base
-            c.height = round(base * scale)
         for f in dataclasses.fields(c):
             if f.name.startswith("_") or f.name in ("parent", "data"):
                 continue

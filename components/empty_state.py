@@ -26,7 +26,7 @@ def empty_state(
         ft.Text(message, text_align=ft.TextAlign.CENTER, color=ft.Colors.ON_SURFACE_VARIANT),
     ]
     if action_label and on_action:
-        items.append(ft.FilledTonalButton(action_label, on_click=on_action, height=48))
+        items.append(ft.FilledTonalButton(action_label, on_click=on_action))
     return ft.Container(
         content=ft.Column(items, horizontal_alignment=ft.CrossAxisAlignment.CENTER, spacing=12),
         padding=ft.Padding.symmetric(vertical=32, horizontal=16),

@@ -42,9 +42,9 @@ class SyncBadge:
         self._text = ft.Text("", size=14, weight=ft.FontWeight.W_500, no_wrap=True)
         self.control = ft.Container(
             content=ft.Row([self._icon, self._text], spacing=6, tight=True),
-            padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+            # 48 px tall by its padding, so a larger text grows the badge instead of cutting it
+            padding=ft.Padding.symmetric(horizontal=12, vertical=14),
             border_radius=24,
-            height=48,
             alignment=ft.Alignment.CENTER,
             on_click=on_click,
             ink=True,
@@ -60,5 +60,4 @@ class SyncBadge:
         self._text.value = state.label
         self._text.color = fg
         self.control.bgcolor = bg
-        self.control.tooltip = state.label
         self.state = state

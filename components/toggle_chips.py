@@ -41,9 +41,9 @@ class ToggleChips:
                     tight=True,
                     vertical_alignment=ft.CrossAxisAlignment.CENTER,
                 ),
-                # the tap area is inside the 1 px border: 48 px within it
-                height=TOUCH + 2,
-                padding=ft.Padding.symmetric(horizontal=14),
+                # 48 px and more inside the 1 px border, by padding around the label: a
+                # fixed height would cut the label once the phone's text size grows
+                padding=ft.Padding.symmetric(horizontal=14, vertical=13),
                 border_radius=TOUCH // 2,
                 ink=True,
                 on_click=lambda e, o=option: self.toggle(o),

@@ -26,6 +26,7 @@ from app.office.posters import poster_dialog
 from app.office.register_upload import RegisterUpload
 from app.theme import scale_text, text_scale_of
 from components.empty_state import empty_state
+from components.icon_button import icon_button
 from services.protocol import ROLES
 
 log = logging.getLogger(__name__)
@@ -469,9 +470,9 @@ def _places(state, model: Admin, run) -> list[ft.Control]:
                             ft.Row(
                                 [
                                     ft.Text(d["name"], size=18, weight=ft.FontWeight.W_600),
-                                    ft.IconButton(
+                                    icon_button(
                                         ft.Icons.EDIT_OUTLINED,
-                                        tooltip=t("admin.rename"),
+                                        t("admin.rename"),
                                         on_click=lambda ev, d=d: ask_name(
                                             t("admin.rename"),
                                             d["name"],

@@ -175,7 +175,8 @@ def bar_rows(
                     ],
                     spacing=4,
                 ),
-                padding=ft.Padding.symmetric(horizontal=8, vertical=6),
+                # a label line, the bar and this padding make a row a finger can hit: 48 px+
+                padding=ft.Padding.symmetric(horizontal=8, vertical=10),
                 border_radius=8,
                 on_click=(lambda e, k=row_key: on_click(k)) if on_click else None,
                 ink=on_click is not None,

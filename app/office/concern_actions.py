@@ -68,7 +68,6 @@ def workflow_section(state, c: dict) -> list[ft.Control]:
                     lambda f: _write(state, _assign(state, c, f), from_dialog=True),
                     on_closed=lambda: _saved(state),
                 ),
-                height=48,
                 key="concern-assign",
             )
         )
@@ -80,7 +79,6 @@ def workflow_section(state, c: dict) -> list[ft.Control]:
                 on_click=lambda e, o=o: _write(
                     state, lambda: state.store.record_callback(c["id"], o)
                 ),
-                height=48,
                 key=f"callback-{o}",
             )
             for o in CALLBACK_OUTCOMES

@@ -220,7 +220,6 @@ def build_new(state) -> ft.View:
                         t("meeting.open"),
                         icon=ft.Icons.PLAY_ARROW,
                         on_click=open_meeting,
-                        height=48,
                         key="meeting-open",
                     ),
                 ],
@@ -368,7 +367,6 @@ def build_meeting(state, meeting_id: str) -> ft.View:
                         t("meeting.close"),
                         icon=ft.Icons.CHECK,
                         on_click=close,
-                        height=48,
                         key="meeting-close",
                     )
                 ]

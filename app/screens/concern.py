@@ -152,7 +152,6 @@ def build(state, concern_id: str) -> ft.View:
         ft.OutlinedButton(
             t("concern.move_to", status=t(f"status.{s}")),
             on_click=move(s),
-            height=48,
             key=f"move-{s}",
         )
         for s in allowed
@@ -169,7 +168,6 @@ def build(state, concern_id: str) -> ft.View:
                     t("concern.send"),
                     icon=ft.Icons.SEND,
                     on_click=send,
-                    height=48,
                     key="concern-send",
                 )
             ]

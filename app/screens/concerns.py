@@ -9,6 +9,8 @@ from app.chrome import screen
 from app.paging import Pager
 from components.empty_state import empty_state
 from components.flag_chips import tag
+from components.icon_button import icon_button
+from components.toggle_chips import ToggleChips
 
 STATUSES = ("open", "in_review", "resolved", "referred", "closed")
 
@@ -92,10 +94,13 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         key="concern-list",
     )
 
-    tabs = ft.SegmentedButton(
-        segments=[ft.Segment(value=s, label=ft.Text(t(f"status.{s}"))) for s in STATUSES],
-        selected=[status],
-        show_selected_icon=False,
+    # chips that wrap onto a second line: five segments ran off the screen's edge at a large
+    # text size, the last one reachable only by scrolling sideways
+    tabs = ToggleChips(
+        [(s, t(f"status.{s}")) for s in STATUSES],
+        value=status,
+        multiple=False,
+        on_change=lambda chosen: on_tab(chosen),
         key="concern-status",
     )
     # a chip like the household filters: a switch with its label is 40 px tall, too small a
@@ -109,8 +114,8 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         if update:
             state.page.update()
 
-    def on_tab(e) -> None:
-        current["status"] = (tabs.selected or ["open"])[0]
+    def on_tab(chosen) -> None:
+        current["status"] = chosen or "open"
         reload()
 
     def on_mine(e) -> None:
@@ -118,15 +123,14 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         only_mine.selected = current["mine"]
         reload()
 
-    tabs.on_change = on_tab
     only_mine.on_select = on_mine
     reload(update=False)
     actions = []
     if hasattr(store, "responses_to_review"):
         actions.append(
-            ft.IconButton(
+            icon_button(
                 ft.Icons.QR_CODE_SCANNER,
-                tooltip=t("review.title"),
+                t("review.title"),
                 on_click=lambda e: state.nav.push("review"),
                 key="open-review",
             )
@@ -135,7 +139,7 @@ def build(state, status: str = "open", mine: bool = False) -> ft.View:
         state,
         route="/concerns",
         title=t("concern.title"),
-        body=[ft.Row([tabs], scroll=ft.ScrollMode.AUTO), ft.Row([only_mine]), pager.control],
+        body=[tabs.control, ft.Row([only_mine]), pager.control],
         tab="concerns",
         actions=actions,
         on_status=lambda changed: pager.refresh() if changed else None,

@@ -13,6 +13,7 @@ from app.qr_dialog import qr_button
 from app.screens.households import household_row_tile
 from components.coverage_bar import coverage_bar
 from components.empty_state import empty_state
+from components.labelled import labelled
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def build(state, estate_id: str) -> ft.View:
         body=[
             header,
             ft.Row([qr_button(state, estate_id=estate_id, key="estate-qr")]),
-            ft.Row([building, stale_chip], spacing=8),
+            ft.Row([labelled(building, t("hh.filter_building")), stale_chip], spacing=8),
             summary,
             pager.control,
         ],

@@ -14,6 +14,7 @@ from app.paging import Pager
 from components.empty_state import empty_state
 from components.flag_chips import flag_chips
 from components.household_tile import household_tile
+from components.labelled import labelled
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def build(
 
     def on_mode(e) -> None:
         f.mode = (mode.selected or ["households"])[0]
-        building.visible = not_visited_chip.visible = f.mode == "households"
+        building_box.visible = not_visited_chip.visible = f.mode == "households"
         refresh()
 
     mode.on_change = on_mode
@@ -204,6 +205,7 @@ def build(
     building = ft.Dropdown(
         label=t("hh.filter_building"), value="", options=[], expand=True, key="hh-building"
     )
+    building_box = labelled(building, t("hh.filter_building"))
 
     def fill_buildings() -> None:
         options = [ft.DropdownOption(key="", text=t("hh.all_buildings"))]
@@ -257,7 +259,7 @@ def build(
         body=[
             search,
             mode,
-            ft.Row([estate, building], spacing=8),
+            ft.Row([labelled(estate, t("hh.filter_estate")), building_box], spacing=8),
             ft.Row(chips, spacing=6, wrap=True),
             summary,
             pager.control,

@@ -69,9 +69,7 @@ def build(state) -> ft.View:
             ft.Text((state.user or {}).get("name", ""), color=ft.Colors.ON_SURFACE_VARIANT),
             field,
             message,
-            ft.FilledButton(
-                t("pin.unlock"), on_click=unlock, height=52, width=240, key="pin-unlock"
-            ),
+            ft.FilledButton(t("pin.unlock"), on_click=unlock, width=240, key="pin-unlock"),
             ft.TextButton(t("pin.forgot"), on_click=forgot, key="pin-forgot"),
         ],
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,

@@ -11,6 +11,7 @@ import math
 import flet as ft
 
 from app.i18n import LANGUAGES
+from components.hidden_field import hidden_field
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,10 @@ def build(state, notice: str | None = None) -> ft.View:
         autofocus=True,
         key="login-username",
     )
-    password = ft.TextField(
+    password = hidden_field(
         label=t("login.password"),
-        password=True,
-        can_reveal_password=True,
+        show_label=t("field.show_password"),
+        hide_label=t("field.hide_password"),
         prefix_icon=ft.Icons.LOCK_OUTLINE,
         key="login-password",
     )
@@ -58,7 +59,10 @@ def build(state, notice: str | None = None) -> ft.View:
     )
     busy = ft.ProgressBar(visible=False)
     submit = ft.FilledButton(
-        t("login.submit"), icon=ft.Icons.LOGIN, height=52, expand=True, key="login-submit"
+        t("login.submit"),
+        icon=ft.Icons.LOGIN,
+        expand=True,
+        key="login-submit",
     )
 
     def show_error(text: str) -> None:

@@ -184,12 +184,10 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                     actions=[
                         ft.TextButton(
                             t("common.cancel"),
-                            height=48,
                             on_click=lambda e: state.page.pop_dialog(),
                         ),
                         ft.FilledButton(
                             t("common.confirm"),
-                            height=48,
                             on_click=confirmed,
                             key="member-remove-confirm",
                         ),
@@ -235,7 +233,6 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                             ft.FilledTonalButton(
                                 t("member.call"),
                                 icon=ft.Icons.CALL,
-                                height=48,
                                 on_click=call,
                                 key="member-call",
                             )
@@ -296,7 +293,6 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                 ft.FilledButton(
                     t("common.save"),
                     icon=ft.Icons.SAVE,
-                    height=56,
                     expand=True,
                     on_click=save,
                     key="member-save",
@@ -311,7 +307,6 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                 [
                     ft.OutlinedButton(
                         t(f"member.{reason}"),
-                        height=48,
                         on_click=remove(reason),
                         key=f"member-{reason.replace('_', '-')}",
                     )

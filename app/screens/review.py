@@ -18,6 +18,7 @@ from app.paging import Pager
 from app.resident_dialog import matching_member, open_resident_dialog
 from components.empty_state import empty_state
 from components.flag_chips import tag
+from components.icon_button import icon_button, relabel
 from services.protocol import CATEGORY_NAMES, mask_phone
 from services.questionnaire_answers import concern_description, describe_answers, resident_fields
 
@@ -265,7 +266,6 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
             ft.OutlinedButton(
                 t("review.open_household"),
                 icon=ft.Icons.HOME_OUTLINED,
-                height=48,
                 on_click=lambda e: state.nav.push("household", household_id=house["id"]),
                 key=f"review-open-{rid}",
             )
@@ -277,7 +277,6 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
                     if member
                     else t("review.add_resident"),
                     icon=ft.Icons.PERSON_ADD_ALT if member is None else ft.Icons.MANAGE_ACCOUNTS,
-                    height=48,
                     on_click=add_resident,
                     key=f"review-resident-{rid}",
                 )
@@ -286,7 +285,6 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
             ft.OutlinedButton(
                 t("concern.raise"),
                 icon=ft.Icons.REPORT_OUTLINED,
-                height=48,
                 on_click=raise_concern,
                 key=f"review-concern-{rid}",
             )
@@ -295,7 +293,6 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
         ft.FilledTonalButton(
             t("review.mark_done"),
             icon=ft.Icons.DONE,
-            height=48,
             on_click=mark(),
             key=f"review-done-{rid}",
         )
@@ -331,9 +328,9 @@ def _phone_value(state, rid: str, key: str, number: str, masked: str) -> ft.Cont
     """A masked number with an eye button; revealing shows it whole with a call button."""
     t = state.t
     text = ft.Text(masked, size=16, key=f"phone-{rid}-{key}")
-    call = ft.IconButton(
+    call = icon_button(
         ft.Icons.CALL,
-        tooltip=t("review.call"),
+        t("review.call"),
         url=f"tel:{''.join(ch for ch in number if ch.isdigit() or ch == '+')}",
         visible=False,
         key=f"call-{rid}-{key}",
@@ -343,13 +340,15 @@ def _phone_value(state, rid: str, key: str, number: str, masked: str) -> ft.Cont
         showing = text.value != masked
         text.value = masked if showing else number
         call.visible = not showing
-        eye.icon = ft.Icons.VISIBILITY_OUTLINED if showing else ft.Icons.VISIBILITY_OFF_OUTLINED
-        eye.tooltip = t("review.show_phone") if showing else t("review.hide_phone")
+        if showing:
+            relabel(eye, ft.Icons.VISIBILITY_OUTLINED, t("review.show_phone"))
+        else:
+            relabel(eye, ft.Icons.VISIBILITY_OFF_OUTLINED, t("review.hide_phone"))
         state.page.update()
 
-    eye = ft.IconButton(
+    eye = icon_button(
         ft.Icons.VISIBILITY_OUTLINED,
-        tooltip=t("review.show_phone"),
+        t("review.show_phone"),
         on_click=reveal,
         key=f"reveal-{rid}-{key}",
     )

@@ -50,7 +50,7 @@ def build(state, first_run: bool = False) -> ft.View:
         first,
         second,
         message,
-        ft.FilledButton(t("common.save"), on_click=save, height=52, key="pin-save"),
+        ft.FilledButton(t("common.save"), on_click=save, key="pin-save"),
     ]
     if first_run:
         controls.append(ft.TextButton(t("pin.skip"), on_click=lambda e: leave(), key="pin-skip"))
@@ -62,7 +62,10 @@ def build(state, first_run: bool = False) -> ft.View:
             leading=None
             if first_run
             else ft.IconButton(
-                ft.Icons.ARROW_BACK, on_click=lambda e: state.nav.back(), key="back"
+                ft.Icon(ft.Icons.ARROW_BACK, semantics_label=t("nav.back")),
+                tooltip=t("nav.back"),
+                on_click=lambda e: state.nav.back(),
+                key="back",
             ),
         ),
         controls=controls,

@@ -64,7 +64,6 @@ def build(state) -> ft.View:
         pin_buttons.controls = [
             ft.OutlinedButton(
                 t("settings.pin_change") if has else t("settings.pin_set"),
-                height=48,
                 on_click=lambda e: state.nav.push("set_pin"),
                 key="settings-pin-set",
             ),
@@ -73,7 +72,6 @@ def build(state) -> ft.View:
             pin_buttons.controls.append(
                 ft.TextButton(
                     t("settings.pin_remove"),
-                    height=48,
                     on_click=remove_pin,
                     key="settings-pin-remove",
                 )
@@ -138,7 +136,6 @@ def build(state) -> ft.View:
                     t("settings.logout"),
                     icon=ft.Icons.LOGOUT,
                     on_click=logout,
-                    height=48,
                     key="settings-logout",
                 )
             ]

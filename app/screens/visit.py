@@ -23,6 +23,7 @@ from app.chrome import screen, section_title
 from app.concern_dialog import open_concern_dialog
 from components.checklist_question import ChecklistQuestion, QuestionLabels
 from components.flag_chips import tag
+from components.icon_button import icon_button
 from services.failures import log_failure
 
 log = logging.getLogger(__name__)
@@ -132,10 +133,10 @@ def build(state, household_id: str) -> ft.View:
                             max_lines=2,
                             overflow=ft.TextOverflow.ELLIPSIS,
                         ),
-                        ft.IconButton(
+                        icon_button(
                             ft.Icons.CLOSE,
+                            t("concern.remove"),
                             on_click=lambda e, i=i: remove_concern(i),
-                            tooltip=t("common.cancel"),
                         ),
                     ]
                 ),
@@ -284,9 +285,7 @@ def build(state, household_id: str) -> ft.View:
                             expand=True,
                             color=ft.Colors.ON_TERTIARY_CONTAINER,
                         ),
-                        ft.TextButton(
-                            t("draft.discard"), height=48, on_click=discard, key="draft-discard"
-                        ),
+                        ft.TextButton(t("draft.discard"), on_click=discard, key="draft-discard"),
                     ],
                     vertical_alignment=ft.CrossAxisAlignment.CENTER,
                 ),
@@ -366,7 +365,11 @@ def build(state, household_id: str) -> ft.View:
         state.toast(t("visit.saved" if state.sync.online else "visit.saved_offline"))
 
     save_button = ft.FilledButton(
-        t("visit.save"), icon=ft.Icons.SAVE, height=56, expand=True, on_click=save, key="visit-save"
+        t("visit.save"),
+        icon=ft.Icons.SAVE,
+        expand=True,
+        on_click=save,
+        key="visit-save",
     )
     body: list[ft.Control] = [
         ft.Text(
@@ -388,7 +391,6 @@ def build(state, household_id: str) -> ft.View:
         ft.OutlinedButton(
             t("concern.raise"),
             icon=ft.Icons.REPORT_OUTLINED,
-            height=48,
             on_click=lambda e: open_concern(None, "", ""),
             key="visit-raise",
         ),

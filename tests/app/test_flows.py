@@ -319,3 +319,22 @@ async def test_household_list_finds_a_phone_tail_and_names_the_resident(session,
     tile = one(view, f"hh-{hid}")
     assert head_state.t("hh.found", name=name) in texts(tile)
     assert view.data["filters"].mode == "households"
+
+
+async def test_concerns_list_shows_the_status_chosen(session, head_state):
+    """The status filter is a row of chips that wraps (five segments ran off the screen at a
+    large text size); tapping one lists that status's concerns only."""
+    store = head_state.store
+    resolved = {c["id"] for c in store.concerns(status="resolved", limit=1000)}
+    assert resolved, "the seed has resolved concerns"
+    head_state.nav.root("concerns")
+    view = _top(head_state)
+    assert one(view, "concern-status").wrap
+    await click(session, one(view, "concern-status-resolved"))
+    shown = {
+        c.key.removeprefix("concern-")
+        for c in find(view, cls=ft.Container)
+        if (c.key or "").startswith("concern-") and not c.key.startswith("concern-status")
+    }
+    shown.discard("empty")
+    assert shown and shown <= resolved

@@ -9,7 +9,7 @@ import flet as ft
 
 from app import prefs as P
 from app.theme import BODY, MIN_TEXT, TEXT_SCALES
-from tests.app.conftest import click, find, one
+from tests.app.conftest import click, find, one, texts
 
 
 def _top(state) -> ft.View:
@@ -59,9 +59,37 @@ async def test_extra_large_text_scales_every_screen_and_is_kept(session, head_st
         view = _build(head_state, name, params)
         after = sorted(_sizes(view))
         assert after == sorted(round(s * factor, 1) for s in before[name]), name
-        buttons = [b for b in find(view, cls=(ft.Button, ft.OutlinedButton, ft.TextButton))]
-        fixed = [b.height for b in buttons if b.height]
-        assert all(h >= round(48 * factor) for h in fixed), f"{name}: labels fit {fixed}"
+
+
+def _text_buttons(view) -> list[ft.Control]:
+    return find(view, cls=(ft.Button, ft.OutlinedButton, ft.TextButton))
+
+
+def test_no_text_button_has_a_fixed_height(session, head_state):
+    """A button held to a height cuts its label once the phone's own text size grows (which
+    the app cannot see): buttons are tall by padding, and grow with their text."""
+    for name, params in _screens(head_state):
+        view = _build(head_state, name, params)
+        fixed = [b.key or b.content for b in _text_buttons(view) if b.height]
+        assert not fixed, f"{name}: {fixed}"
+
+
+def test_every_icon_button_and_dropdown_has_a_name_to_say(session, head_state):
+    """Flutter web names an icon button by its icon's semantics label (a tooltip alone gives
+    a screen reader nothing to say), and a dropdown by nothing of its own: each sits in a
+    named semantics node."""
+    estate_id = head_state.store.estates()[0]["id"]
+    more = [(n, {}) for n in ("login", "set_pin", "concerns", "review", "sync")]
+    for name, params in [*_screens(head_state), *more, ("estate", {"estate_id": estate_id})]:
+        view = _build(head_state, name, params)
+        nameless = [
+            b.key
+            for b in find(view, cls=ft.IconButton)
+            if not (isinstance(b.icon, ft.Icon) and b.icon.semantics_label)
+        ]
+        named = {id(s.content) for s in find(view, cls=ft.Semantics) if s.label}
+        nameless += [d.key for d in find(view, cls=ft.Dropdown) if id(d) not in named]
+        assert not nameless, f"{name}: {nameless}"
 
 
 def _build(state, name, params) -> ft.View:
@@ -137,3 +165,20 @@ def test_every_text_style_names_the_shipped_font(session, head_state):
             style = getattr(styles, f.name)
             if style is not None:
                 assert style.font_family == FONT_FAMILY, f.name
+
+
+async def test_concern_kinds_wrap_as_whole_words_and_one_is_chosen(session, head_state):
+    """Three segments in the dialog broke "Complaint" and "Suggestion" mid-word on a phone:
+    the kinds are chips in a wrapping row, one chosen at a time."""
+    await head_state.set_language("en")
+    hid = head_state.store.households(limit=1, offset=5)[0]["id"]
+    form = _build(head_state, "visit", {"household_id": hid})
+    await click(session, one(form, "visit-raise"))
+    dialog = session.page._dialogs.controls[-1]
+    kinds = one(dialog, "concern-kind")
+    assert isinstance(kinds, ft.Row) and kinds.wrap
+    assert texts(kinds) == ["Request", "Complaint", "Suggestion"]
+    await click(session, one(dialog, "concern-kind-complaint"))
+    one(dialog, "concern-description").value = "The stair light is out"
+    await click(session, one(dialog, "concern-add"))
+    assert [c["kind"] for c in form.data["concerns"]] == ["complaint"]

@@ -206,6 +206,17 @@ def _on_server_resident(server) -> bool:
         return bool(c.execute("SELECT count(*) FROM residents WHERE name = '钱秀英'").fetchone()[0])
 
 
+#: A resident's answer to the elderly-care questionnaire (the household's address added).
+ELDERLY_CARE_ANSWER = {
+    "name": "钱秀英",
+    "age": "78",
+    "lives_alone": "yes",
+    "health": "fair",
+    "needs": "meals",
+    "phone": "13912345678",
+}
+
+
 def _submit_form(url: str, answers: dict[str, str]) -> None:
     """A resident fills the public form the QR leads to (plain HTML form, no JavaScript)."""
     import re
@@ -246,15 +257,7 @@ def _estate_qr_and_an_answer_to_review(page, server, store_file, shots) -> None:
 
     _submit_form(
         questionnaire_url(server.url, "elderly-care", estate_id),
-        {
-            "address": address,
-            "name": "钱秀英",
-            "age": "78",
-            "lives_alone": "yes",
-            "health": "fair",
-            "needs": "meals",
-            "phone": "13912345678",
-        },
+        {"address": address, **ELDERLY_CARE_ANSWER},
     )
     page.get_by_role("tab", name="同步").click()
     page.get_by_role("button", name="立即同步").click()
