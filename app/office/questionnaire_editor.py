@@ -16,6 +16,7 @@ from app.chrome import screen
 from app.office import questionnaire_form as form
 from app.office.failures import failure_key
 from app.theme import scale_text, text_scale_of
+from components.icon_button import icon_button
 
 log = logging.getLogger(__name__)
 
@@ -95,23 +96,23 @@ class _QuestionFields:
                             [
                                 ft.Text(t("qedit.question_n", n=i + 1), weight=ft.FontWeight.W_600),
                                 ft.Container(expand=True),
-                                ft.IconButton(
+                                icon_button(
                                     ft.Icons.ARROW_UPWARD,
-                                    tooltip=t("qedit.up"),
+                                    t("qedit.up"),
                                     disabled=i == 0,
                                     on_click=lambda e: self.on_move(i, -1),
                                     key=f"qedit-up-{i}",
                                 ),
-                                ft.IconButton(
+                                icon_button(
                                     ft.Icons.ARROW_DOWNWARD,
-                                    tooltip=t("qedit.down"),
+                                    t("qedit.down"),
                                     disabled=i == n - 1,
                                     on_click=lambda e: self.on_move(i, 1),
                                     key=f"qedit-down-{i}",
                                 ),
-                                ft.IconButton(
+                                icon_button(
                                     ft.Icons.DELETE_OUTLINE,
-                                    tooltip=t("qedit.remove"),
+                                    t("qedit.remove"),
                                     disabled=n == 1,
                                     on_click=lambda e: self.on_remove(i),
                                     key=f"qedit-remove-{i}",
