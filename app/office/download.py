@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from components.checkbox import checkbox
 from services.downloads import LEDGERS, fetch_download, ledger_request
 from services.protocol import MAX_EXPORT_REASON
 
@@ -91,7 +92,7 @@ def ledger_buttons(
     ``whole_numbers`` (staff), a tick asks for whole phone and ID numbers, which the server
     gives only with a reason and keeps in its audit with who asked and why."""
     t = state.t
-    whole = ft.Checkbox(label=t("download.whole_numbers"), value=False, key=f"{key_prefix}-whole")
+    whole = checkbox(t("download.whole_numbers"), value=False, key=f"{key_prefix}-whole")
     reason = ft.TextField(
         label=t("download.reason"),
         max_length=MAX_EXPORT_REASON,
