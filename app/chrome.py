@@ -10,6 +10,8 @@ from components.offline_banner import offline_banner
 from components.sync_badge import SyncBadge
 
 TABS = ("home", "households", "concerns", "sync", "settings")
+#: a 街道 login reads figures only: no household or concern lists to open
+FIGURES_ONLY_TABS = ("home", "sync", "settings")
 _TAB_ICONS = {
     "home": (ft.Icons.HOME_OUTLINED, ft.Icons.HOME),
     "households": (ft.Icons.PEOPLE_OUTLINE, ft.Icons.PEOPLE),
@@ -19,11 +21,18 @@ _TAB_ICONS = {
 }
 
 
+def tabs_for(role: str) -> tuple[str, ...]:
+    """The bottom navigation's tabs for a role."""
+    return FIGURES_ONLY_TABS if role == "street" else TABS
+
+
 def _nav_bar(state, current: str) -> ft.NavigationBar:
+    tabs = tabs_for(state.role)
+
     def on_change(e) -> None:
         index = e.control.selected_index
-        if 0 <= index < len(TABS) and TABS[index] != current:
-            state.nav.root(TABS[index])
+        if 0 <= index < len(tabs) and tabs[index] != current:
+            state.nav.root(tabs[index])
 
     return ft.NavigationBar(
         destinations=[
@@ -32,9 +41,9 @@ def _nav_bar(state, current: str) -> ft.NavigationBar:
                 selected_icon=_TAB_ICONS[name][1],
                 label=state.t(f"nav.{name}"),
             )
-            for name in TABS
+            for name in tabs
         ],
-        selected_index=TABS.index(current),
+        selected_index=tabs.index(current) if current in tabs else None,
         on_change=on_change,
         key="nav-bar",
     )

@@ -86,3 +86,15 @@ async def test_a_street_login_keeps_its_figures_when_drilling_to_an_estate(sessi
     await inner.data["load"]()
     assert inner.data["model"].summary.estate_id == estate.estate_id
     assert not find(inner, key="open-meetings")
+
+
+async def test_a_street_login_has_no_household_or_concern_tabs(session, street_state):
+    t = street_state.t
+    street_state.nav.root("home")
+    [bar] = find(_top(street_state), key="nav-bar")
+    labels = [d.label for d in bar.destinations]
+    assert labels == [t("nav.home"), t("nav.sync"), t("nav.settings")]
+    # the tab that follows 首页 is 同步 for a street login
+    bar.selected_index = 1
+    await click(session, bar, "change")
+    assert _top(street_state).route == "/sync"
