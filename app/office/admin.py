@@ -283,7 +283,10 @@ def _users(state, model: Admin, run) -> list[ft.Control]:
         role = ft.Dropdown(
             label=t("admin.role"),
             value="head",
-            options=[ft.dropdown.Option(r, t(f"settings.role.{r}")) for r in ROLES],
+            # a street login reads several communities: the operator makes it, not staff
+            options=[
+                ft.dropdown.Option(r, t(f"settings.role.{r}")) for r in ROLES if r != "street"
+            ],
             key="admin-new-role",
         )
         password = _field(t("admin.password"), "admin-new-password", password=True)

@@ -61,6 +61,11 @@ def add_create_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--username", required=True)
     parser.add_argument("--name", required=True, help="the person's name as shown in the app")
     parser.add_argument("--role", required=True, choices=ROLES)
+    parser.add_argument(
+        "--community",
+        metavar="NAME_OR_ID",
+        help="the login's community (needed where the database holds several)",
+    )
     _password_source(parser)
 
 
@@ -70,7 +75,12 @@ def run_create_user(args: argparse.Namespace) -> int:
     def action(engine) -> str:
         password = _read_password(args)
         user_id = create_user(
-            engine, username=args.username, name=args.name, role=args.role, password=password
+            engine,
+            username=args.username,
+            name=args.name,
+            role=args.role,
+            password=password,
+            community=args.community,
         )
         return f"created user {args.username} ({args.role}, id {user_id})"
 

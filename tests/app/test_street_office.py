@@ -9,15 +9,16 @@ import sqlite3
 import uuid
 
 import flet as ft
-import httpx
 import pytest
 
-from services.protocol import API_PREFIX
+from server.db.engine import open_engine
+from server.domain.accounts import create_user
 from tests.app.conftest import PASSWORD, _pull, _state_for, click, find, one
 
 
-def _street_login(app_server, staff_token: str) -> str:
-    """A street over the server's one community, and a ``street`` login for it."""
+def _street_login(app_server) -> str:
+    """A street over the server's one community, and a ``street`` login for it (made as the
+    operator makes one: staff may not, a street reads several communities)."""
     with sqlite3.connect(app_server.db_path, timeout=30) as c:
         found = c.execute("SELECT id FROM streets LIMIT 1").fetchone()
         street_id = found[0] if found else str(uuid.uuid4())
@@ -25,19 +26,17 @@ def _street_login(app_server, staff_token: str) -> str:
             c.execute("INSERT INTO streets (id, name) VALUES (?, ?)", (street_id, "胡巷街道"))
         c.execute("UPDATE communities SET street_id = ?", (street_id,))
     username = f"street{uuid.uuid4().hex[:6]}"
-    r = httpx.post(
-        f"{app_server.url}{API_PREFIX}/admin/users",
-        json={"username": username, "name": "街道办", "role": "street", "password": PASSWORD},
-        headers={"Authorization": f"Bearer {staff_token}"},
-        timeout=30,
-    )
-    assert r.status_code == 201, r.text
+    engine = open_engine(str(app_server.db_path))
+    try:
+        create_user(engine, username=username, name="街道办", role="street", password=PASSWORD)
+    finally:
+        engine.dispose()
     return username
 
 
 @pytest.fixture
 def street_state(session, pulled, app_server, tmp_path):
-    username = _street_login(app_server, pulled["staff"][1]["token"])
+    username = _street_login(app_server)
     path = tmp_path / "street-pulled.sqlite"
     login = asyncio.run(_pull(app_server.url, username, path))
     state = _state_for(session, {"street": (path, login)}, app_server, tmp_path, "street")

@@ -11,11 +11,12 @@ import sqlite3
 import uuid
 from datetime import date
 
-import httpx
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import Translator
+from server.db.engine import open_engine
+from server.domain.accounts import create_user
 from tests.e2e.phone import dump_semantics, open_page, poll, shot, type_into
 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
@@ -174,23 +175,16 @@ def test_staff_downloads_a_ledger_in_the_browser(stack, browser, shots, tmp_path
 
 
 def _street_login(server) -> str:
-    """A street over the stack's one community and a ``street`` login for it (created by
-    staff through the administration API)."""
+    """A street over the stack's one community and a ``street`` login for it (made as the
+    operator makes one, with create-user: staff may not, a street reads several communities)."""
     with sqlite3.connect(server.db_path, timeout=30) as c:
         c.execute("INSERT INTO streets (id, name) VALUES (?, ?)", (str(uuid.uuid4()), "胡巷街道"))
         c.execute("UPDATE communities SET street_id = (SELECT id FROM streets LIMIT 1)")
-    staff = httpx.post(
-        server.url + "/api/v1/auth/login",
-        json={"username": "staff", "password": "demo1234", "device_id": "dev-e2e-street"},
-        timeout=30,
-    ).json()
-    r = httpx.post(
-        server.url + "/api/v1/admin/users",
-        json={"username": "street", "name": "街道办", "role": "street", "password": "demo1234"},
-        headers={"Authorization": f"Bearer {staff['token']}"},
-        timeout=30,
-    )
-    assert r.status_code == 201, r.text
+    engine = open_engine(str(server.db_path))
+    try:
+        create_user(engine, username="street", name="街道办", role="street", password="demo1234")
+    finally:
+        engine.dispose()
     return "street"
 
 

@@ -456,3 +456,104 @@ async def test_a_concern_goes_only_to_staff_of_its_own_community(city_engine, ci
     offered = await staff.client.get("/api/v1/assignees", headers=staff.headers)
     ids = {a["id"] for a in offered.json()["assignees"]}
     assert staff.user["id"] in ids and foreign not in ids
+
+
+async def test_staff_manage_only_their_own_communitys_logins_and_places(city_engine, city_login):
+    """Staff list, create, reset, disable and assign the logins of their own community, and
+    list and change its places; another community's are not found, a new login joins the
+    staff's community, a street login is the operator's, and estate names (the same in every
+    seeded community) resolve within the community."""
+    from server.domain import accounts
+
+    staff = await city_login("c001-staff")
+    c, h = staff.client, staff.headers
+    with city_engine.connect() as conn:
+        community_of = dict(conn.execute(select(users.c.username, users.c.community_id)).all())
+        home = community_of["c001-staff"]
+        own_districts = set(
+            conn.execute(select(districts.c.id).where(districts.c.community_id == home)).scalars()
+        )
+        their_district, their_estate = conn.execute(
+            select(districts.c.id, estates.c.id)
+            .join(estates, estates.c.district_id == districts.c.id)
+            .where(districts.c.community_id == community_of["c002-staff"])
+        ).first()
+        an_estate_name = conn.execute(
+            select(estates.c.name)
+            .join(districts, districts.c.id == estates.c.district_id)
+            .where(districts.c.community_id == home)
+        ).first()[0]
+
+    listed = (await c.get("/api/v1/admin/users", headers=h)).json()["users"]
+    assert {u["username"] for u in listed} == {n for n, k in community_of.items() if k == home}
+    places = (await c.get("/api/v1/admin/places", headers=h)).json()["districts"]
+    assert {d["id"] for d in places} == own_districts
+
+    before = Demo.load(city_engine).users["c002-head01"]["estate_ids"]
+    for method, path, body in (
+        ("PUT", "/api/v1/admin/users/c002-head01/password", {"password": "another-pass-1"}),
+        ("PUT", "/api/v1/admin/users/c002-head01/active", {"active": False}),
+        ("PUT", "/api/v1/admin/users/c002-head01/assignment", {"estate_ids": [their_estate]}),
+        ("PUT", f"/api/v1/admin/districts/{their_district}", {"name": "改名"}),
+        ("PUT", f"/api/v1/admin/estates/{their_estate}", {"name": "改名"}),
+        ("POST", "/api/v1/admin/estates", {"district_id": their_district, "name": "新小区"}),
+    ):
+        r = await c.request(method, path, json=body, headers=h)
+        assert r.status_code == 404, (path, r.text)
+    # nothing of community 2 changed: its head still signs in (the password and the login
+    # as they were) and keeps the estates it had
+    await city_login("c002-head01")
+    assert Demo.load(city_engine).users["c002-head01"]["estate_ids"] == before
+
+    made = await c.post(
+        "/api/v1/admin/users",
+        json={
+            "username": "c001-head12",
+            "name": "新巷邻长",
+            "role": "head",
+            "password": "demo12345",
+        },
+        headers=h,
+    )
+    assert made.status_code == 201, made.text
+    street = await c.post(
+        "/api/v1/admin/users",
+        json={"username": "street-x", "name": "街道", "role": "street", "password": "demo12345"},
+        headers=h,
+    )
+    assert street.status_code == 422
+    # a head of mine, my own estate's name: found in my community although every community has it
+    r = await c.put(
+        "/api/v1/admin/users/c001-head12/assignment",
+        json={"estate_ids": [an_estate_name]},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    with city_engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(users.c.community_id).where(users.c.username == "c001-head12")
+            ).scalar_one()
+            == home
+        )
+
+    # the operator's command names the community where there are several
+    with pytest.raises(accounts.AccountError, match="several"):
+        accounts.create_user(
+            city_engine, username="x1", name="X", role="staff", password="demo12345"
+        )
+    accounts.create_user(
+        city_engine,
+        username="c003-staff2",
+        name="X",
+        role="staff",
+        password="demo12345",
+        community="胡巷社区003",
+    )
+    with city_engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(users.c.community_id).where(users.c.username == "c003-staff2")
+            ).scalar_one()
+            == community_of["c003-staff"]
+        )

@@ -1,5 +1,6 @@
 """Districts and estates: list, create, rename (``server.domain.places``). Phones whose scope
-holds the place pull the new name."""
+holds the place pull the new name. Staff see and change their own community's places: another
+community's are not found (404), and names need only be unique within the community."""
 
 from __future__ import annotations
 
@@ -33,9 +34,9 @@ def _call(fn, *args, **kwargs) -> dict:
 
 
 @router.get("/places", response_model=PlaceList, responses=error_responses(401, (403, "not staff")))
-def list_places(engine: EngineDep) -> dict:
+def list_places(engine: EngineDep, staff: StaffDep) -> dict:
     with engine.connect() as conn:
-        return {"districts": places.list_places(conn)}
+        return {"districts": places.list_places(conn, staff.community_id)}
 
 
 @router.post(
@@ -46,19 +47,34 @@ def create_district(body: NameIn, engine: EngineDep, staff: StaffDep) -> dict:
 
 
 @router.put("/districts/{district_id}", response_model=DistrictOut, responses=_ERRORS)
-def rename_district(district_id: uuid.UUID, body: NameIn, engine: EngineDep) -> dict:
-    return _call(places.rename_district, engine, str(district_id), name=body.name)
+def rename_district(
+    district_id: uuid.UUID, body: NameIn, engine: EngineDep, staff: StaffDep
+) -> dict:
+    return _call(
+        places.rename_district,
+        engine,
+        str(district_id),
+        name=body.name,
+        community=staff.community_id,
+    )
 
 
 @router.post(
     "/estates", status_code=status.HTTP_201_CREATED, response_model=EstateOut, responses=_ERRORS
 )
-def create_estate(body: EstateCreate, engine: EngineDep) -> dict:
+def create_estate(body: EstateCreate, engine: EngineDep, staff: StaffDep) -> dict:
     return _call(
-        places.create_estate, engine, district_id=body.district_id, name=body.name, kind=body.kind
+        places.create_estate,
+        engine,
+        district_id=body.district_id,
+        name=body.name,
+        kind=body.kind,
+        community=staff.community_id,
     )
 
 
 @router.put("/estates/{estate_id}", response_model=EstateOut, responses=_ERRORS)
-def rename_estate(estate_id: uuid.UUID, body: NameIn, engine: EngineDep) -> dict:
-    return _call(places.rename_estate, engine, str(estate_id), name=body.name)
+def rename_estate(estate_id: uuid.UUID, body: NameIn, engine: EngineDep, staff: StaffDep) -> dict:
+    return _call(
+        places.rename_estate, engine, str(estate_id), name=body.name, community=staff.community_id
+    )
