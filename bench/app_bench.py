@@ -75,9 +75,20 @@ def first_screen(browser, url: str, runs: int) -> tuple[list[float], dict[str, i
     return times, dict(loaded)
 
 
-def head_figures(browser, url: str, households: int, visits: int) -> dict:
-    """Login -> home for head01, then household pages opened and visits saved."""
+def head_figures(browser, url: str, households: int, visits: int, shots: Path) -> dict:
+    """Login -> home for head01, then household pages opened and visits saved (on a failure,
+    what the screen showed goes to ``shots``)."""
     page = open_page(browser, url)
+    try:
+        return _head_walk(page, households, visits)
+    except Exception:
+        page.screenshot(path=str(shots / "head-failure.png"))
+        raise
+    finally:
+        page.context.close()
+
+
+def _head_walk(page, households: int, visits: int) -> dict:
     out: dict = {}
     page.get_by_role("textbox", name=t("login.username")).wait_for(timeout=60000)
     type_into(page, t("login.username"), "head01")
@@ -107,8 +118,14 @@ def head_figures(browser, url: str, households: int, visits: int) -> dict:
         record.first.wait_for(timeout=30000)
         opened.append(time.perf_counter() - t0)
         if i < visits:
-            record.first.click()
             save = page.get_by_role("button", name=t("visit.save"))
+            for _ in range(3):  # a tap during the page's entrance transition can be lost
+                record.first.click()
+                try:
+                    save.wait_for(timeout=10000)
+                    break
+                except Exception:
+                    continue
             save.wait_for(timeout=30000)
             size = page.get_by_role("textbox", name=re.compile("^你家有几口人"))
             if not size.first.input_value():  # prefilled from the registered count
@@ -121,7 +138,6 @@ def head_figures(browser, url: str, households: int, visits: int) -> dict:
         page.get_by_role("button", name=t("nav.back")).first.click()
         tiles.first.wait_for(timeout=30000)
     out["household"], out["save_visit"] = opened, saved
-    page.context.close()
     return out
 
 
@@ -236,7 +252,7 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
             cold, loaded = first_screen(browser, app.url, args.runs)
-            head = head_figures(browser, app.url, args.households, args.visits)
+            head = head_figures(browser, app.url, args.households, args.visits, args.dir)
             staff = staff_figures(browser, app.url, phone) if args.staff else None
             browser.close()
     finally:
