@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from components.checkbox import checkbox
 from components.hidden_field import hidden_field
 from services.protocol import mask_phone
 
@@ -86,8 +87,8 @@ def open_resident_dialog(
         key="resident-phone",
     )
     flags_now = set((member or {}).get("flags") or []) | set(fields.get("flags") or [])
-    lives_alone = ft.Checkbox(
-        label=t("flag.lives_alone"), value="lives_alone" in flags_now, key="resident-lives-alone"
+    lives_alone = checkbox(
+        t("flag.lives_alone"), value="lives_alone" in flags_now, key="resident-lives-alone"
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="resident-message")
 

@@ -16,6 +16,7 @@ from app.chrome import screen
 from app.concern_dialog import open_concern_dialog
 from app.paging import Pager
 from app.resident_dialog import matching_member, open_resident_dialog
+from components.checkbox import checkbox
 from components.empty_state import empty_state
 from components.flag_chips import tag
 from components.icon_button import icon_button, relabel
@@ -198,7 +199,7 @@ def _card(state, r: dict, questionnaires: dict, estates: dict, done: dict, remov
         return handler
 
     def also_done() -> ft.Checkbox:
-        return ft.Checkbox(label=t("review.also_done"), value=True, key="review-also-done")
+        return checkbox(t("review.also_done"), value=True, key="review-also-done")
 
     fields = resident_fields(answers, today=state.today())
 

@@ -5,6 +5,8 @@ button saying in words what it does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import flet as ft
 
 from app import prefs as P
@@ -182,3 +184,12 @@ async def test_concern_kinds_wrap_as_whole_words_and_one_is_chosen(session, head
     one(dialog, "concern-description").value = "The stair light is out"
     await click(session, one(dialog, "concern-add"))
     assert [c["kind"] for c in form.data["concerns"]] == ["complaint"]
+
+
+def test_phone_checkboxes_are_rows_a_finger_can_hit():
+    """A labelled checkbox is 40 px tall in a browser (Flutter's desktop tap target): the
+    phone's screens and dialogs make theirs with components/checkbox.py (48 px and more)."""
+    root = Path(__file__).resolve().parents[2]
+    places = [*(root / "app" / "screens").glob("*.py"), *(root / "app").glob("*.py")]
+    raw = [p.name for p in places if "ft.Checkbox(" in p.read_text(encoding="utf-8")]
+    assert not raw, raw
