@@ -48,6 +48,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)"
     )
+    parser.add_argument(
+        "--community",
+        metavar="NAME_OR_ID",
+        help="whose register it is (needed where the database holds several communities)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
                 sheet=args.sheet,
                 ignore_columns=args.ignore_column,
                 columns=columns,
+                community=args.community,
             )
         except RegisterFileError as exc:
             print(f"{text('error', lang)}{sep}{exc.text(lang)}", file=sys.stderr)

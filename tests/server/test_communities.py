@@ -557,3 +557,84 @@ async def test_staff_manage_only_their_own_communitys_logins_and_places(city_eng
             ).scalar_one()
             == community_of["c003-staff"]
         )
+
+
+async def test_a_register_is_imported_into_one_community(city_engine, city_login, tmp_path):
+    """Staff import into their own community: an estate name every seeded community shares
+    is theirs, a person whose ID number every community's copy carries is theirs (found, not
+    moved from elsewhere), and nothing of another community changes; the operator's import
+    names the community where there are several."""
+    from server.db.schema import households, residents
+    from server.domain.register import RegisterFileError, import_register
+    from tests.server.register.files import id_number, write_csv
+
+    with city_engine.connect() as conn:
+        community_of = dict(conn.execute(select(users.c.username, users.c.community_id)).all())
+        mine = community_of["c002-staff"]
+        person = conn.execute(
+            select(
+                residents.c.name,
+                residents.c.id_number,
+                residents.c.birth_year,
+                estates.c.name.label("estate"),
+                households.c.building,
+                households.c.unit,
+                households.c.room,
+            )
+            .join(households, households.c.id == residents.c.household_id)
+            .join(estates, estates.c.id == households.c.estate_id)
+            .join(districts, districts.c.id == estates.c.district_id)
+            .where(districts.c.community_id == mine, residents.c.id_number.is_not(None))
+            .limit(1)
+        ).one()
+        before = {
+            c: conn.execute(
+                select(func.count())
+                .select_from(residents)
+                .join(households, households.c.id == residents.c.household_id)
+                .join(estates, estates.c.id == households.c.estate_id)
+                .join(districts, districts.c.id == estates.c.district_id)
+                .where(districts.c.community_id == c)
+            ).scalar_one()
+            for c in set(community_of.values()) - {None}
+        }
+    rows = [
+        [person.estate, "99", "1", "9901", "新居民", "男", "", id_number(1990, 7), "", "户主", ""],
+        [person.estate, person.building, person.unit, person.room, person.name, "", "",
+         person.id_number, "", "", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "r.csv", rows)
+    staff = await city_login("c002-staff")
+    done = await staff.client.post(
+        "/api/v1/register/import",
+        headers=staff.headers,
+        files={"file": ("r.csv", path.read_bytes(), "text/csv")},
+        params={"dry_run": False},
+    )
+    body = done.json()
+    assert done.status_code == 200 and body["written"], done.text
+    assert (body["residents_created"], body["residents_moved"]) == (1, 0), body
+    with city_engine.connect() as conn:
+        after = {
+            c: conn.execute(
+                select(func.count())
+                .select_from(residents)
+                .join(households, households.c.id == residents.c.household_id)
+                .join(estates, estates.c.id == households.c.estate_id)
+                .join(districts, districts.c.id == estates.c.district_id)
+                .where(districts.c.community_id == c)
+            ).scalar_one()
+            for c in before
+        }
+    assert after == {c: n + (1 if c == mine else 0) for c, n in before.items()}
+
+    with pytest.raises(RegisterFileError) as refused:
+        import_register(city_engine, path, dry_run=True)
+    assert refused.value.code == "which_community"
+    report = import_register(city_engine, path, dry_run=True, community="胡巷社区003")
+    # c003 has its own copy of the person, and not c002's new resident
+    assert (report.residents_created, report.residents_unchanged, report.residents_moved) == (
+        1,
+        1,
+        0,
+    )

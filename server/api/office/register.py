@@ -98,7 +98,8 @@ async def _save(upload: UploadFile, folder: Path, lang: str) -> Path:
         "Check (dry_run=true, the default) or import a resident register: .xlsx, .xls, "
         ".ods or .csv, as docs/register-format.md describes. The answer is the import's "
         "report, refusals and notes in Chinese (lang=zh) or English: a refused row or "
-        "column is a 200 with written=false, not an HTTP error. Staff only."
+        "column is a 200 with written=false, not an HTTP error. Staff only; the register is "
+        "imported into the staff's community (only its places and people are matched)."
     ),
 )
 async def import_register_file(
@@ -136,7 +137,7 @@ async def import_register_file(
             report = await run_in_threadpool(
                 import_register, engine, path, skip_bad=skip_bad, dry_run=dry_run,
                 create_estates=create_estates, apply_moves=apply_moves, sheet=sheet,
-                ignore_columns=ignore_column, columns=columns,
+                ignore_columns=ignore_column, columns=columns, community=user.community_id,
             )  # fmt: skip
         except RegisterFileError as exc:
             raise HTTPException(

@@ -28,19 +28,28 @@ def new_id() -> str:
 class EstateResolver:
     """Maps each row to an estate (existing or planned) or a refusal; plans new ones."""
 
-    def __init__(self, conn: Connection, *, create: bool, label: str = "小区") -> None:
+    def __init__(
+        self, conn: Connection, community: str, *, create: bool, label: str = "小区"
+    ) -> None:
+        """The estates and districts of ``community`` (a register is one community's)."""
         self.create = create
         self.label = label
         self.by_id: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, dict[str, Any]] = {}
         self.by_loose: dict[str, dict[str, Any]] = {}
-        for r in conn.execute(select(estates)):
+        for r in conn.execute(
+            select(estates)
+            .join(districts, districts.c.id == estates.c.district_id)
+            .where(districts.c.community_id == community)
+        ):
             e = dict(r._mapping)
             self.by_id[e["id"]] = e
             self.by_key.setdefault(name_key(e["name"]), e)
             self.by_loose.setdefault(loose_name_key(e["name"]), e)
         self.districts: dict[str, dict[str, Any]] = {}
-        for r in conn.execute(select(districts.c.id, districts.c.name)):
+        for r in conn.execute(
+            select(districts.c.id, districts.c.name).where(districts.c.community_id == community)
+        ):
             self.districts.setdefault(name_key(r.name), {"id": r.id, "name": r.name})
         self.new_districts: list[dict[str, Any]] = []
         self.new_estates: list[dict[str, Any]] = []

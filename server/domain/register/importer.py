@@ -19,14 +19,16 @@ import gc
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, or_, select
 
 from server.db.engine import read_tx, write_tx
+from server.db.schema import communities
+from server.domain.communities import CommunityError, sole_community
 from server.domain.register.cells import Row, RowReader
 from server.domain.register.layout import ColumnChoices, find_layout
 from server.domain.register.messages import DEFAULT_LANG, text
 from server.domain.register.plan import Plan, Planner, row_ref
-from server.domain.register.problems import Problem, problem
+from server.domain.register.problems import Problem, RegisterFileError, problem
 from server.domain.register.read import read_register
 from server.domain.register.text import name_key
 from server.domain.register.write import write_plan
@@ -128,8 +130,14 @@ def import_register(
     ignore_columns: Iterable[str] = (),
     columns: dict[str, str] | None = None,
     this_year: int | None = None,
+    community: str | None = None,
 ) -> ImportReport:
     """Check and import a register file; see the module docstring for what is written when.
+
+    ``community``: whose register it is, by id or name (the importing staff's; default: the
+    database's only community). Only that community's places and people are matched and
+    written. Raises RegisterFileError ``which_community`` / ``unknown_community`` when none
+    fits.
 
     ``columns`` maps a header as written to a field (``{"联系方式": "phone"}``);
     ``ignore_columns`` names headers (or column letters) to leave out. Raises
@@ -140,7 +148,7 @@ def import_register(
         return _import(
             engine, path, skip_bad=skip_bad, dry_run=dry_run, create_estates=create_estates,
             apply_moves=apply_moves, sheet=sheet, ignore_columns=ignore_columns,
-            columns=columns, this_year=this_year,
+            columns=columns, this_year=this_year, community=community,
         )  # fmt: skip
 
 
@@ -156,6 +164,7 @@ def _import(
     ignore_columns: Iterable[str],
     columns: dict[str, str] | None,
     this_year: int | None,
+    community: str | None,
 ) -> ImportReport:
     report = ImportReport()
     sheets, notes = read_register(path, sheet)
@@ -188,8 +197,13 @@ def _import(
 
     tx = read_tx if dry_run else write_tx
     with tx(engine) as conn:
+        owner = _community(conn, community)
         planner = Planner(
-            conn, create_estates=create_estates, apply_moves=apply_moves, estate_label=estate_label
+            conn,
+            owner,
+            create_estates=create_estates,
+            apply_moves=apply_moves,
+            estate_label=estate_label,
         )
         plan = planner.plan(parsed, dry_run=dry_run)
         report.errors.extend(plan.errors)
@@ -198,9 +212,25 @@ def _import(
         _count(report, plan)
         if dry_run or (report.errors and not skip_bad) or not plan.log:
             return report
-        write_plan(conn, plan)
+        write_plan(conn, plan, owner)
         report.written = True
     return report
+
+
+def _community(conn: Connection, ref: str | None) -> str:
+    if ref is None:
+        try:
+            return sole_community(conn)
+        except CommunityError:
+            raise RegisterFileError("which_community") from None
+    found = conn.execute(
+        select(communities.c.id).where(or_(communities.c.id == ref, communities.c.name == ref))
+    ).all()
+    if len(found) != 1:
+        raise RegisterFileError(
+            "unknown_community" if not found else "which_community", community=ref
+        )
+    return found[0].id
 
 
 def _count(report: ImportReport, plan: Plan) -> None:

@@ -26,6 +26,12 @@ _FIX_ID_AS_NUMBER_EN = (
 MESSAGES: dict[str, tuple[str, str]] = {
     # the file as a whole
     "no_file": ("找不到文件：{path}", "no such file: {path}"),
+    "which_community": (
+        "数据库里有多个社区：请指明花名册属于哪个社区（--community 社区名称或编号）",
+        "the database holds several communities: say whose register this is "
+        "(--community NAME_OR_ID)",
+    ),
+    "unknown_community": ("找不到社区“{community}”", "no community named or with id '{community}'"),
     "bad_type": (
         "花名册须是 .xlsx、.xls、.ods 或 .csv 文件（其他格式请在表格软件里另存为 .xlsx）",
         "the register must be a .xlsx, .xls, .ods or .csv file (save other formats as .xlsx)",

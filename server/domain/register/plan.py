@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, select, type_coerce
 
-from server.db.schema import households, residents
+from server.db.schema import districts, estates, households, residents
 from server.domain import entities as ent
 from server.domain.register.cells import Row
 from server.domain.register.estates import EstateResolver, new_id
@@ -72,10 +72,11 @@ def _address_key(estate_id: str, building: str, unit: str, room: str) -> tuple[s
 _JSON = ("flags", "field_versions")
 
 
-def _rows(conn: Connection, table) -> Iterator[dict[str, Any]]:
-    """Every row of ``table`` as a dict, the JSON columns left as text (``_decoded``)."""
+def _rows(conn: Connection, table, where: Any) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` that ``where`` keeps, as dicts, the JSON columns left as text
+    (``_decoded``)."""
     columns = [type_coerce(c, Text).label(c.name) if c.name in _JSON else c for c in table.c]
-    result = conn.execute(select(*columns))
+    result = conn.execute(select(*columns).where(where))
     keys = list(result.keys())
     for r in result:
         yield dict(zip(keys, r, strict=True))
@@ -100,20 +101,34 @@ def _same(field: str, stored: Any, new: Any) -> bool:
 
 class Planner:
     def __init__(
-        self, conn: Connection, *, create_estates: bool, apply_moves: bool, estate_label: str
+        self,
+        conn: Connection,
+        community: str,
+        *,
+        create_estates: bool,
+        apply_moves: bool,
+        estate_label: str,
     ) -> None:
+        """Plans an import into ``community``: only its estates, households and residents
+        are matched (an ID number in another community is another community's person)."""
         self.apply_moves = apply_moves
-        self.estates = EstateResolver(conn, create=create_estates, label=estate_label)
+        self.estates = EstateResolver(conn, community, create=create_estates, label=estate_label)
+        own_estates = (
+            select(estates.c.id)
+            .join(districts, districts.c.id == estates.c.district_id)
+            .where(districts.c.community_id == community)
+        )
+        own_households = select(households.c.id).where(households.c.estate_id.in_(own_estates))
         self.house_by_id: dict[str, dict[str, Any]] = {}
         self.by_address: dict[tuple[str, ...], dict[str, Any]] = {}
-        for h in _rows(conn, households):
+        for h in _rows(conn, households, households.c.estate_id.in_(own_estates)):
             self.house_by_id[h["id"]] = h
             key = _address_key(h["estate_id"], h["building"], h["unit"], h["room"])
             self.by_address.setdefault(key, h)
         self.by_id_number: dict[str, dict[str, Any]] = {}
         self.by_name: dict[tuple[str, str], dict[str, Any]] = {}
         self.registered: Counter[str] = Counter()
-        for p in _rows(conn, residents):
+        for p in _rows(conn, residents, residents.c.household_id.in_(own_households)):
             if p["id_number"]:
                 self.by_id_number.setdefault(p["id_number"].upper(), p)
             self.by_name.setdefault((p["household_id"], person_name(p["name"])), p)

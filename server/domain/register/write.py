@@ -7,7 +7,6 @@ from sqlalchemy import Connection, bindparam, update
 
 from server.db.changelog import record_changes
 from server.db.schema import districts, estates, households, residents
-from server.domain.communities import sole_community
 from server.domain.register.plan import Plan
 
 _RESIDENT_COLUMNS = (
@@ -34,9 +33,10 @@ def _update(conn: Connection, table, rows: list[dict], columns: tuple[str, ...])
         conn.execute(stmt, values[start : start + _CHUNK])
 
 
-def write_plan(conn: Connection, plan: Plan) -> None:
+def write_plan(conn: Connection, plan: Plan, community: str) -> None:
+    """Write the plan of an import into ``community`` (its new districts are that
+    community's)."""
     if plan.new_districts:
-        community = sole_community(conn)  # a register belongs to a one-community database
         for d in plan.new_districts:
             d.setdefault("community_id", community)
     for table, rows in (
