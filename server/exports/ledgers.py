@@ -357,7 +357,7 @@ def write_responses(
             .order_by(questionnaire_responses.c.submitted_at, questionnaire_responses.c.id)
         )
         if not place.is_community:
-            query = query.where(questionnaire_responses.c.estate_id.in_(place.estate_ids()))
+            query = query.where(place.responses_clause())
         if period is not None:
             query = query.where(
                 questionnaire_responses.c.submitted_at >= period.start,

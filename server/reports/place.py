@@ -9,7 +9,7 @@ import dataclasses
 
 from sqlalchemy import ColumnElement, Connection, Select, select, true
 
-from server.db.schema import communities, districts, estates
+from server.db.schema import communities, districts, estates, questionnaire_responses
 from server.domain.principal import Principal
 
 
@@ -47,6 +47,15 @@ class Place:
     def estate_ids(self) -> Select:
         """The place's estate ids, as a subquery for ``column.in_(...)``."""
         return select(estates.c.id).where(self.estates_clause())
+
+    def responses_clause(self) -> ColumnElement[bool]:
+        """The WHERE clause on ``questionnaire_responses`` that keeps the place's answers: its
+        estates', or for whole communities also their answers given with no estate."""
+        if self.district_id is None and self.estate_id is None:
+            if self.community_ids is None:
+                return true()
+            return questionnaire_responses.c.community_id.in_(self.community_ids)
+        return questionnaire_responses.c.estate_id.in_(self.estate_ids())
 
     @property
     def is_community(self) -> bool:

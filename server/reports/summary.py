@@ -362,14 +362,13 @@ def _concerns(conn, place, period, in_place, today: dt.date, figures: _Figures) 
 
 def _responses(conn: Connection, place: Place, period: Period) -> dict[str, int]:
     """Every questionnaire, with its answers in the period (answers that name no estate count
-    for the whole community only)."""
+    for their whole community only)."""
     joined = and_(
         questionnaire_responses.c.questionnaire_id == questionnaires.c.id,
         questionnaire_responses.c.submitted_at >= period.start,
         questionnaire_responses.c.submitted_at < period.end,
+        place.responses_clause(),
     )
-    if not place.is_community:
-        joined = and_(joined, questionnaire_responses.c.estate_id.in_(place.estate_ids()))
     rows = conn.execute(
         select(questionnaires.c.slug, func.count(questionnaire_responses.c.id))
         .select_from(questionnaires.outerjoin(questionnaire_responses, joined))

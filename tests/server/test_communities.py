@@ -5,6 +5,7 @@ made by the old one-community schema keeps every phone's cursor valid through th
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 
 import pytest
@@ -351,6 +352,12 @@ async def test_a_community_posters_answers_reach_only_that_communitys_staff(
         mutation("questionnaire.review", {"outcome": "no_action"}, answer_id)
     )
     assert refused["status"] == "rejected" and refused["error"]["code"] == "out_of_scope"
+    # the poster's community counts the answer in its figures, another does not
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    period = {"from": "2026-01-01", "to": max(today, "2026-12-31")}
+    for who, expected in ((staff_a, 1), (staff_b, 0)):
+        r = await who.client.get("/api/v1/reports/summary", params=period, headers=who.headers)
+        assert r.json()["questionnaire_responses"]["suggestions"] == expected, r.text
     [done] = await staff_a.push(
         mutation("questionnaire.review", {"outcome": "no_action"}, answer_id)
     )
