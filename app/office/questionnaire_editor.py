@@ -7,6 +7,7 @@ next to each question it names; nothing is saved until the server accepts it all
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
 
@@ -19,6 +20,9 @@ from app.theme import scale_text, text_scale_of
 from components.icon_button import icon_button
 
 log = logging.getLogger(__name__)
+
+#: a card's key is its own for the session: never one a removed card had
+_CARDS = itertools.count()
 
 
 class _QuestionFields:
@@ -61,6 +65,8 @@ class _QuestionFields:
         self.type.on_select = lambda e: self.show_type()
         self.show_type()
         self.on_move, self.on_remove = on_move, on_remove
+        self.index = 0
+        self.card = self._card()
 
     def show_type(self) -> None:
         self.options.visible = self.type.value in form.CHOICE_TYPES
@@ -86,37 +92,37 @@ class _QuestionFields:
             bad.error = self.t("qedit.bad_number")
             raise
 
-    def card(self, i: int, n: int) -> ft.Control:
-        t = self.t
+    def _card(self) -> ft.Card:
+        """Built once: the card moves with its question, so what staff typed stays in the
+        same field objects, and Flet never meets a new card under an old one's key (it would
+        freeze the fields inside, and the next move or problem shown would fail)."""
+        self.number = ft.Text("", weight=ft.FontWeight.W_600)
+        self.up = icon_button(
+            ft.Icons.ARROW_UPWARD,
+            self.t("qedit.up"),
+            on_click=lambda e: self.on_move(self.index, -1),
+        )
+        self.down = icon_button(
+            ft.Icons.ARROW_DOWNWARD,
+            self.t("qedit.down"),
+            on_click=lambda e: self.on_move(self.index, 1),
+        )
+        self.remove = icon_button(
+            ft.Icons.DELETE_OUTLINE,
+            self.t("qedit.remove"),
+            on_click=lambda e: self.on_remove(self.index),
+        )
         return ft.Card(
             ft.Container(
                 ft.Column(
                     [
                         ft.Row(
                             [
-                                ft.Text(t("qedit.question_n", n=i + 1), weight=ft.FontWeight.W_600),
+                                self.number,
                                 ft.Container(expand=True),
-                                icon_button(
-                                    ft.Icons.ARROW_UPWARD,
-                                    t("qedit.up"),
-                                    disabled=i == 0,
-                                    on_click=lambda e: self.on_move(i, -1),
-                                    key=f"qedit-up-{i}",
-                                ),
-                                icon_button(
-                                    ft.Icons.ARROW_DOWNWARD,
-                                    t("qedit.down"),
-                                    disabled=i == n - 1,
-                                    on_click=lambda e: self.on_move(i, 1),
-                                    key=f"qedit-down-{i}",
-                                ),
-                                icon_button(
-                                    ft.Icons.DELETE_OUTLINE,
-                                    t("qedit.remove"),
-                                    disabled=n == 1,
-                                    on_click=lambda e: self.on_remove(i),
-                                    key=f"qedit-remove-{i}",
-                                ),
+                                self.up,
+                                self.down,
+                                self.remove,
                             ]
                         ),
                         ft.Row([self.key, self.type, self.required], spacing=12, wrap=True),
@@ -131,8 +137,22 @@ class _QuestionFields:
                 ),
                 padding=16,
             ),
-            key=f"qedit-question-{i}",
+            key=f"qedit-question-{next(_CARDS)}",
         )
+
+    def place(self, i: int, n: int) -> ft.Control:
+        """The card as question ``i`` of ``n``: its number, its arrows and its fields' keys."""
+        self.index = i
+        self.number.value = self.t("qedit.question_n", n=i + 1)
+        self.up.disabled, self.down.disabled, self.remove.disabled = i == 0, i == n - 1, n == 1
+        self.up.key, self.down.key = f"qedit-up-{i}", f"qedit-down-{i}"
+        self.remove.key = f"qedit-remove-{i}"
+        self.key.key, self.type.key = f"qedit-key-{i}", f"qedit-type-{i}"
+        self.label_zh.key, self.label_en.key = f"qedit-label-zh-{i}", f"qedit-label-en-{i}"
+        self.options.key, self.required.key = f"qedit-options-{i}", f"qedit-required-{i}"
+        self.low.key, self.high.key = f"qedit-min-{i}", f"qedit-max-{i}"
+        self.problems.key = f"qedit-question-problems-{i}"
+        return self.card
 
 
 def _number(value) -> str:
@@ -182,13 +202,7 @@ def build(state, q: dict | None = None) -> ft.View:
         state.page.update()
 
     def lay_out() -> None:
-        listing.controls = [f.card(i, len(questions)) for i, f in enumerate(questions)]
-        for i, f in enumerate(questions):
-            f.key.key, f.type.key = f"qedit-key-{i}", f"qedit-type-{i}"
-            f.label_zh.key, f.label_en.key = f"qedit-label-zh-{i}", f"qedit-label-en-{i}"
-            f.options.key, f.required.key = f"qedit-options-{i}", f"qedit-required-{i}"
-            f.low.key, f.high.key = f"qedit-min-{i}", f"qedit-max-{i}"
-            f.problems.key = f"qedit-question-problems-{i}"
+        listing.controls = [f.place(i, len(questions)) for i, f in enumerate(questions)]
 
     def move(i: int, step: int) -> None:
         j = i + step

@@ -9,7 +9,9 @@ private copy of the store file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
 import shutil
 import sqlite3
 from pathlib import Path
@@ -103,12 +105,35 @@ def texts(control) -> list[str]:
 
 
 async def click(session, control, event="click", data=None):
-    """Send an event as the phone would, then check the handler sent everything it changed:
-    Flet sends nothing more once a handler has called ``update()`` itself, so a change made
+    """Send an event as the phone would, then check the handler neither raised (Flet only
+    logs it, and the person sees nothing happen) nor left unsent anything it changed: Flet
+    sends nothing more once a handler has called ``update()`` itself, so a change made
     after that (an error shown after an ``await``) would never reach the screen."""
     session.page.update()  # the test's own edits (typed values) are on the phone already
-    await session.dispatch_event(control._i, event, data)
+    with handler_errors() as raised:
+        await session.dispatch_event(control._i, event, data)
+    assert not raised, f"the on_{event} handler of {control.key!r} raised:\n" + "\n".join(raised)
     assert_nothing_unsent(session)
+
+
+@contextlib.contextmanager
+def handler_errors():
+    """The tracebacks of event handlers that raised meanwhile (Flet catches them, logs
+    "Unhandled error in 'on_...' handler" and tells the client the session crashed)."""
+    raised: list[str] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("Unhandled error"):
+                raised.append(logging.Formatter().format(record))
+
+    catch = Catch(logging.ERROR)
+    flet_log = logging.getLogger("flet")
+    flet_log.addHandler(catch)
+    try:
+        yield raised
+    finally:
+        flet_log.removeHandler(catch)
 
 
 def assert_nothing_unsent(session) -> None:

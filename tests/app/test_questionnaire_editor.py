@@ -92,6 +92,31 @@ async def test_a_refused_definition_is_explained_at_its_questions_and_nothing_sa
     assert _listed(admin, slug) is None, "nothing saved"
 
 
+async def test_questions_moved_and_removed_keep_what_was_typed_and_can_move_again(
+    session, staff_state
+):
+    """Each move lays the cards out again: a card rebuilt under its old key made Flet freeze
+    the question's fields, and the next move, removal or refusal shown then failed."""
+    editor, slug = await _new(session, staff_state, "顺序", "甲")
+    await click(session, one(editor, "qedit-add"))
+    await click(session, one(editor, "qedit-add"))
+    for i, key in enumerate(("a", "b", "c")):
+        await _type(session, one(editor, f"qedit-key-{i}"), key)
+    await click(session, one(editor, "qedit-down-0"))  # b a c
+    await click(session, one(editor, "qedit-up-2"))  # b c a
+    await click(session, one(editor, "qedit-down-0"))  # c b a
+    await click(session, one(editor, "qedit-remove-1"))  # c a
+    assert [one(editor, f"qedit-key-{i}").value for i in range(2)] == ["c", "a"]
+    assert one(editor, "qedit-label-zh-1").value == "甲", "the typed wording moved with it"
+    assert one(editor, "qedit-up-0").disabled and one(editor, "qedit-down-1").disabled
+    await _type(session, one(editor, "qedit-key-0"), "Bad Key")
+    await click(session, one(editor, "qedit-save"))
+    assert one(editor, "qedit-question-problems-0").value.startswith("key:")
+    await click(session, one(editor, "qedit-down-0"))
+    assert one(editor, "qedit-key-1").value == "Bad Key"
+    assert _listed(await _admin(staff_state), slug) is None
+
+
 async def test_a_range_that_is_not_a_number_is_caught_before_sending(session, staff_state):
     t = staff_state.t
     editor, slug = await _new(session, staff_state, "人数", "家里几口人？")
