@@ -25,8 +25,13 @@ class ToggleChips:
         multiple: bool = True,
         on_change: Callable[[object], None] | None = None,
         key: str | None = None,
+        redrawn: bool = False,
     ):
+        """``redrawn``: the owner draws the chips again from its data after ``on_change`` (a
+        row of a list re-read from the store), so a tap leaves them as they are: Flet
+        freezes a row drawn again under its old key, and changing it in place would fail."""
         self.multiple = multiple
+        self.redrawn = redrawn
         self._on_change = on_change
         if multiple:
             self.value: object = set(value or [])
@@ -65,7 +70,8 @@ class ToggleChips:
             self.value ^= {option}  # type: ignore[operator]
         else:
             self.value = option
-        self._paint()
+        if not self.redrawn:
+            self._paint()
         if self._on_change:
             self._on_change(self.value)
 

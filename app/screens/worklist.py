@@ -104,6 +104,7 @@ def build(state, kind: str) -> ft.View:
             multiple=False,
             on_change=lambda value, r=row: record(r, str(value)),
             key=f"work-vacc-{row['id']}",
+            redrawn=True,  # record() refreshes the list, which draws the row again
         )
         return ft.Container(
             content=ft.Column(

@@ -98,6 +98,30 @@ def _key(c) -> object:
     return getattr(own, "value", own)
 
 
+def _controls(page: ft.Page) -> list[ft.BaseControl]:
+    """Every control on the page: its screens and its dialogs."""
+    out: list[ft.BaseControl] = []
+    seen: set[int] = set()
+
+    def walk(c) -> None:
+        if isinstance(c, list | tuple):
+            for x in c:
+                walk(x)
+            return
+        if not isinstance(c, ft.BaseControl) or id(c) in seen:
+            return
+        seen.add(id(c))
+        out.append(c)
+        for f in dataclasses.fields(c):
+            if not f.name.startswith("_") and f.name not in ("parent", "data"):
+                v = getattr(c, f.name, None)
+                if isinstance(v, ft.BaseControl | list | tuple):
+                    walk(v)
+
+    walk([*page.views, *page._dialogs.controls])
+    return out
+
+
 def _open_dialog(page: ft.Page):
     return next((d for d in reversed(page._dialogs.controls) if getattr(d, "open", False)), None)
 
@@ -201,11 +225,21 @@ async def monkey(session, state, start, seed: int, steps: int = STEPS) -> list[s
         for _ in range(steps):
             if state.nav.current in ("login", "lock"):
                 start()
+            thawed = {id(c): c for c in _controls(page) if not hasattr(c, "_frozen")}
             with handler_errors() as raised:
                 what = await _step(session, state, rng, tasks)
             done.append(what)
             after = "\nafter:\n" + "\n".join(done[-8:])
             assert not raised, f"{what} raised:\n" + "\n".join(raised) + after
+            frozen = [
+                f"{type(c).__name__} {_key(c)!r}"
+                for c in _controls(page)
+                if hasattr(c, "_frozen") and thawed.get(id(c)) is c
+            ]
+            assert not frozen, (
+                f"{what}: controls the screen kept were frozen by Flet (a new control under an"
+                f" old one's key): changing them later fails: {frozen[:8]}{after}"
+            )
             try:
                 assert_nothing_unsent(session)
             except AssertionError as e:
@@ -220,13 +254,14 @@ async def _step(session, state, rng: random.Random, tasks: list) -> str:
     page = session.page
     choices = _touchable(page)
     if not choices or rng.random() < 0.05:
+        where = state.nav.current
         top = _open_dialog(page)
         if top is None:
             state.nav.back()
         elif not getattr(top, "modal", False):  # a tap beside it closes it
             await session.dispatch_event(top._i, "dismiss", None)
         await _dismissed(session)
-        return f"back from {state.nav.current}"
+        return f"back from {where}"
     weights = [CHROME_WEIGHT if _key(c) in CHROME else 1.0 for c, _ in choices]
     control, events = rng.choices(choices, weights)[0]
     event = rng.choice(events)

@@ -85,6 +85,23 @@ async def test_answering_not_vaccinated_keeps_the_person_on_the_list(session, he
     assert chips[f"work-vacc-{row['id']}-none"].content.controls[0].visible, "shown chosen"
 
 
+async def test_a_status_corrected_on_the_redrawn_row_is_recorded(session, head_state):
+    """A recorded status draws the person's row again; a second tap on the new row (the
+    head corrects it) once failed: Flet had frozen the row, and the chips changed in place."""
+    store = head_state.store
+    row = next(
+        r
+        for r in store.worklist("unvaccinated", head_state.today(), limit=200)
+        if r["vaccination"] == "unknown"
+    )
+    head_state.nav.root("home")
+    head_state.nav.push("worklist", kind="unvaccinated")
+    await click(session, one(_top(head_state), f"work-vacc-{row['id']}-none"))
+    await click(session, one(_top(head_state), f"work-vacc-{row['id']}-partial"))
+    assert store.resident(row["id"])["vaccination"] == "partial"
+    assert not find(_top(head_state), key=f"work-{row['id']}"), "vaccinated: off the list"
+
+
 async def test_a_follow_up_set_in_a_visit_is_listed_and_opens_the_household(session, head_state):
     import datetime as dt
 
