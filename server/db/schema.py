@@ -368,8 +368,14 @@ changes = Table(
     Column("data", JSON),
     UniqueConstraint("community_id", "seq", name="uq_changes_community_seq"),
 )
-Index("ix_changes_estate_seq", changes.c.estate_id, changes.c.seq)
-Index("ix_changes_district_seq", changes.c.district_id, changes.c.seq)
+# a pull's scope, each branch a range inside one community (migration 0010)
+Index("ix_changes_community_estate_seq", changes.c.community_id, changes.c.estate_id, changes.c.seq)
+Index(
+    "ix_changes_community_district_seq",
+    changes.c.community_id,
+    changes.c.district_id,
+    changes.c.seq,
+)
 
 # Rate limits (logins, the public form) survive restarts and are shared by workers: one row
 # per counted event and key, kept until ``until`` (its limit's window has passed).

@@ -24,7 +24,9 @@ def resolve_conflict(ctx: Ctx, m: Mutation, p: ConflictResolve) -> None:
     # the conflict's place is where its record sat when it was logged
     place = ctx.conn.execute(
         select(changes.c.estate_id, changes.c.district_id).where(
-            changes.c.entity == "conflict", changes.c.entity_id == conflict["id"]
+            changes.c.community_id == ctx.principal.community_id,
+            changes.c.entity == "conflict",
+            changes.c.entity_id == conflict["id"],
         )
     ).first()
     if place is None:  # a conflict never logged cannot be placed in anyone's scope
