@@ -66,6 +66,10 @@ include-name = "GET /api/v1/reports/summary"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
 [[operations]]
+include-name = "GET /api/v1/reports/weeks"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
+
+[[operations]]
 include-name = "GET /api/v1/reports/concerns"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "422"]
 
