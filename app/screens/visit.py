@@ -24,6 +24,7 @@ from app.concern_dialog import open_concern_dialog
 from components.checklist_question import ChecklistQuestion, QuestionLabels
 from components.flag_chips import tag
 from components.icon_button import icon_button
+from components.toggle_chips import ToggleChips
 from services.failures import log_failure
 
 log = logging.getLogger(__name__)
@@ -226,17 +227,15 @@ def build(state, household_id: str) -> ft.View:
         on_change=lambda e: keep_draft(),
         key="visit-notes",
     )
-    follow = ft.SegmentedButton(
-        segments=[
-            ft.Segment(
-                value=code,
-                label=ft.Text(t("visit.follow_none" if days is None else f"visit.follow_{code}")),
-            )
+    # chips that wrap whole words: four segments broke "In a / week" and "一个月 / 后"
+    follow = ToggleChips(
+        [
+            (code, t("visit.follow_none" if days is None else f"visit.follow_{code}"))
             for code, days in FOLLOW_UPS
         ],
-        selected=[start["follow"]],
-        show_selected_icon=False,
-        on_change=lambda e: keep_draft(),
+        value=start["follow"],
+        multiple=False,
+        on_change=lambda chosen: keep_draft(),
         key="visit-follow",
     )
     message = ft.Text("", color=ft.Colors.ERROR, visible=False, key="visit-message")
@@ -254,7 +253,7 @@ def build(state, household_id: str) -> ft.View:
             "people": people.value or "",
             "answers": dict(answers),
             "notes": notes.value or "",
-            "follow": (follow.selected or ["none"])[0],
+            "follow": follow.value or "none",
             "concerns": [dict(c) for c in concerns],
             "concern_draft": concern_draft["fields"],
         }
@@ -333,7 +332,7 @@ def build(state, household_id: str) -> ft.View:
                 await show_problem(f"q-{q.qkey}", t("visit.required_missing", label=q.label), q)
                 return
         household_size = answers.get(HOUSEHOLD_SIZE)
-        days = dict(FOLLOW_UPS).get((follow.selected or ["none"])[0])
+        days = dict(FOLLOW_UPS).get(follow.value or "none")
         follow_up = state.today() + dt.timedelta(days=days) if days else None
         try:
             store.record_visit(
@@ -397,7 +396,7 @@ def build(state, household_id: str) -> ft.View:
         section_title(t("visit.notes")),
         notes,
         section_title(t("visit.follow_up")),
-        follow,
+        follow.control,
         message,
         ft.Row([save_button]),
         ft.Container(height=24),

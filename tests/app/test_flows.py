@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import flet as ft
@@ -338,3 +339,19 @@ async def test_concerns_list_shows_the_status_chosen(session, head_state):
     }
     shown.discard("empty")
     assert shown and shown <= resolved
+
+
+async def test_a_follow_up_chosen_in_the_form_is_saved_with_the_visit(session, head_state):
+    """The follow-up choice is a row of chips (four segments broke "In a / week" mid-phrase);
+    the chosen one sets the visit's follow-up date."""
+    store = head_state.store
+    hh = store.households(limit=1, offset=6)[0]
+    head_state.nav.root("households")
+    head_state.nav.push("visit", household_id=hh["id"])
+    form = _top(head_state)
+    await _answer_required(session, form)
+    assert one(form, "visit-follow").wrap
+    await click(session, one(form, "visit-follow-7"))
+    await click(session, one(form, "visit-save"))
+    visit = store.visits(hh["id"])[0]
+    assert visit["follow_up_date"] == (head_state.today() + dt.timedelta(days=7)).isoformat()
