@@ -40,6 +40,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.hide_password": {"zh": "隐藏密码", "en": "Hide the password"},
     "field.show_number": {"zh": "显示号码", "en": "Show the number"},
     "field.hide_number": {"zh": "隐藏号码", "en": "Hide the number"},
+    # a label and its value in running text (the colon differs by language)
+    "common.labelled": {"zh": "{label}：{value}", "en": "{label}: {value}"},
     "common.count_shown": {"zh": "显示 {shown} / 共 {total}", "en": "{shown} of {total}"},
     "error.generic": {
         "zh": "出了点问题，请稍后再试。已保存的内容不会丢失。",

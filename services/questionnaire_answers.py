@@ -70,5 +70,6 @@ def concern_description(
 ) -> str:
     """The answer as one text, to prefill ``store.raise_concern(description=...)``."""
     title = _text((questionnaire or {}).get("title"), lang)
-    body = "\n".join(f"{k}：{v}" for k, v in describe_answers(questionnaire, answers, lang))
+    colon = "：" if lang == "zh" else ": "
+    body = "\n".join(f"{k}{colon}{v}" for k, v in describe_answers(questionnaire, answers, lang))
     return (f"【{title}】\n" if title else "") + body

@@ -167,7 +167,9 @@ def build(state, household_id: str) -> ft.View:
             keep_draft()
 
         topic = fmt.topic(label)
-        prefill = f"{topic}：{answer_text}" if topic and answer_text else topic
+        prefill = (
+            t("common.labelled", label=topic, value=answer_text) if topic and answer_text else topic
+        )
         asked = next((q for q in questions_def if key and q.get("key") == key), {})
         open_concern_dialog(
             state,
@@ -326,7 +328,9 @@ def build(state, household_id: str) -> ft.View:
         for q in questions:
             # a refused entry first: its answer is missing because what was typed is wrong
             if q.error:
-                await show_problem(f"q-{q.qkey}", f"{q.label}：{q.error}", q)
+                await show_problem(
+                    f"q-{q.qkey}", t("common.labelled", label=q.label, value=q.error), q
+                )
                 return
             if q.question.get("required") and q.qkey not in answers:
                 await show_problem(f"q-{q.qkey}", t("visit.required_missing", label=q.label), q)
@@ -356,7 +360,9 @@ def build(state, household_id: str) -> ft.View:
             if at is None:
                 refuse(t("visit.save_failed", reason=reason))
                 return
-            await show_problem(f"q-{at.qkey}", f"{at.label}：{reason}", at)
+            await show_problem(
+                f"q-{at.qkey}", t("common.labelled", label=at.label, value=reason), at
+            )
             return
         state.after_write()
         state.nav.back()

@@ -65,7 +65,9 @@ async def test_number_field_refuses_non_finite_and_out_of_range_and_nothing_is_s
 
     await click(session, one(form, "visit-save"))
     assert head_state.page.views[-1] is form, "stays on the form"
-    refused = f"{number.label}：{t('visit.number_between', min='0', max='30')}"
+    refused = t(
+        "common.labelled", label=number.label, value=t("visit.number_between", min="0", max="30")
+    )
     assert refused in texts(form)
     toast = session.page._dialogs.controls[-1]  # also where the top bar's save can see it
     assert isinstance(toast, ft.SnackBar) and toast.content.value == refused
@@ -101,6 +103,6 @@ async def test_an_answer_the_shared_rules_refuse_is_pointed_at_and_nothing_is_sa
     await click(session, text.input, "change")
     await click(session, one(form, "visit-save"))
     assert head_state.page.views[-1] is form, "stays on the form"
-    assert f"{text.label}：{t('visit.invalid_entry')}" in texts(form)
+    assert t("common.labelled", label=text.label, value=t("visit.invalid_entry")) in texts(form)
     assert text.control.border == ft.Border.all(2, ft.Colors.ERROR)
     assert len(store.visits(hh["id"])) == visits_before
