@@ -992,6 +992,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "meeting.no_candidates": {"zh": "没有待研判的诉求。", "en": "No concerns waiting for review."},
     "meeting.open": {"zh": "开始开会", "en": "Start the meeting"},
     "meeting.agenda": {"zh": "议程", "en": "Agenda"},
+    "meeting.pick": {"zh": "上会", "en": "On the agenda"},
     "meeting.item_n": {"zh": "第 {n} 件", "en": "Item {n}"},
     "meeting.undecided": {"zh": "未作决定", "en": "No decision"},
     "meeting.department": {"zh": "转办部门", "en": "Department"},

@@ -25,8 +25,10 @@ from app.office.failures import failure_words
 from app.office.posters import poster_dialog
 from app.office.register_upload import RegisterUpload
 from app.theme import scale_text, text_scale_of
+from components.checkbox import checkbox
 from components.empty_state import empty_state
 from components.icon_button import icon_button
+from components.labelled import labelled
 from services.protocol import ROLES
 
 log = logging.getLogger(__name__)
@@ -293,7 +295,7 @@ def _users(state, model: Admin, run) -> list[ft.Control]:
         _dialog(
             state,
             t("admin.create_user"),
-            [username, name, role, password],
+            [username, name, labelled(role, t("admin.role")), password],
             lambda: run(model.create_user, username.value, name.value, role.value, password.value),
             "admin-create-dialog",
         )
@@ -324,7 +326,7 @@ def _users(state, model: Admin, run) -> list[ft.Control]:
             )
             return
         boxes = [
-            ft.Checkbox(label=n, value=i in u["estate_ids"], data=i, key=f"admin-assign-{i}")
+            checkbox(n, value=i in u["estate_ids"], data=i, key=f"admin-assign-{i}")
             for i, n in sorted(names.items(), key=lambda kv: kv[1])
         ]
         _dialog(

@@ -16,6 +16,8 @@ from app.paging import Pager
 from app.theme import MIN_TEXT
 from components.empty_state import empty_state
 from components.flag_chips import tag
+from components.icon_button import icon_button
+from components.labelled import labelled
 from services.downloads import ledger_request
 from services.protocol import CONCERN_STATUSES
 
@@ -133,10 +135,10 @@ def build(
     )
     bar = ft.ResponsiveRow(
         [
-            _col(status, md=3),
-            _col(category, md=3),
-            _col(estate, md=3),
-            _col(assignee, md=3),
+            _col(labelled(status, t("office.filter_status")), md=3),
+            _col(labelled(category, t("concern.category")), md=3),
+            _col(labelled(estate, t("office.estate")), md=3),
+            _col(labelled(assignee, t("office.assignee")), md=3),
         ],
         spacing=8,
         run_spacing=8,
@@ -157,9 +159,9 @@ def build(
         ],
         tab=None if title else "concerns",
         actions=[
-            ft.IconButton(
-                ft.Icon(ft.Icons.GROUPS_OUTLINED, semantics_label=t("meeting.list_title")),
-                tooltip=t("meeting.list_title"),
+            icon_button(
+                ft.Icons.GROUPS_OUTLINED,
+                t("meeting.list_title"),
                 on_click=lambda e: state.nav.push("meetings"),
                 key="open-meetings",
             )

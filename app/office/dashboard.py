@@ -25,6 +25,7 @@ from app.office.failures import failure_key
 from app.office.period import PERIODS, local_bounds, parse_day, period_days
 from app.theme import MIN_TEXT, scale_text, text_scale_of
 from components.empty_state import empty_state
+from components.icon_button import icon_button
 from components.stat_tile import stat_tile
 from services.protocol import CONCERN_STATUSES, PlaceFigures, runs_concern_workflow
 
@@ -259,18 +260,18 @@ def build(
                 expand=True,
                 key="dash-trail",
             ),
-            ft.IconButton(
-                ft.Icon(ft.Icons.REFRESH, semantics_label=t("common.retry")),
-                tooltip=t("common.retry"),
+            icon_button(
+                ft.Icons.REFRESH,
+                t("common.retry"),
                 on_click=lambda e: reload(),
                 key="dash-refresh",
             ),
         ]
     )
     actions = [
-        ft.IconButton(
-            ft.Icon(ft.Icons.GROUPS_OUTLINED, semantics_label=t("meeting.list_title")),
-            tooltip=t("meeting.list_title"),
+        icon_button(
+            ft.Icons.GROUPS_OUTLINED,
+            t("meeting.list_title"),
             on_click=lambda e: state.nav.push("meetings"),
             key="open-meetings",
         )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import flet as ft
 
 from app.office.period import parse_day
+from components.labelled import labelled
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def assign_dialog(
     return _show(
         state,
         t("office.assign_title"),
-        [who, due, note],
+        [labelled(who, t("office.assignee")), due, note],
         submit,
         key="assign-dialog",
         on_closed=on_closed,
@@ -186,8 +187,8 @@ def decision_dialog(
     note = _note_field(state, key="decide-note")
     fields += {
         "refer": [department],
-        "assign": [who, due],
-        "merge": [target],
+        "assign": [labelled(who, t("office.assignee")), due],
+        "merge": [labelled(target, t("meeting.merge_into"))],
         "resolve": [],
     }[decision]
     fields.append(note)

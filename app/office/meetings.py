@@ -16,8 +16,10 @@ from app.office.concern_list import concern_row
 from app.office.dialogs import decision_dialog
 from app.office.download import download_button
 from app.theme import MIN_TEXT
+from components.checkbox import checkbox
 from components.empty_state import empty_state
 from components.flag_chips import tag
+from components.labelled import labelled
 from services.office import is_overdue
 from services.protocol import REVIEW_DECISIONS, utc_iso
 
@@ -120,7 +122,8 @@ def build_new(state) -> ft.View:
             concern_row(
                 state,
                 c,
-                trailing=ft.Checkbox(
+                trailing=checkbox(
+                    t("meeting.pick"),
                     value=picked[c["id"]],
                     on_change=lambda e, cid=c["id"]: toggle(cid, e.control.value),
                     key=f"agenda-pick-{c['id']}",
@@ -158,7 +161,6 @@ def build_new(state) -> ft.View:
         + [ft.DropdownOption(key=e["id"], text=e["name"]) for e in store.estates(today)],
         dense=True,
         expand=True,
-        col={"xs": 12, "md": 4},
         key="agenda-estate",
     )
     category = ft.Dropdown(
@@ -168,7 +170,6 @@ def build_new(state) -> ft.View:
         + [ft.DropdownOption(key=c, text=fmt.category(t, c)) for c in store.concern_categories()],
         dense=True,
         expand=True,
-        col={"xs": 6, "md": 4},
         key="agenda-category",
     )
     age = ft.Dropdown(
@@ -180,9 +181,11 @@ def build_new(state) -> ft.View:
         ],
         dense=True,
         expand=True,
-        col={"xs": 6, "md": 4},
         key="agenda-age",
     )
+    pickers = [labelled(d, d.label) for d in (estate, category, age)]
+    for box, xs in zip(pickers, (12, 6, 6), strict=True):
+        box.col = {"xs": xs, "md": 4}
     estate.on_select = on_filter("estate_id", estate)
     category.on_select = on_filter("category", category)
     age.on_select = on_filter("age", age)
@@ -212,7 +215,7 @@ def build_new(state) -> ft.View:
         title=t("meeting.new"),
         body=[
             title,
-            ft.ResponsiveRow([estate, category, age], spacing=8, run_spacing=8),
+            ft.ResponsiveRow(pickers, spacing=8, run_spacing=8),
             ft.Row(
                 [
                     chosen,

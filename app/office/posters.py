@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 
 from app.office.download import download_button
+from components.labelled import labelled
 
 #: the estate dropdown's "no estate" choice
 WHOLE = ""
@@ -35,7 +36,7 @@ def poster_dialog(state, model: Any, q: dict) -> ft.AlertDialog:
         content=ft.Column(
             [
                 ft.Text(t("poster.note")),
-                estate,
+                labelled(estate, t("poster.estate")),
                 download_button(
                     state,
                     t("poster.download"),

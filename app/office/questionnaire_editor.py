@@ -17,7 +17,9 @@ from app.chrome import screen
 from app.office import questionnaire_form as form
 from app.office.failures import failure_key
 from app.theme import scale_text, text_scale_of
+from components.checkbox import checkbox
 from components.icon_button import icon_button
+from components.labelled import labelled
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,7 @@ class _QuestionFields:
             dense=True,
             width=200,
         )
-        self.required = ft.Checkbox(label=t("qedit.required"), value=bool(q.get("required")))
+        self.required = checkbox(t("qedit.required"), value=bool(q.get("required")))
         label = q.get("label") or {}
         self.label_zh = ft.TextField(
             label=t("qedit.label_zh"), value=label.get("zh", ""), dense=True, multiline=True
@@ -125,7 +127,11 @@ class _QuestionFields:
                                 self.remove,
                             ]
                         ),
-                        ft.Row([self.key, self.type, self.required], spacing=12, wrap=True),
+                        ft.Row(
+                            [self.key, labelled(self.type, self.t("qedit.type")), self.required],
+                            spacing=12,
+                            wrap=True,
+                        ),
                         self.label_zh,
                         self.label_en,
                         self.options,

@@ -25,6 +25,8 @@ import flet as ft
 from app.chrome import section_title
 from app.office.failures import failure_words
 from app.paging import Pager
+from components.checkbox import checkbox
+from components.labelled import labelled
 from services.protocol import REGISTER_FIELDS
 
 log = logging.getLogger(__name__)
@@ -231,8 +233,8 @@ def section(state, model: RegisterUpload, run) -> list[ft.Control]:
         t("register.file", name=model.filename) if model.filename else t("register.no_file")
     )
     options = [
-        ft.Checkbox(
-            label=t(f"register.{name}"),
+        checkbox(
+            t(f"register.{name}"),
             value=getattr(model, name),
             on_change=on_option(name),
             disabled=bool(model.busy),
@@ -278,8 +280,8 @@ def _unknown_column(state, model: RegisterUpload, column: str, on_leave_out, rec
         model.map_column(column, e.control.value or None)
         recheck()
 
-    leave_out = ft.Checkbox(
-        label=t("register.ignore_column", column=column),
+    leave_out = checkbox(
+        t("register.ignore_column", column=column),
         value=column in model.ignored,
         on_change=on_leave_out,
         disabled=bool(model.busy),
@@ -295,7 +297,8 @@ def _unknown_column(state, model: RegisterUpload, column: str, on_leave_out, rec
         width=280,
         key=f"register-map-{column}",
     )
-    return ft.Row([leave_out, import_as], spacing=16, wrap=True)
+    label = t("register.map_column", column=column)
+    return ft.Row([leave_out, labelled(import_as, label)], spacing=16, wrap=True)
 
 
 def _picker(state) -> ft.FilePicker:

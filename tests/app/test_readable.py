@@ -84,14 +84,63 @@ def test_every_icon_button_and_dropdown_has_a_name_to_say(session, head_state):
     more = [(n, {}) for n in ("login", "set_pin", "concerns", "review", "sync")]
     for name, params in [*_screens(head_state), *more, ("estate", {"estate_id": estate_id})]:
         view = _build(head_state, name, params)
-        nameless = [
-            b.key
-            for b in find(view, cls=ft.IconButton)
-            if not (isinstance(b.icon, ft.Icon) and b.icon.semantics_label)
-        ]
-        named = {id(s.content) for s in find(view, cls=ft.Semantics) if s.label}
-        nameless += [d.key for d in find(view, cls=ft.Dropdown) if id(d) not in named]
-        assert not nameless, f"{name}: {nameless}"
+        assert not _nameless(view), f"{name}: {_nameless(view)}"
+
+
+def _nameless(control) -> list:
+    """The keys of the icon buttons and dropdowns in ``control`` a screen reader cannot name."""
+    nameless = [
+        b.key
+        for b in find(control, cls=ft.IconButton)
+        if not (isinstance(b.icon, ft.Icon) and b.icon.semantics_label)
+    ]
+    named = {id(s.content) for s in find(control, cls=ft.Semantics) if s.label}
+    return nameless + [d.key for d in find(control, cls=ft.Dropdown) if id(d) not in named]
+
+
+async def test_the_office_screens_and_dialogs_name_every_icon_button_and_dropdown(
+    session, staff_state
+):
+    """The same for staff: the dashboard, the concern list, a new meeting's agenda, every
+    administration section (a register with a column to map), the questionnaire editor, and
+    the dialogs that pick a role, an assignee or a poster's estate."""
+    state = staff_state
+    top = lambda: _top(state)  # noqa: E731
+    seen: dict[str, ft.Control] = {}
+
+    state.nav.root("home")
+    await top().data["load"]()
+    seen["dashboard"] = top()
+    state.nav.root("concerns")
+    seen["concerns"] = top()
+    state.nav.push("meeting_new")
+    seen["meeting_new"] = top()
+    state.nav.push("questionnaire_edit")
+    seen["questionnaire_edit"] = top()
+    for section in ("users", "places", "questionnaires", "checklist", "reveals", "register"):
+        state.nav.push("admin", section=section)
+        await top().data["load"]()
+        top().data["show"]()
+        seen[section] = top()
+    register = seen["register"].data["model"].register
+    corpus = Path(__file__).resolve().parents[1] / "server" / "register" / "corpus"
+    assert await register.choose("r.xlsx", (corpus / "unknown_column.xlsx").read_bytes())
+    seen["register"].data["show"]()
+    assert find(seen["register"], cls=ft.Dropdown), "a column to map is offered"
+
+    async def dialog(name: str, view: ft.View, button: str) -> None:
+        await click(session, one(view, button))
+        seen[name] = session.page._dialogs.controls[-1]
+
+    await dialog("create_user", seen["users"], "admin-create-user")
+    q = seen["questionnaires"].data["model"].questionnaires[0]
+    await dialog("poster", seen["questionnaires"], f"admin-q-poster-{q['slug']}")
+    concern = state.store.office_concerns(today=state.today(), status=["open", "in_review"])[0]
+    state.nav.push("concern", concern_id=concern["id"])
+    await dialog("assign", top(), "concern-assign")
+
+    for name, control in seen.items():
+        assert not _nameless(control), f"{name}: {_nameless(control)}"
 
 
 def _build(state, name, params) -> ft.View:
@@ -186,10 +235,11 @@ async def test_concern_kinds_wrap_as_whole_words_and_one_is_chosen(session, head
     assert [c["kind"] for c in form.data["concerns"]] == ["complaint"]
 
 
-def test_phone_checkboxes_are_rows_a_finger_can_hit():
+def test_checkboxes_are_rows_a_finger_can_hit():
     """A labelled checkbox is 40 px tall in a browser (Flutter's desktop tap target): the
-    phone's screens and dialogs make theirs with components/checkbox.py (48 px and more)."""
+    phone's and the office's screens and dialogs make theirs with components/checkbox.py
+    (48 px and more)."""
     root = Path(__file__).resolve().parents[2]
-    places = [*(root / "app" / "screens").glob("*.py"), *(root / "app").glob("*.py")]
+    places = [*(root / "app").glob("*.py"), *(root / "app").glob("*/*.py")]
     raw = [p.name for p in places if "ft.Checkbox(" in p.read_text(encoding="utf-8")]
     assert not raw, raw
