@@ -327,6 +327,8 @@ PHONE = (
     "review",
     "worklist-follow_ups",
 )
+#: run at the largest text size: the screens scale what they draw again (``scale_text``)
+XLARGE = {"household", "visit", "concern", "worklist-follow_ups", "district1"}
 OFFICE = {
     "staff": ("home", "concerns", "meetings", "meeting_new")
     + tuple(f"admin-{s}" for s in ("users", "places", "questionnaires", "checklist", "reveals")),
@@ -362,6 +364,8 @@ async def test_phone_screens_survive_random_touches(
         starts = _phone_starts(state)
         if screen not in starts:
             pytest.skip(f"the seeded store has nothing for {screen}")
+        if screen in XLARGE:
+            await state.set_text_size("xlarge")
         done = await monkey(session, state, starts[screen], _seed(screen))
         assert len(done) == STEPS
     finally:
@@ -376,6 +380,8 @@ async def test_office_screens_survive_random_touches(
 ):
     state = _state_for(session, monkey_pulled, monkey_server, tmp_path, who)
     try:
+        if who in XLARGE:
+            await state.set_text_size("xlarge")
         done = await monkey(session, state, _office_starts(state)[screen], _seed(who + screen))
         assert len(done) == STEPS
     finally:
