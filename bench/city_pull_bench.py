@@ -9,7 +9,7 @@ starts the real server on each and times the first full pull (every page, median
 head, a district head and staff: ``cNNN-…`` of community ``--community`` on the city, the same
 logins unprefixed on the one community. It prints the plan of the head's first page on the
 city (EXPLAIN ANALYZE: the pull reads the community's log by index, never the table).
-Target (issue 12): the city's pull within 1.2x of the one community's. Nothing is asserted;
+Target: the city's pull within 1.2x of the one community's. Nothing is asserted;
 on a shared machine read the ratios before the absolutes.
 """
 

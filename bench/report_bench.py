@@ -8,7 +8,7 @@
 3. over HTTP (httpx, keep-alive), after a warm-up, asks ``GET /reports/summary`` ``--rounds``
    times each for: staff, whole community, this year; staff, one district, one quarter;
    staff, one estate, one month; a district head, their district, this year. Prints p50 / p95
-   / max per case and over all. Target (issue 10): p95 <= 100 ms;
+   / max per case and over all. Target: p95 <= 100 ms;
 4. downloads each ledger (``GET /exports/{kind}.xlsx``, the whole community) three times and
    prints the best and median; target: the 11,000-resident register in <= 2 s.
 Nothing is asserted.

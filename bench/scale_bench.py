@@ -14,7 +14,7 @@ For SQLite (a temp file) and PostgreSQL (a throwaway cluster, tests/pg.py):
      different sequence locks (PostgreSQL; SQLite still has one writer at a time);
    - a head's first full pull on the N-community database vs the one-community database
      (median of 3): scope by index, so the other communities should not slow it.
-Targets (issue 12, PostgreSQL): many/one throughput >= 1.8x and >= 1,500 mutations/s; p95 of
+Targets (PostgreSQL): many/one throughput >= 1.8x and >= 1,500 mutations/s; p95 of
 a 50-visit push with 11 heads at once <= 150 ms; pull within 1.2x. On a shared 2-core machine
 read the ratios (same run) before the absolutes. Nothing is asserted.
 """

@@ -1,4 +1,4 @@
-"""Server benchmark: one command, prints the figures of issue 2.
+"""Server benchmark: one command, prints the figures the server is held to.
 
     .venv/bin/python bench/server_bench.py [--seed 7] [--keep] [--db postgresql://.../EMPTY_DB]
 
@@ -11,7 +11,7 @@
    - 1,000 visits pushed by one head in batches of 100, one after another;
    - 11 heads at once, each pushing 200 visits in pushes of 50: mutations/s overall and the
      p50/p95 latency of a push.
-Targets (issue 2): seed <= 60 s, full pull <= 1.5 s, 1,000 visits <= 1 s, >= 200 mutations/s
+Targets: seed <= 60 s, full pull <= 1.5 s, 1,000 visits <= 1 s, >= 200 mutations/s
 with p95 <= 300 ms. Nothing here is asserted; the figures are printed.
 """
 
