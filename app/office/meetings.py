@@ -390,14 +390,45 @@ def build_meeting(state, meeting_id: str) -> ft.View:
                 ]
             )
         )
+    shown = _as_shown(m)
+    drafted = minutes.value
+
+    def on_status(data_changed: bool) -> None:
+        # An acknowledged decision shows the meeting's last pulled copy until the pull that
+        # follows brings it back with the decision; a screen rebuilt in between (the dialog
+        # closing) showed the item undecided for good. Redraw once a sync changed the
+        # meeting, keeping minutes being typed.
+        if not data_changed:
+            return
+        now = store.meeting(meeting_id)
+        if now is None or _as_shown(now) == shown:
+            return
+        edited = minutes.value if minutes.value != drafted else None
+        state.nav.refresh()
+        top = state.nav.top_view
+        if edited is not None and top is not None and "minutes" in top.data:
+            top.data["minutes"].value = edited
+
     view = screen(
         state,
         route=f"/meeting/{meeting_id}",
         title=m.get("title", ""),
         body=[*header, section_title(t("meeting.agenda")), *rows, *footer],
+        on_status=on_status,
     )
-    view.data.update({"decide": decide, "close": close})
+    view.data.update({"decide": decide, "close": close, "minutes": minutes})
     return view
+
+
+def _as_shown(m: dict) -> tuple:
+    """What of a meeting its screen draws: a change means the screen is out of date."""
+    return (
+        m.get("version"),
+        m.get("pending"),
+        m.get("status"),
+        m.get("minutes"),
+        tuple((i.get("concern_id"), i.get("decision")) for i in m.get("items", [])),
+    )
 
 
 def _decision_words(t, item: dict, concerns: dict) -> str:

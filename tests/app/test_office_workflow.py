@@ -9,9 +9,12 @@ import asyncio
 import datetime as dt
 
 import flet as ft
+import pytest
 
 from services.reports_client import fetch_assignees
-from tests.app.conftest import click, find, one, texts
+from services.sync import SyncEngine
+from tests.app.conftest import _pull, _state_for, click, find, one, texts
+from tests.services.serverproc import ServerProcess, seed_small
 
 
 def _top(state) -> ft.View:
@@ -78,6 +81,61 @@ async def test_a_meeting_from_agenda_to_minutes(session, staff_state):
     )
     assert not find(_top(staff_state), key="meeting-close")
     assert _types(store)[-3:] == ["meeting.open", "meeting.decide", "meeting.close"]
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server for one test whose uploads would change what the shared one serves others."""
+    db = tmp_path / "server.db"
+    seed_small(db)
+    proc = ServerProcess(db).start()
+    yield proc
+    proc.stop()
+
+
+async def test_a_decision_saved_while_its_upload_is_acknowledged_shows_after_the_pull(
+    session, own_server, tmp_path
+):
+    """The dialog can close between the decision's acknowledgement and the pull that brings
+    it back: the screen then drew the meeting's previous server copy (undecided) and stayed
+    so. Once the sync finishes the screen shows the decision."""
+    pulled = tmp_path / "pulled.sqlite"
+    staff_state = _state_for(
+        session,
+        {"staff": (pulled, await _pull(own_server.url, "staff", pulled))},
+        own_server,
+        tmp_path,
+        "staff",
+    )
+    store, t = staff_state.store, staff_state.t
+    engine = SyncEngine(store, own_server.url, staff_state.token)
+    unsubscribe = engine.subscribe(staff_state._on_status)
+    try:
+        staff_state.nav.root("home")
+        staff_state.nav.push("meetings")
+        await click(session, one(_top(staff_state), "meeting-new"))
+        await click(session, one(_top(staff_state), "meeting-open"))
+        meeting_id = _top(staff_state).route.removeprefix("/meeting/")
+        assert (await engine.sync_now()).last_error is None
+        assert not store.meeting(meeting_id)["pending"], "the meeting is the server's now"
+        first = store.meeting(meeting_id)["items"][0]["concern_id"]
+
+        await click(session, one(_top(staff_state), f"decide-{first}-resolve"))
+        dialog = _dialog(session)
+        await click(session, one(dialog, "decide-dialog-save"))
+        await engine._push_all()  # uploaded and acknowledged; the pull has not run yet
+        await click(session, dialog, "dismiss")
+        assert not find(_top(staff_state), key=f"decided-{first}"), "the window this is about"
+        one(_top(staff_state), "meeting-minutes").value = "第一件已解决。"  # being typed
+
+        assert (await engine.sync_now()).last_error is None
+        assert one(_top(staff_state), f"decided-{first}").value == t("meeting.did_resolve")
+        assert one(_top(staff_state), "meeting-minutes").value == "第一件已解决。"
+        assert store.meeting(meeting_id)["items"][0]["decision"] == "resolve"
+    finally:
+        unsubscribe()
+        await engine.stop()
+        store.close()
 
 
 async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session, staff_state):
