@@ -136,6 +136,9 @@ def _head_walk(page, households: int, visits: int) -> dict:
             record.first.wait_for(timeout=30000)
             saved.append(time.perf_counter() - t0)
         page.get_by_role("button", name=t("nav.back")).first.click()
+        # the household page is gone (not only the list shown under its exit transition):
+        # a tile tapped before then is lost, and the old page's button would be found again
+        record.first.wait_for(state="detached", timeout=30000)
         tiles.first.wait_for(timeout=30000)
     out["household"], out["save_visit"] = opened, saved
     return out
