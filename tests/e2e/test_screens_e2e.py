@@ -198,30 +198,7 @@ def test_head_screens_in_chinese(stack, browser, shots):
         tour.tab("home")  # and back: the list without the search
         tour.text(t("home.my_estates"))
         tour.tab("households")
-        _first_household(tour).click()
-
-        tour.button(t("house.record_visit")).first.wait_for(timeout=15000)
-        tour.see("household")
-        tour.tap(t("house.record_visit"))
-        tour.button(t("visit.save")).wait_for(timeout=15000)
-        tour.see("visit")
-        _raise_concern(tour)
-        tour.button(t("concern.add")).wait_for(timeout=15000)
-        tour.see("concern-form")
-        tour.tap(t("common.cancel"))
-        tour.back(tour.button(t("house.record_visit")))
-        tour.back(_first_household(tour))
-
-        tour.tab("concerns")
-        tour.button(t("status.open")).first.wait_for(timeout=15000)
-        tour.see("concerns")
-        tour.tab("sync")
-        tour.button(t("sync.now")).wait_for(timeout=15000)
-        sync_last = page.get_by_text(re.compile("^" + re.escape(t("sync.last", when="")[:4])))
-        tour.see("sync", mask=[sync_last])
-        tour.tab("settings")
-        tour.button(t("settings.logout")).wait_for(timeout=15000)
-        tour.see("settings", mask=[_server_line(page, server)])
+        sync_last = _household_to_settings(tour, server)
 
         tour.tab("home")
         tour.text(t("home.my_estates"))
@@ -445,19 +422,11 @@ def _sign_out(tour: Tour) -> None:
     tour.page.get_by_role("textbox", name=tour.t("login.username")).wait_for(timeout=15000)
 
 
-def _main_screens(tour: Tour, app, server, *, signed_in: bool = False) -> None:
-    """Login, home, households, a household, the visit form, concerns, sync, settings."""
+def _household_to_settings(tour: Tour, server):
+    """From the first household of the list: the household, the visit form, the concern form
+    over it, then the concerns, sync and settings tabs. Returns the sync screen's last-sync
+    line, the part of that screen a reference masks."""
     t, page = tour.t, tour.page
-    if not signed_in:
-        tour.see_login()
-        _login(tour, "head01")
-    else:
-        tour.tab("home")
-        tour.text(t("home.my_estates"))
-    tour.see("home")
-    tour.tab("households")
-    _first_household(tour).wait_for(timeout=15000)
-    tour.see("households")
     _first_household(tour).click()
     tour.button(t("house.record_visit")).first.wait_for(timeout=15000)
     tour.see("household")
@@ -480,6 +449,23 @@ def _main_screens(tour: Tour, app, server, *, signed_in: bool = False) -> None:
     tour.tab("settings")
     tour.button(t("settings.logout")).wait_for(timeout=15000)
     tour.see("settings", mask=[_server_line(page, server)])
+    return sync_last
+
+
+def _main_screens(tour: Tour, app, server, *, signed_in: bool = False) -> None:
+    """Login, home, households, a household, the visit form, concerns, sync, settings."""
+    t = tour.t
+    if not signed_in:
+        tour.see_login()
+        _login(tour, "head01")
+    else:
+        tour.tab("home")
+        tour.text(t("home.my_estates"))
+    tour.see("home")
+    tour.tab("households")
+    _first_household(tour).wait_for(timeout=15000)
+    tour.see("households")
+    _household_to_settings(tour, server)
 
 
 def test_main_screens_in_english(stack, browser, shots):

@@ -104,20 +104,25 @@ def _old_cursor(seq: int, basis: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-@pytest.fixture
-def old_engine(request, db_kind, tmp_path):
-    """An empty database at the old schema's head."""
+def _engine_at(request, db_kind, tmp_path, revision: str):
+    """An empty database as migration ``revision`` left it; dropped afterwards."""
     if db_kind == "sqlite":
-        eng = open_engine(str(tmp_path / "old.db"))
+        eng = open_engine(str(tmp_path / f"at{revision}.db"))
     else:
         cluster = request.getfixturevalue("pg_cluster")
         url = cluster.create_database()
         eng = open_engine(url)
-    command.upgrade(alembic_config(eng), OLD_HEAD)
+    command.upgrade(alembic_config(eng), revision)
     yield eng
     eng.dispose()
     if db_kind != "sqlite":
         cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def old_engine(request, db_kind, tmp_path):
+    """An empty database at the old schema's head."""
+    yield from _engine_at(request, db_kind, tmp_path, OLD_HEAD)
 
 
 async def test_migrating_a_one_community_database_keeps_phones_cursors_valid(old_engine):
@@ -368,17 +373,7 @@ async def test_a_community_posters_answers_reach_only_that_communitys_staff(
 @pytest.fixture
 def engine_at_0008(request, db_kind, tmp_path):
     """An empty database as migration 0008 left it (several communities, answers unowned)."""
-    if db_kind == "sqlite":
-        eng = open_engine(str(tmp_path / "at0008.db"))
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.create_database()
-        eng = open_engine(url)
-    command.upgrade(alembic_config(eng), "0008")
-    yield eng
-    eng.dispose()
-    if db_kind != "sqlite":
-        cluster.drop_database(url.rsplit("/", 1)[1])
+    yield from _engine_at(request, db_kind, tmp_path, "0008")
 
 
 def test_migration_gives_each_answer_a_community_and_withdraws_the_leaked_copies(engine_at_0008):

@@ -31,19 +31,27 @@ from services.protocol import (
 router = APIRouter(tags=["reports"])
 
 
-@router.get(
-    "/reports/summary",
-    response_model=ReportSummary,
-    responses=error_responses(
+def _place_errors(also_422: str = "") -> dict:
+    """The refusals of a report over a place and a period (report_scope, report_refusals)."""
+    return error_responses(
         401,
         (403, "a head, or a district head asking elsewhere"),
         (404, "no such district or estate"),
         (
             422,
-            "from after to, a date outside 2000..2100, an estate outside the district asked "
-            "for, or a malformed parameter",
+            f"{also_422}from after to, a date outside 2000..2100, an estate outside the "
+            "district asked for, or a malformed parameter",
         ),
-    ),
+    )
+
+
+_PLACE_ERRORS = _place_errors()
+
+
+@router.get(
+    "/reports/summary",
+    response_model=ReportSummary,
+    responses=_PLACE_ERRORS,
     description=(
         "Figures of a place (the community, a district, an estate) over whole local days "
         "from..to (inclusive, in the community's time zone), counted by the database. Staff "
@@ -65,12 +73,7 @@ def summary(
 @router.get(
     "/reports/weeks",
     response_model=WeeklyVisits,
-    responses=error_responses(
-        401,
-        (403, "a head, or a district head asking elsewhere"),
-        (404, "no such district or estate"),
-        (422, "from after to, a date outside 2000..2100, or a malformed parameter"),
-    ),
+    responses=_PLACE_ERRORS,
     description=(
         "The summary's visits_by_week for the same place and period, or with user_id only "
         "the visits that user made there (a head's own series on the dashboard's drill-down). "
@@ -100,16 +103,7 @@ def weeks(
 @router.get(
     "/reports/concerns",
     response_model=ConcernListResponse,
-    responses=error_responses(
-        401,
-        (403, "a head, or a district head asking elsewhere"),
-        (404, "no such district or estate"),
-        (
-            422,
-            "half a period, from after to, a date outside 2000..2100, an estate outside the "
-            "district asked for, or a malformed parameter",
-        ),
-    ),
+    responses=_place_errors("half a period, "),
     description=(
         "The concerns behind a summary figure, oldest first, with estate, address, age and "
         "overdue: the same place and period rules and definitions, so the summary's "
@@ -159,16 +153,7 @@ def concerns_list(
 @router.get(
     "/reports/households",
     response_model=HouseholdListResponse,
-    responses=error_responses(
-        401,
-        (403, "a head, or a district head asking elsewhere"),
-        (404, "no such district or estate"),
-        (
-            422,
-            "from after to, a date outside 2000..2100, an estate outside the district "
-            "asked for, or a malformed parameter",
-        ),
-    ),
+    responses=_PLACE_ERRORS,
     description=(
         "The households behind the coverage figures: those of a place with (visited=true) "
         "or without (visited=false) a visit in whole local days from..to, by estate and "
