@@ -13,13 +13,17 @@ import re
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
+#: what the digits' character codes add over their values ("0" is code 48)
+_CODE_OFFSET = 48 * sum(_WEIGHTS)
 
 
 def check_char(first17: str) -> str:
     """The check character for the first 17 digits."""
-    if len(first17) != 17:
-        raise ValueError(f"17 digits expected, got {len(first17)}")
-    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
+        raise ValueError(f"17 ASCII digits expected ({len(first17)} characters given)")
+    # weighted over the ASCII codes, then the codes' offset taken off: a register checks
+    # tens of thousands of numbers, and this is twice as fast as int() per digit
+    return _CHECK[(sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _CODE_OFFSET) % 11]
 
 
 def make_id_number(region: str, birth: dt.date, serial: int) -> str:

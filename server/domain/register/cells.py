@@ -78,7 +78,7 @@ class _Bad(Exception):
         self.params = params
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Row:
     """A resident's row: address and name normalised, ``fields`` the filled cells only."""
 
@@ -105,9 +105,9 @@ def _id_number(value: Cell) -> str | None:
     s = compact(cell_text(value)).upper().lstrip("'`")
     if not s:
         return None
-    if _SCIENTIFIC.match(s):
+    if "E" in s and _SCIENTIFIC.match(s):
         raise _Bad("id_as_number")
-    if _OLD_ID.fullmatch(s):
+    if len(s) == 15 and _OLD_ID.fullmatch(s):
         raise _Bad("id_old")
     found = id_number_problem(s)
     if found == "check" and s.isdigit() and (s.endswith("000") or int(float(s)) == int(s)):
@@ -123,9 +123,12 @@ def _phone(value: Cell) -> str | None:
     s = compact(cell_text(value))
     if not s:
         return None
-    if len([p for p in _PHONE_SPLIT.split(s) if p]) > 1:
-        raise _Bad("phone_many")
-    digits = _PHONE_PUNCTUATION.sub("", s)
+    if s.isascii() and s.isdigit():  # digits only, as most phones are typed
+        digits = s
+    else:
+        if len([p for p in _PHONE_SPLIT.split(s) if p]) > 1:
+            raise _Bad("phone_many")
+        digits = _PHONE_PUNCTUATION.sub("", s)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
@@ -310,7 +313,7 @@ class RowReader:
         values: dict[str, Any] = {}
         width = len(cells)
         # control characters are rare: look once per row, cell by cell only when there are some
-        controls = has_control_chars("".join(c for c in cells if isinstance(c, str)))
+        controls = has_control_chars("".join([c for c in cells if type(c) is str]))
         for key, i, parse, label, limit in self.columns:
             value = cells[i] if i < width else None
             if value is None or value == "":
@@ -330,10 +333,12 @@ class RowReader:
                 values[key] = result
         if "address" in values:
             self._split_address(number, values, errors)
-        refused = {e.column for e in errors}
-        for key in REQUIRED:
-            if key not in values and self.labels[key] not in refused:
-                errors.append(problem("required_empty", self.where, number, self.labels[key]))
+        missing = [key for key in REQUIRED if key not in values]
+        if missing:
+            refused = {e.column for e in errors}
+            for key in missing:
+                if self.labels[key] not in refused:
+                    errors.append(problem("required_empty", self.where, number, self.labels[key]))
         fields = {k: v for k, v in values.items() if k not in _PLACE}
         self._check_birth(number, fields, errors)
         if errors:

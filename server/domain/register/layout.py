@@ -71,6 +71,7 @@ _SKIP_WORDS = (
     "合计", "总计", "小计", "共计", "制表", "填表", "审核", "负责人", "统计人", "填报",
     "日期:", "说明", "注:", "备注:",
 )  # fmt: skip
+_SPACES = re.compile(r"\s+")
 _TOTAL = re.compile(r"^共\d+(人|户|条|行)")
 _BRACKETS = re.compile(r"[(\[【][^)\]】]*[)\]】]")
 _IGNORED = "ignored"  # what ``--ignore-column`` makes of a column
@@ -315,7 +316,7 @@ def _resident_rows(
 @functools.lru_cache(maxsize=4096)
 def _is_signature(text: str) -> bool:
     """合计 / 制表人：张三 / 共 12 户 and the like."""
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     return t.startswith(_SKIP_WORDS) or _TOTAL.match(t) is not None
 
 

@@ -78,7 +78,8 @@ def _rows(conn: Connection, table, where: Any) -> Iterator[dict[str, Any]]:
     columns = [type_coerce(c, Text).label(c.name) if c.name in _JSON else c for c in table.c]
     result = conn.execute(select(*columns).where(where))
     keys = list(result.keys())
-    for r in result:
+    # fetched at once: row by row, the driver's fetch costs as much as the rest of the plan
+    for r in result.all():
         yield dict(zip(keys, r, strict=True))
 
 
@@ -91,12 +92,6 @@ def _decode(row: dict[str, Any]) -> None:
     for f in _JSON:
         if f in row:
             row[f] = _decoded(row[f])
-
-
-def _same(field: str, stored: Any, new: Any) -> bool:
-    if field == "flags":
-        return set(_decoded(stored) or []) == set(new)
-    return stored == new
 
 
 class Planner:
@@ -244,7 +239,12 @@ class Planner:
 
     def _update(self, resident: dict[str, Any], row: Row, household_id: str) -> bool:
         """Apply the row's filled, differing fields to ``resident``; True if any changed."""
-        diff = {f: v for f, v in row.fields.items() if not _same(f, resident.get(f), v)}
+        diff = {f: v for f, v in row.fields.items() if resident.get(f) != v}
+        # flags are stored as JSON text, and their order carries nothing
+        if "flags" in diff and set(_decoded(resident.get("flags")) or []) == set(
+            row.fields["flags"]
+        ):
+            del diff["flags"]
         if resident["name"] != row.name:
             diff["name"] = row.name
         if resident["household_id"] != household_id:

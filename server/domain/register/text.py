@@ -80,6 +80,8 @@ def has_control_chars(s: str) -> bool:
 
 def compact(s: str) -> str:
     """NFKC and no whitespace at all: for ID numbers, phones and codes."""
+    if s.isascii() and s.isalnum():  # plain digits and letters, as most cells are
+        return s
     return _SPACE.sub("", unicodedata.normalize("NFKC", s))
 
 
