@@ -275,9 +275,7 @@ def build_meeting(state, meeting_id: str) -> ft.View:
             state.after_write()
             return True
 
-        return lambda e: decision_dialog(
-            state, concern, decision, agenda, submit, on_closed=state.nav.refresh
-        )
+        return lambda e: decision_dialog(state, concern, decision, agenda, submit, on_closed=redraw)
 
     rows: list[ft.Control] = []
     for n, item in enumerate(items, start=1):
@@ -393,6 +391,16 @@ def build_meeting(state, meeting_id: str) -> ft.View:
     shown = _as_shown(m)
     drafted = minutes.value
 
+    def redraw() -> None:
+        """The screen drawn again from the store; minutes the secretary has typed stay, and
+        only a draft nobody touched is drafted anew from the decisions."""
+        edited = minutes.value if minutes.value != drafted else None
+        state.nav.refresh()
+        top = state.nav.top_view
+        if edited is not None and top is not None and "minutes" in top.data:
+            top.data["minutes"].value = edited
+            top.data["minutes"].update()
+
     def on_status(data_changed: bool) -> None:
         # An acknowledged decision shows the meeting's last pulled copy until the pull that
         # follows brings it back with the decision; a screen rebuilt in between (the dialog
@@ -403,11 +411,7 @@ def build_meeting(state, meeting_id: str) -> ft.View:
         now = store.meeting(meeting_id)
         if now is None or _as_shown(now) == shown:
             return
-        edited = minutes.value if minutes.value != drafted else None
-        state.nav.refresh()
-        top = state.nav.top_view
-        if edited is not None and top is not None and "minutes" in top.data:
-            top.data["minutes"].value = edited
+        redraw()
 
     view = screen(
         state,

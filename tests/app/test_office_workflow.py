@@ -83,6 +83,24 @@ async def test_a_meeting_from_agenda_to_minutes(session, staff_state):
     assert _types(store)[-3:] == ["meeting.open", "meeting.decide", "meeting.close"]
 
 
+async def test_minutes_typed_before_a_decision_stay_when_its_dialog_closes(session, staff_state):
+    staff_state.nav.root("home")
+    staff_state.nav.push("meetings")
+    await click(session, one(_top(staff_state), "meeting-new"))
+    await click(session, one(_top(staff_state), "meeting-open"))
+    meeting_id = _top(staff_state).route.removeprefix("/meeting/")
+    first = staff_state.store.meeting(meeting_id)["items"][0]["concern_id"]
+    one(_top(staff_state), "meeting-minutes").value = "先记下：居民到场三人。"  # being typed
+
+    await click(session, one(_top(staff_state), f"decide-{first}-resolve"))
+    dialog = _dialog(session)
+    await click(session, one(dialog, "decide-dialog-save"))
+    await click(session, dialog, "dismiss")  # the screen redraws with the decision
+
+    assert one(_top(staff_state), f"decided-{first}"), "the decision shows"
+    assert one(_top(staff_state), "meeting-minutes").value == "先记下：居民到场三人。"
+
+
 @pytest.fixture
 def own_server(tmp_path):
     """A server for one test whose uploads would change what the shared one serves others."""
