@@ -9,10 +9,11 @@ the ones after it. Applied mutations are remembered in ``mutations``. The
 change-log rows of all applied mutations are stamped once, at the end, in the same
 transaction.
 
-Pushes in one community are serialised: the transaction first locks the community's change
+Pushes in one community are serialised: the transaction locks the community's change
 sequence (``server.db.sequence.lock_sequence``, the lock every change-log writer there needs
-anyway, held to commit). Pushes in different communities do not wait for each other on
-PostgreSQL. So duplicate checks and state-machine checks see every earlier push.
+anyway, held to commit) first, so duplicate checks and state-machine checks see every earlier
+push; a batch of new visits only, on the fast path, takes it just before its writes (see
+``_apply_once``). Pushes in different communities do not wait for each other on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -127,8 +128,19 @@ def _apply_once(
     *,
     safe: bool,
 ) -> list[dict]:
+    # A batch of new visits takes the sequence lock only just before its writes, so pushes
+    # in one community queue for the writes alone. What it reads before cannot go stale
+    # meanwhile (households, checklists and residents' households never change) except which
+    # visit and mutation ids exist: a concurrent push of the same ids is refused by their
+    # primary keys, which redoes this push safely, with the lock first. Every other batch
+    # takes the lock first, so its checks see every earlier push.
+    late_lock = not safe and all(
+        decided is not None or m.type == "visit.record"
+        for m, (decided, _) in zip(batch, checked, strict=True)
+    )
     with write_tx(engine) as conn:
-        lock_sequence(conn, principal.community_id)
+        if not late_lock:
+            lock_sequence(conn, principal.community_id)
         ids = [str(m.id) for m in batch]
         known: set[str] = set()
         for start in range(0, len(ids), 500):
@@ -206,10 +218,14 @@ def _apply_once(
                 }
             )
             results.append(_result(m, "applied"))
+        if late_lock:
+            lock_sequence(conn, principal.community_id)
         try:
             ctx.write_deferred()
-        except DBAPIError as exc:  # only the fast path defers
+            insert_many(conn, mutations, applied_rows)  # (an id a concurrent push wrote)
+        except DBAPIError as exc:
+            if safe:
+                raise
             raise _RetrySafely from exc  # the transaction rolls back on the way out
-        insert_many(conn, mutations, applied_rows)
         push_sink.flush(conn, principal.community_id)
     return results

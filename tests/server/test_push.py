@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from sqlalchemy import func, select
 
 from server.db.schema import changes, concern_events, mutations, visits
-from services.protocol import MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS
+from server.domain import push as push_module
+from server.domain.push import apply_push
+from server.domain.tokens import load_principal
+from services.protocol import MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS, Mutation
 from tests.server.helpers import concern, mutation, ok, uid, visit
 
 
@@ -271,3 +275,44 @@ async def test_a_refused_deferred_visit_write_redoes_the_push_safely(
     again = await head.push(*batch)
     assert ok(again) == ["duplicate", "rejected", "duplicate"]
     assert (_count(engine, visits), _count(engine, mutations), _count(engine, changes)) == after
+
+
+def test_a_batch_pushed_twice_at_once_is_applied_once(engine, demo, monkeypatch):
+    """A phone resends its batch of visits while the first copy is still being applied. Both
+    copies read which ids exist before either takes the sequence lock (PostgreSQL; SQLite
+    queues whole pushes): the second one's writes hit the first one's rows, and it is redone
+    with the lock first, so every mutation is applied once and the copy is all duplicates."""
+    hh = demo.household_of("head01")
+    batch = [Mutation.model_validate(visit(hh)) for _ in range(3)]
+    with engine.connect() as conn:
+        principal = load_principal(conn, demo.users["head01"]["id"])
+    both_read = threading.Barrier(2, timeout=30)
+    waited: set[int] = set()
+    lock_sequence = push_module.lock_sequence
+
+    def lock_once_both_have_read(conn, community):
+        if conn.dialect.name == "postgresql" and threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            both_read.wait()
+        lock_sequence(conn, community)
+
+    monkeypatch.setattr(push_module, "lock_sequence", lock_once_both_have_read)
+    before = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def push_copy() -> None:
+        try:
+            results.append(ok(apply_push(engine, principal, "dev-head01", batch)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the test thread
+            errors.append(exc)
+
+    copies = [threading.Thread(target=push_copy) for _ in range(2)]
+    for t in copies:
+        t.start()
+    for t in copies:
+        t.join(60)
+    assert not errors, errors
+    assert sorted(results) == [["applied"] * 3, ["duplicate"] * 3]
+    after = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
+    assert after == (before[0] + 3, before[1] + 3, before[2] + 3)
