@@ -177,9 +177,14 @@ def overlay(
 
 
 def settle(conn: sqlite3.Connection, mutation_id: str, *, discard: bool) -> set[str]:
-    """Forget ``mutation_id``'s pending marks. A row left with no pending change shows the
-    server copy again if one was kept aside (an acknowledged edit comes back merged with the
-    next pull); a discarded local-only row is removed. Returns the tables touched."""
+    """Forget ``mutation_id``'s pending marks. Returns the tables touched.
+
+    A row left with no pending change:
+    - discarded: shows the server copy kept aside again; a local-only row is removed;
+    - acknowledged: keeps showing the edit, which the server now holds, until the pull
+      brings the server's merged copy. Only when a newer server copy arrived while the edit
+      waited does that copy show instead: the edit may already be in it (an upload answered
+      twice), and the next pull brings the merge either way."""
     touched = conn.execute(
         "SELECT entity, row_id FROM pending_rows WHERE mutation_id = ?", (mutation_id,)
     ).fetchall()
@@ -195,9 +200,11 @@ def settle(conn: sqlite3.Connection, mutation_id: str, *, discard: bool) -> set[
         if row is None:
             continue
         tables.add(table)
-        if row["server_data"] is not None:
-            server = json.loads(row["server_data"])
+        server = json.loads(row["server_data"]) if row["server_data"] is not None else None
+        if server is not None and (discard or server["v"] > row["version"]):
             put_rows(conn, table, [(row_id, server["v"], server["d"], None, 0)])
+        elif server is not None:
+            put_rows(conn, table, [(row_id, row["version"], row["data"], None, 0)])
         elif discard and row["local_only"]:
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
         else:

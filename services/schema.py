@@ -5,7 +5,9 @@ Every pulled entity has its own table keyed by id with the same bookkeeping colu
 - ``data``: the row as the phone shows it (JSON of the pull data, with any local edit on top);
 - ``version``: the server version the visible row is based on (a local edit's ``base_version``);
 - ``server_data``: while a local change is pending, the latest server copy
-  (``{"v": version, "d": data}``) kept aside so the local edit is never overwritten by it;
+  (``{"v": version, "d": data}``) kept aside so the local edit is never overwritten by it
+  (once the edit is acknowledged it stays shown until the pull brings the server's copy;
+  see ``rows.settle``);
 - ``local_only``: 1 for a row created on the phone that the server has not acknowledged yet;
 
 plus a few columns extracted from ``data`` for the queries the app runs (see ``COLUMNS``).

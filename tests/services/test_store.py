@@ -150,6 +150,32 @@ def test_pull_never_overwrites_a_pending_local_edit(store, community):
     assert store.household(hid)["people_count"] == 5
 
 
+def test_an_acknowledged_edit_stays_shown_until_the_pull_brings_the_servers_copy(store, community):
+    """Between the upload's acknowledgement and the pull, a screen redrawn from the store
+    shows what was saved, not the copy from before it."""
+    hid = community.h1["id"]
+    store.update_household(hid, people_count=5)
+    [m] = store.outbox_batch(10)
+    store.mark_results([{"id": m["id"], "status": "applied"}])
+    h = store.household(hid)
+    assert (h["people_count"], h["pending"], h["version"]) == (5, False, 1)
+    merged = dict(community.h1, people_count=5, note="server note", version=2)
+    store.apply_pull_page([change("household", merged, version=2)], "c2")
+    h = store.household(hid)
+    assert (h["people_count"], h["note"], h["version"]) == (5, "server note", 2)
+
+
+def test_a_discarded_edit_shows_the_server_copy_again(store, community):
+    hid = community.h1["id"]
+    before = store.household(hid)["people_count"]
+    store.update_household(hid, people_count=before + 4)
+    [m] = store.outbox_batch(10)
+    store.mark_results([{"id": m["id"], "status": "rejected", "error": {"code": "x"}}])
+    store.discard_rejected(m["id"])
+    h = store.household(hid)
+    assert (h["people_count"], h["pending"]) == (before, False)
+
+
 def test_second_edit_keeps_the_first_edits_base_version(store, community):
     rid = community.zhangwei["id"]
     store.update_resident(rid, name="张伟伟")
