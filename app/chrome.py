@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from app.nav import Screen
 from components.offline_banner import offline_banner
 from components.sync_badge import SyncBadge
 
@@ -83,8 +84,8 @@ def screen(
         actions=[*(actions or []), ft.Container(badge.control, padding=ft.Padding.only(right=8))],
         bgcolor=ft.Colors.SURFACE_CONTAINER,
     )
-    view = ft.View(
-        route=route,
+    view = Screen(
+        path=route,
         appbar=appbar,
         controls=[banner, *body],
         navigation_bar=_nav_bar(state, tab) if tab else None,

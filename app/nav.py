@@ -1,12 +1,21 @@
-"""Navigation kept in Python: a stack of (screen, params) mirrored into ``page.views``.
+"""Navigation kept in Python: a stack of (screen, params), the top one shown as the page's
+only view.
 
 Screens are functions ``build(state, **params) -> ft.View`` registered by name. Keeping the
-stack here (rather than in browser routes) makes screens testable without a Flutter client
-and lets the system back gesture pop exactly one screen.
+stack here (rather than in browser routes) makes screens testable without a Flutter client.
+
+The client sees one view under one route, whose content changes: Flet's client animates
+every change of its route stack for 300 ms (whatever the theme's page transitions say), and
+on a mid-range phone, or a browser drawing in software, every frame of that animation
+redraws the whole screen, so opening a household or saving a visit waited for 3-4 such
+frames. A new screen under the same route is one frame. The system back gesture still goes
+back one screen: the view refuses Flutter's pop while there is a screen under it and asks
+Python (``on_confirm_pop``), which goes back.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +24,18 @@ import flet as ft
 
 from app.theme import scale_text, text_scale_of
 
+log = logging.getLogger(__name__)
+
 Builder = Callable[..., ft.View]
+
+
+@ft.control("View")
+class Screen(ft.View):
+    """A screen's view. ``path`` names the screen (``/household/<id>``) for the app and its
+    tests; it stays in Python: the client sees the Navigator's one route (see the module's
+    note)."""
+
+    path: str = field(default="/", metadata={"skip": True})
 
 
 @dataclass
@@ -31,7 +51,7 @@ class Navigator:
         self.builders = builders
         self.state = state
         self.stack: list[Entry] = []
-        page.on_view_pop = self._on_view_pop
+        self._route_serial = 0
 
     @property
     def current(self) -> str | None:
@@ -73,15 +93,42 @@ class Navigator:
         self._render(rebuild_top=True)
 
     def _render(self, *, rebuild_top: bool) -> None:
-        for i, entry in enumerate(self.stack):
-            if entry.view is None or (rebuild_top and i == len(self.stack) - 1):
-                entry.view = self.builders[entry.name](self.state, **entry.params)
-                scale = text_scale_of(self.page)
-                if scale != 1.0:  # the text-size setting: texts that set their own size
-                    scale_text(entry.view, scale)
-        self.page.views.clear()
-        self.page.views.extend(e.view for e in self.stack)
+        if not self.stack:  # nothing shown yet (a setting changed before the first screen)
+            return
+        top = self.stack[-1]
+        if top.view is None or rebuild_top:
+            top.view = self.builders[top.name](self.state, **top.params)
+            scale = text_scale_of(self.page)
+            if scale != 1.0:  # the text-size setting: texts that set their own size
+                scale_text(top.view, scale)
+        # screens under the top one are built again when they come back on top
+        for entry in self.stack[:-1]:
+            entry.view = None
+        view = top.view
+        view.route = self._client_route()
+        view.can_pop = len(self.stack) == 1
+        view.on_confirm_pop = self._on_confirm_pop
+        self.page.views[:] = [view]
         self.page.update()
 
-    def _on_view_pop(self, e) -> None:
-        self.back()
+    def _client_route(self) -> str:
+        """The route the client sees: the same one while no dialog is up. Flutter keeps a
+        dialog on the route it was opened over and closes it with that route; a screen that
+        replaced another under the same route would leave a closing dialog on screen for
+        good. So a change of screen while a dialog is up or closing (a confirmation, then
+        back) is a change of route, animated as before, and the dialog goes with the old
+        screen. Toasts are no routes."""
+        if any(not isinstance(d, ft.SnackBar) for d in self.page._dialogs.controls):
+            self._route_serial += 1
+        return f"/{self._route_serial or ''}"
+
+    async def _on_confirm_pop(self, e) -> None:
+        """The system back gesture on a screen with one under it: go back here, and tell
+        the client its own pop is not wanted (the view stays; its content changes)."""
+        view = e.control
+        try:
+            await view.confirm_pop(False)
+        except Exception:  # a client gone meanwhile: going back needs no answer
+            log.debug("refusing the client's pop failed", exc_info=True)
+        if view is self.top_view:
+            self.back()

@@ -7,6 +7,7 @@ import logging
 import flet as ft
 
 from app import prefs as P
+from app.nav import Screen
 from app.pin import MAX_TRIES, verify_pin
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ def build(state) -> ft.View:
         state.nav.root("login")
 
     field.on_submit = unlock
-    view = ft.View(
-        route="/lock",
+    view = Screen(
+        path="/lock",
         controls=[
             ft.Container(height=48),
             ft.Icon(ft.Icons.LOCK_OUTLINE, size=56, color=ft.Colors.PRIMARY),

@@ -11,6 +11,7 @@ import math
 import flet as ft
 
 from app.i18n import LANGUAGES
+from app.nav import Screen
 from components.hidden_field import hidden_field
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,8 @@ def build(state, notice: str | None = None) -> ft.View:
         ],
         alignment=ft.MainAxisAlignment.CENTER,
     )
-    view = ft.View(
-        route="/login",
+    view = Screen(
+        path="/login",
         controls=[
             ft.Column(
                 [

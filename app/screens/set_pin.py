@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.nav import Screen
 from app.pin import hash_pin, is_valid_pin
 
 
@@ -54,8 +55,8 @@ def build(state, first_run: bool = False) -> ft.View:
     ]
     if first_run:
         controls.append(ft.TextButton(t("pin.skip"), on_click=lambda e: leave(), key="pin-skip"))
-    view = ft.View(
-        route="/pin",
+    view = Screen(
+        path="/pin",
         appbar=ft.AppBar(
             title=ft.Text(t("pin.set_title")),
             automatically_imply_leading=not first_run,

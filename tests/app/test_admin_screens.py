@@ -34,7 +34,7 @@ async def test_only_staff_find_administration_in_settings(session, staff_state, 
 async def test_staff_create_a_user_disable_them_and_see_a_refusal_explained(session, staff_state):
     view = await _admin(staff_state)
     model = view.data["model"]
-    assert view.route == "/office/admin"
+    assert view.path == "/office/admin"
     assert find(view, key="admin-user-staff") and find(view, key="admin-user-head01")
     username = f"new{uuid.uuid4().hex[:8]}"
     assert await model.create_user(username, "新楼长", "head", "secret-123")

@@ -53,7 +53,7 @@ async def test_staff_keeps_the_phone_value_and_the_conflict_leaves_the_list(sess
     assert t("conflict.open_n", n=1) in texts(row)
     await click(session, row)
     page = _top(staff_state)
-    assert page.route == "/conflicts"
+    assert page.path == "/conflicts"
     card = one(page, f"conflict-{cid}")
     words = texts(card)
     assert f"{house['estate_name']} {house['address']}" in words

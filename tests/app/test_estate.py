@@ -39,7 +39,7 @@ async def test_estate_card_opens_the_estates_households(session, head_state):
     head_state.nav.root("home")
     await click(session, one(_top(head_state), f"estate-{estate['id']}"))
     view = _top(head_state)
-    assert view.route == f"/estate/{estate['id']}"
+    assert view.path == f"/estate/{estate['id']}"
     assert estate["name"] in texts(view)
     pager = view.data["pager"]
     assert pager.total == store.count_households(estate_id=estate["id"]) > 0

@@ -25,7 +25,7 @@ async def test_visit_form_saves_visit_and_outbox_row_then_shows_it_pending(sessi
     # tap 1: record visit
     await click(session, one(_top(head_state), "record-visit"))
     form = _top(head_state)
-    assert form.route.endswith("/visit")
+    assert form.path.endswith("/visit")
     questions = form.data["questions"]
     assert questions, "the checklist's questions are rendered from the pulled checklist"
     checklist = store.checklist()
@@ -49,7 +49,7 @@ async def test_visit_form_saves_visit_and_outbox_row_then_shows_it_pending(sessi
     await click(session, one(form, "visit-save"))
 
     back = _top(head_state)
-    assert back.route == f"/household/{hh['id']}", "back on the household page"
+    assert back.path == f"/household/{hh['id']}", "back on the household page"
     visits = store.visits(hh["id"])
     assert len(visits) == before_visits + 1
     new = visits[0]

@@ -61,7 +61,7 @@ async def test_tapping_a_member_opens_their_sheet_and_one_save_sends_one_update(
     page = _open_household(head_state, house["id"])
     await click(session, one(page, f"member-{member['id']}"))
     sheet = _top(head_state)
-    assert sheet.route.endswith(f"/member/{member['id']}")
+    assert sheet.path.endswith(f"/member/{member['id']}")
     assert member["name"] in texts(sheet)
 
     # 独居 and 低保 on, vaccination "full", a relation: one tap each, then save
@@ -71,7 +71,7 @@ async def test_tapping_a_member_opens_their_sheet_and_one_save_sends_one_update(
     one(sheet, "member-relation").value = "户主"
     await click(session, one(sheet, "member-save"))
 
-    assert _top(head_state).route == f"/household/{house['id']}", "back on the household"
+    assert _top(head_state).path == f"/household/{house['id']}", "back on the household"
     after = store.resident(member["id"])
     wanted = set(member["flags"]) | {"lives_alone", "low_income"}
     assert set(after["flags"]) == wanted and after["vaccination"] == "full"
@@ -152,7 +152,7 @@ async def test_moving_a_member_out_asks_first_then_takes_them_off_the_household(
     await click(session, one(dialog, "member-remove-confirm"))
 
     back = _top(head_state)
-    assert back.route == f"/household/{house['id']}"
+    assert back.path == f"/household/{house['id']}"
     assert member["id"] not in [m["id"] for m in store.members(house["id"])]
     assert not find(back, key=f"member-{member['id']}")
     [m] = _outbox(store)
@@ -228,7 +228,7 @@ async def test_the_household_page_shows_the_last_visit_and_a_past_visit_opens_re
 
     await click(session, one(page, f"visit-{vid}"))
     view = _top(head_state)
-    assert view.route == f"/visit/{vid}"
+    assert view.path == f"/visit/{vid}"
     shown = texts(view)
     assert "生活上有什么困难吗？" in shown and "腿脚不便，上下楼难" in shown
     assert "想装扶手" in shown and "楼道加装扶手" in shown
@@ -249,7 +249,7 @@ async def test_a_routine_visit_is_record_then_save_with_the_registered_people_co
     assert size.input.value == str(registered), "prefilled from the register"
     await click(session, one(form, "visit-save"))  # tap 2
 
-    assert _top(head_state).route == f"/household/{house['id']}"
+    assert _top(head_state).path == f"/household/{house['id']}"
     visit = store.visits(house["id"])[0]
     assert visit["answers"]["household_size"] == registered
     assert [m["type"] for m in _outbox(store)] == ["visit.record"], "the register is unchanged"
@@ -320,7 +320,7 @@ async def test_leaving_a_filled_visit_keeps_a_draft_that_reopening_continues(ses
 
     await click(session, one(form, "back"))  # leave without saving
     page = _top(head_state)
-    assert page.route == f"/household/{house['id']}"
+    assert page.path == f"/household/{house['id']}"
     assert find(page, key="house-draft"), "the household says a draft waits"
     listed = next(h for h in store.households(limit=500) if h["id"] == house["id"])
     assert listed["draft"] is True, "and so does its tile in the list"

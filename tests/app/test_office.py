@@ -35,7 +35,7 @@ def _summary(state, first, last, **place):
 async def test_staff_home_is_the_dashboard_with_the_servers_figures(session, staff_state):
     staff_state.nav.root("home")
     view = await _loaded(staff_state)
-    assert view.route == "/office"
+    assert view.path == "/office"
     model = view.data["model"]
     want = await _summary(staff_state, model.first, model.last)
     assert model.summary == want
@@ -56,9 +56,9 @@ async def test_staff_home_is_the_dashboard_with_the_servers_figures(session, sta
 
 async def test_a_neighbour_head_keeps_the_phone_home(session, head_state):
     head_state.nav.root("home")
-    assert _top(head_state).route == "/home"
+    assert _top(head_state).path == "/home"
     head_state.nav.root("concerns")
-    assert _top(head_state).route == "/concerns"
+    assert _top(head_state).path == "/concerns"
 
 
 async def test_the_year_overdue_figure_opens_exactly_those_concerns(session, staff_state):
@@ -74,7 +74,7 @@ async def test_the_year_overdue_figure_opens_exactly_those_concerns(session, sta
 
     await click(session, one(view, "dash-tile-overdue"))
     listing = _top(staff_state)
-    assert listing.route == "/office/concerns"
+    assert listing.path == "/office/concerns"
     shown = listing.data["pager"].items.controls
     assert len([c for c in shown if str(c.key).startswith("concern-")]) == overdue
     assert one(listing, "office-list-count").value == staff_state.t("office.list_count", n=overdue)
@@ -120,7 +120,7 @@ async def test_drilling_down_community_district_estate_head(session, staff_state
 
     for _ in range(3):
         staff_state.nav.back()
-    assert _top(staff_state).route == "/office"
+    assert _top(staff_state).path == "/office"
 
 
 async def test_no_connection_says_so_and_retry_reads_again(session, staff_state):
@@ -175,7 +175,7 @@ async def test_office_text_is_never_under_14_px(session, staff_state):
     screens.append(_top(staff_state))
     for view in screens:
         small = [t.size for t in find(view, cls=ft.Text) if t.size and t.size < MIN_TEXT]
-        assert not small, f"{view.route}: {small}"
+        assert not small, f"{view.path}: {small}"
 
 
 async def test_a_period_over_two_years_is_not_drawn_week_by_week(session, staff_state):

@@ -125,7 +125,7 @@ async def test_the_concern_list_opened_from_a_figure_downloads_that_periods_ledg
     model = dash.data["model"]
     await click(session, one(dash, "dash-tile-concerns"))
     listing = _top(staff_state)
-    assert listing.route == "/office/concerns"
+    assert listing.path == "/office/concerns"
     await click(session, one(listing, "office-list-download"))
     assert saved[-1][0] == f"concerns-{model.first:%Y%m%d}-{model.last:%Y%m%d}.xlsx"
 

@@ -44,8 +44,8 @@ async def test_a_meeting_from_agenda_to_minutes(session, staff_state):
     await click(session, one(new, "meeting-open"))
 
     meeting_view = _top(staff_state)
-    assert meeting_view.route.startswith("/meeting/")
-    meeting_id = meeting_view.route.removeprefix("/meeting/")
+    assert meeting_view.path.startswith("/meeting/")
+    meeting_id = meeting_view.path.removeprefix("/meeting/")
     meeting = store.meeting(meeting_id)
     agenda = [i["concern_id"] for i in meeting["items"]]
     assert agenda == [c["id"] for c in waiting[:-1]]
@@ -88,7 +88,7 @@ async def test_minutes_typed_before_a_decision_stay_when_its_dialog_closes(sessi
     staff_state.nav.push("meetings")
     await click(session, one(_top(staff_state), "meeting-new"))
     await click(session, one(_top(staff_state), "meeting-open"))
-    meeting_id = _top(staff_state).route.removeprefix("/meeting/")
+    meeting_id = _top(staff_state).path.removeprefix("/meeting/")
     first = staff_state.store.meeting(meeting_id)["items"][0]["concern_id"]
     one(_top(staff_state), "meeting-minutes").value = "先记下：居民到场三人。"  # being typed
 
@@ -133,7 +133,7 @@ async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_th
         staff_state.nav.push("meetings")
         await click(session, one(_top(staff_state), "meeting-new"))
         await click(session, one(_top(staff_state), "meeting-open"))
-        meeting_id = _top(staff_state).route.removeprefix("/meeting/")
+        meeting_id = _top(staff_state).path.removeprefix("/meeting/")
         assert (await engine.sync_now()).last_error is None
         assert not store.meeting(meeting_id)["pending"], "the meeting is the server's now"
         first = store.meeting(meeting_id)["items"][0]["concern_id"]

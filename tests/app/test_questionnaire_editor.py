@@ -50,7 +50,7 @@ async def _new(session, state, title: str, first: str, *, push: bool = True):
 async def test_staff_create_a_questionnaire_with_a_choice_question(session, staff_state):
     admin = await _admin(staff_state)
     await click(session, one(admin, "admin-create-questionnaire"))
-    assert _top(staff_state).route == "/office/questionnaire"
+    assert _top(staff_state).path == "/office/questionnaire"
     editor, slug = await _new(session, staff_state, "楼道照明调查", "楼道灯是否都亮？", push=False)
     await click(session, one(editor, "qedit-add"))
     one(editor, "qedit-type-1").value = "choice"

@@ -117,24 +117,27 @@ async def test_the_office_screens_and_dialogs_name_every_icon_button_and_dropdow
     seen["meeting_new"] = top()
     state.nav.push("questionnaire_edit")
     seen["questionnaire_edit"] = top()
+
+    async def dialog(name: str, view: ft.View, button: str) -> None:
+        # a screen's dialog opens while that screen is the one shown
+        await click(session, one(view, button))
+        seen[name] = session.page._dialogs.controls[-1]
+
     for section in ("users", "places", "questionnaires", "checklist", "reveals", "register"):
         state.nav.push("admin", section=section)
         await top().data["load"]()
         top().data["show"]()
         seen[section] = top()
+        if section == "users":
+            await dialog("create_user", top(), "admin-create-user")
+        if section == "questionnaires":
+            q = top().data["model"].questionnaires[0]
+            await dialog("poster", top(), f"admin-q-poster-{q['slug']}")
     register = seen["register"].data["model"].register
     corpus = Path(__file__).resolve().parents[1] / "server" / "register" / "corpus"
     assert await register.choose("r.xlsx", (corpus / "unknown_column.xlsx").read_bytes())
     seen["register"].data["show"]()
     assert find(seen["register"], cls=ft.Dropdown), "a column to map is offered"
-
-    async def dialog(name: str, view: ft.View, button: str) -> None:
-        await click(session, one(view, button))
-        seen[name] = session.page._dialogs.controls[-1]
-
-    await dialog("create_user", seen["users"], "admin-create-user")
-    q = seen["questionnaires"].data["model"].questionnaires[0]
-    await dialog("poster", seen["questionnaires"], f"admin-q-poster-{q['slug']}")
     concern = state.store.office_concerns(today=state.today(), status=["open", "in_review"])[0]
     state.nav.push("concern", concern_id=concern["id"])
     await dialog("assign", top(), "concern-assign")

@@ -119,7 +119,7 @@ async def test_open_household_from_an_answer(session, head_state):
     rid = _elderly_answer(store, hh)
     view = _open_review(head_state)
     await click(session, one(view, f"review-open-{rid}"))
-    assert _top(head_state).route == f"/household/{hh['id']}"
+    assert _top(head_state).path == f"/household/{hh['id']}"
 
 
 async def test_answer_with_only_an_address_finds_its_household(session, head_state):
@@ -134,7 +134,7 @@ async def test_answer_with_only_an_address_finds_its_household(session, head_sta
     )
     view = _open_review(head_state)
     await click(session, one(view, f"review-open-{rid}"))
-    assert _top(head_state).route == f"/household/{hh['id']}"
+    assert _top(head_state).path == f"/household/{hh['id']}"
 
 
 async def test_add_resident_from_an_answer_prefilled_then_marked_reviewed(session, head_state):
@@ -264,7 +264,7 @@ async def test_home_leads_to_the_answers_waiting(session, head_state):
     _elderly_answer(store, hh)
     head_state.nav.root("home")
     await click(session, one(_top(head_state), "home-review"))
-    assert _top(head_state).route == "/review"
+    assert _top(head_state).path == "/review"
 
 
 async def test_answers_in_english_use_the_questionnaires_english_labels(session, head_state):

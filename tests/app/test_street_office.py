@@ -52,7 +52,7 @@ async def test_a_street_login_gets_its_communities_figures_read_only(session, st
     t = street_state.t
     street_state.nav.root("home")
     view = _top(street_state)
-    assert view.route == "/office"
+    assert view.path == "/office"
     await view.data["load"]()
     model = view.data["model"]
     assert model.error is None and model.summary is not None
@@ -81,7 +81,7 @@ async def test_a_street_login_keeps_its_figures_when_drilling_to_an_estate(sessi
     estate = view.data["model"].summary.by_estate[0]
     await click(session, one(view, f"dash-estate-{estate.estate_id}"))
     inner = _top(street_state)
-    assert inner.route == "/office/place"
+    assert inner.path == "/office/place"
     await inner.data["load"]()
     assert inner.data["model"].summary.estate_id == estate.estate_id
     assert not find(inner, key="open-meetings")
@@ -96,4 +96,4 @@ async def test_a_street_login_has_no_household_or_concern_tabs(session, street_s
     # the tab that follows 首页 is 同步 for a street login
     bar.selected_index = 1
     await click(session, bar, "change")
-    assert _top(street_state).route == "/sync"
+    assert _top(street_state).path == "/sync"

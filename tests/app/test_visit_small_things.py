@@ -60,7 +60,7 @@ async def test_the_dialog_offers_the_shared_list_in_the_chosen_language(session,
 async def _save_visit(session, state) -> str:
     form = _open_visit(state, offset=4)
     await click(session, one(form, "visit-save"))
-    assert _top(state).route.startswith("/household/"), "saved"
+    assert _top(state).path.startswith("/household/"), "saved"
     toast = session.page._dialogs.controls[-1]
     assert isinstance(toast, ft.SnackBar)
     return toast.content.value

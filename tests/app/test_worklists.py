@@ -36,7 +36,7 @@ async def test_each_list_opens_from_home_in_walking_order(session, head_state):
         head_state.nav.root("home")
         await click(session, one(_top(head_state), f"home-work-{kind}"))
         page = _top(head_state)
-        assert page.route == f"/worklist/{kind}"
+        assert page.path == f"/worklist/{kind}"
         n = store.worklist_counts(head_state.today())[kind]
         assert one(page, "work-count").value == head_state.t("work.count", n=n)
         rows = store.worklist(kind, head_state.today(), limit=50)
@@ -121,7 +121,7 @@ async def test_a_follow_up_set_in_a_visit_is_listed_and_opens_the_household(sess
     due = (head_state.today() + dt.timedelta(days=7)).isoformat()
     assert head_state.t("work.due_on", date=due) in texts(tile)
     await click(session, tile)
-    assert _top(head_state).route == f"/household/{hid}"
+    assert _top(head_state).path == f"/household/{hid}"
 
 
 def test_lists_follow_a_sync(session, head_state):
