@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from server.api import auth, errors, health, office, public_form, sync
+from server.api.turns import Turns
 from server.db.replica import ReadRoute
 from server.domain.hash_gate import HashGate
 from server.logging_setup import RequestLogMiddleware
@@ -38,6 +39,7 @@ def create_app(
         settings.login_hash_wait.total_seconds(),
         settings.login_hash_queue,
     )
+    app.state.push_turns = Turns(settings.push_turns)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(auth.router, prefix=API_PREFIX)
     app.include_router(sync.router, prefix=API_PREFIX)

@@ -69,6 +69,9 @@ class Settings:
     login_hash_wait: dt.timedelta = dt.timedelta(seconds=1)
     login_hash_queue: int = 32
 
+    #: pushes one server process works on at once; more wait their turn (server.api.turns)
+    push_turns: int = 2
+
     # Public questionnaire form, per client address within form_window.
     form_window: dt.timedelta = dt.timedelta(minutes=10)
     #: submissions (POST)

@@ -2,7 +2,9 @@
 
 Push checks the body before anything is applied: more than ``MAX_PUSH_BYTES`` bytes (declared
 or actually sent) or more than ``MAX_PUSH_MUTATIONS`` mutations is 413; not JSON or not a
-``PushRequest`` is 422. Then each mutation gets its own result (server.domain.push).
+``PushRequest`` is 422. Then each mutation gets its own result (server.domain.push). A
+process works on ``Settings.push_turns`` pushes at once; the others wait their turn in
+arrival order (server.api.turns).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import EngineDep, ReadsDep, UserDep
 from server.api.errors import describe_problems, error_responses
 from server.domain.cursor import CursorAhead, MalformedCursor, StaleCursor
+from server.domain.principal import Principal
 from server.domain.pull import MAX_PULL_BYTES, pull_page
 from server.domain.push import apply_push
 from services.protocol import (
@@ -86,7 +90,14 @@ async def push(
     user: UserDep,
     engine: EngineDep,
 ) -> JSONResponse:
-    raw = await _read_limited(request)
+    raw = await _read_limited(request)  # before a turn: a slow upload holds none
+    async with request.app.state.push_turns.turn():
+        return await _parse_and_apply(request, user, engine, raw)
+
+
+async def _parse_and_apply(
+    request: Request, user: Principal, engine: Engine, raw: bytes
+) -> JSONResponse:
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

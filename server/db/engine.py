@@ -67,7 +67,17 @@ def open_engine(target: str, *, pool_size: int = 8) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Every statement planned for its own parameters, never a prepared statement's generic
+        # plan: one chosen while a table was small (a fresh database's mutations and visits)
+        # stayed a sequential scan as it grew, until the next ANALYZE. Also what PgBouncer's
+        # transaction pooling needs.
+        connect_args={"prepare_threshold": None},
+    )
 
 
 def insert_on_conflict(conn: Connection, table: Table):

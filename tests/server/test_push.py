@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import threading
 
 from sqlalchemy import func, select
 
+from server.api.turns import Turns
 from server.db.schema import changes, concern_events, mutations, visits
 from server.domain import push as push_module
 from server.domain.push import apply_push
@@ -316,3 +319,33 @@ def test_a_batch_pushed_twice_at_once_is_applied_once(engine, demo, monkeypatch)
     assert sorted(results) == [["applied"] * 3, ["duplicate"] * 3]
     after = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
     assert after == (before[0] + 3, before[1] + 3, before[2] + 3)
+
+
+async def test_a_push_waits_while_every_turn_is_taken(app, login, demo):
+    head = await login("head01")
+    turns = app.state.push_turns
+    async with contextlib.AsyncExitStack() as held:
+        for _ in range(turns.turns):
+            await held.enter_async_context(turns.turn())
+        pushing = asyncio.create_task(head.push(visit(demo.household_of("head01"))))
+        done, _ = await asyncio.wait({pushing}, timeout=0.5)
+        assert not done, "a push went ahead while every turn was taken"
+    assert ok(await asyncio.wait_for(pushing, 30)) == ["applied"]
+
+
+async def test_turns_are_given_in_arrival_order():
+    turns = Turns(1)
+    order: list[int] = []
+    entered = asyncio.Event()
+
+    async def take(n: int) -> None:
+        async with turns.turn():
+            order.append(n)
+            entered.set()
+            await asyncio.sleep(0)  # let the others queue while this one holds the turn
+
+    first = asyncio.create_task(take(0))
+    await entered.wait()
+    rest = [asyncio.create_task(take(n)) for n in range(1, 6)]
+    await asyncio.gather(first, *rest)
+    assert order == [0, 1, 2, 3, 4, 5]
