@@ -33,7 +33,7 @@ from server.db.sequence import lock_sequence
 from server.domain.checklists import checklist_questions
 from server.domain.mutations import HANDLERS, ChangeSink, Ctx, Reject
 from server.domain.principal import Principal
-from server.domain.timeutil import iso, now_iso
+from server.domain.timeutil import now_iso
 from server.settings import Settings
 from services.protocol import (
     INT32_MAX,
@@ -167,16 +167,13 @@ def _apply_once(
         applied_rows: list[dict] = []
         applied_at = now_iso()
         results = []
-        for m, (decided, payload) in zip(batch, checked, strict=True):
-            mid = str(m.id)
+        for m, mid, (decided, payload) in zip(batch, ids, checked, strict=True):
             if mid in known:  # applied before, or by an earlier copy in this batch
                 decided = _result(m, "duplicate")
             if decided is not None:
                 results.append(decided)
                 continue
-            ctx.sink = ChangeSink()
-            ctx.mutation_id = mid
-            ctx.created_at = m.created_at
+            ctx.next_mutation(mid, m.created_at)
             fast = not safe and m.type in SINGLE_WRITE
             savepoint = None if fast else conn.begin_nested()
             try:
@@ -213,7 +210,7 @@ def _apply_once(
                     "device_id": device_id,
                     "type": m.type,
                     "entity_id": str(m.entity_id),
-                    "created_at": iso(m.created_at),
+                    "created_at": ctx.created_iso,
                     "applied_at": applied_at,
                 }
             )

@@ -188,7 +188,6 @@ def _is_number(value: Any) -> bool:
 
 
 def _answer_problem(q: Question, value: Any) -> str | None:
-    options = {o.value for o in q.options}
     if q.type == "yes_no":
         return None if isinstance(value, bool) else "must be yes or no (true/false)"
     if q.type == "number":
@@ -200,10 +199,11 @@ def _answer_problem(q: Question, value: Any) -> str | None:
             return f"is more than the largest allowed, {q.max:g}"
         return None
     if q.type == "choice":
-        if not isinstance(value, str) or value not in options:
+        if not isinstance(value, str) or value not in {o.value for o in q.options}:
             return "is not one of the question's options"
         return None
     if q.type == "multi_choice":
+        options = {o.value for o in q.options}
         if not isinstance(value, list) or any(v not in options for v in value):
             return "must be a list of the question's options"
         if len(set(value)) != len(value):

@@ -67,9 +67,11 @@ def test_serve_migrates_an_empty_database_on_start(tmp_path):
 def test_start_up_objects_are_left_out_of_full_collections():
     """What start-up built lives as long as the server: a full garbage collection, which a
     burst of requests in flight sets off, must not walk it each time."""
-    frozen_before = gc.get_freeze_count()
+    frozen_before, thresholds = gc.get_freeze_count(), gc.get_threshold()
     settle_heap()
     try:
         assert gc.get_freeze_count() > frozen_before
+        assert gc.get_threshold()[0] > thresholds[0]  # fewer young collections
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)

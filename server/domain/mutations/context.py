@@ -93,10 +93,18 @@ class Ctx:
     _deferred_visits: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     #: the operator's settings (the community's calendar for due dates)
     settings: Settings = dataclasses.field(default_factory=Settings)
+    #: ``created_at`` as stored (``iso``)
+    created_iso: str = dataclasses.field(init=False)
 
-    @property
-    def created_iso(self) -> str:
-        return iso(self.created_at)
+    def __post_init__(self) -> None:
+        self.created_iso = iso(self.created_at)
+
+    def next_mutation(self, mutation_id: str, created_at: dt.datetime) -> None:
+        """Point the context at the push's next mutation, with a fresh sink for its rows."""
+        self.sink = ChangeSink()
+        self.mutation_id = mutation_id
+        self.created_at = created_at
+        self.created_iso = iso(created_at)  # read by most handlers, made once
 
     def place_of_household(self, household_id: Any) -> tuple[str, str]:
         """(estate_id, district_id) of a household in the principal's write scope."""
