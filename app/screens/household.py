@@ -33,9 +33,10 @@ def build(state, household_id: str) -> ft.View:
             title=t("hh.title"),
             body=[empty_state(t("error.not_found"), icon=ft.Icons.SEARCH_OFF)],
         )
-    members = store.members(household_id)
-    visits = store.visits(household_id)
-    concerns = store.concerns(household_id=household_id, status=("open", "in_review"), limit=100)
+    shown = _read(store, household_id, house)
+    members, visits, concerns = shown["members"], shown["visits"], shown["concerns"]
+    #: the pending tags on screen, by (kind, row id): a sync that only settled rows hides them
+    pending_tags: dict[tuple[str, str], ft.Control] = {}
 
     header = ft.Container(
         content=ft.Column(
@@ -88,7 +89,7 @@ def build(state, household_id: str) -> ft.View:
                                             color=ft.Colors.ON_SURFACE_VARIANT,
                                         ),
                                         *(
-                                            [tag(t("common.pending"), warm=True)]
+                                            [_pending(pending_tags, "members", m["id"], t)]
                                             if m.get("pending")
                                             else []
                                         ),
@@ -152,7 +153,11 @@ def build(state, household_id: str) -> ft.View:
                         expand=True,
                     ),
                     *(
-                        [tag(t("common.pending"), warm=True, key=f"visit-pending-{v['id']}")]
+                        [
+                            _pending(
+                                pending_tags, "visits", v["id"], t, key=f"visit-pending-{v['id']}"
+                            )
+                        ]
                         if v.get("pending")
                         else []
                     ),
@@ -200,9 +205,14 @@ def build(state, household_id: str) -> ft.View:
     if not visit_rows:
         visit_rows.append(empty_state(t("house.no_visits"), icon=ft.Icons.EVENT_BUSY_OUTLINED))
 
-    concern_rows: list[ft.Control] = [
-        concern_row(state, c, key=f"hconcern-{c['id']}") for c in concerns
-    ] or [empty_state(t("house.no_concerns"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE)]
+    concern_rows: list[ft.Control] = []
+    for c in concerns:
+        row = concern_row(state, c, key=f"hconcern-{c['id']}")
+        if row.trailing is not None:  # its pending tag
+            pending_tags[("concerns", c["id"])] = row.trailing
+        concern_rows.append(row)
+    if not concern_rows:
+        concern_rows.append(empty_state(t("house.no_concerns"), icon=ft.Icons.CHECK_CIRCLE_OUTLINE))
 
     qr_slot = ft.Container(
         key="qr-slot",
@@ -247,9 +257,23 @@ def build(state, household_id: str) -> ft.View:
     ]
 
     def on_status(data_changed: bool) -> None:
-        # a finished sync may have uploaded this household's pending rows: show them settled
-        if data_changed:
+        """A finished sync: rows it only uploaded lose their pending tag in place (the
+        client redraws one tag, not the page); anything else it changed builds the page
+        again; nothing shown changed, nothing is sent."""
+        if not data_changed:
+            return
+        try:
+            now = _read(store, household_id, store.household(household_id))
+        except Exception:
+            log.exception("household read after a sync failed")
+            return
+        settled = _settled(shown, now)
+        if settled is None:
             state.nav.refresh()
+            return
+        for key in settled:
+            pending_tags[key].visible = False
+        shown.update(now)
 
     return screen(
         state,
@@ -265,6 +289,50 @@ def build(state, household_id: str) -> ft.View:
             key="record-visit-fab",
         ),
     )
+
+
+def _read(store, household_id: str, house: dict | None) -> dict:
+    """What the page shows of a household, as read from the store."""
+    return {
+        "house": house,
+        "members": store.members(household_id),
+        "visits": store.visits(household_id),
+        "concerns": store.concerns(
+            household_id=household_id, status=("open", "in_review"), limit=100
+        ),
+    }
+
+
+#: what an upload changes in a row without changing what the page shows
+_UPLOAD_ONLY = ("pending", "version")
+
+
+def _settled(before: dict, after: dict) -> set[tuple[str, str]] | None:
+    """The rows (kind, id) an upload settled between two reads, when that is all that
+    changed; None when anything else did (a row added, gone or edited)."""
+
+    def bare(row: dict | None) -> dict | None:
+        return None if row is None else {k: v for k, v in row.items() if k not in _UPLOAD_ONLY}
+
+    if bare(before["house"]) != bare(after["house"]):
+        return None
+    settled: set[tuple[str, str]] = set()
+    for kind in ("members", "visits", "concerns"):
+        old, new = before[kind], after[kind]
+        if [r["id"] for r in old] != [r["id"] for r in new]:
+            return None
+        for a, b in zip(old, new, strict=True):
+            if bare(a) != bare(b) or (b.get("pending") and not a.get("pending")):
+                return None
+            if a.get("pending") and not b.get("pending"):
+                settled.add((kind, a["id"]))
+    return settled
+
+
+def _pending(tags: dict, kind: str, row_id: str, t, *, key: str | None = None) -> ft.Control:
+    """A row's pending tag, remembered so a sync that uploads the row can hide it."""
+    tags[(kind, row_id)] = tag(t("common.pending"), warm=True, key=key)
+    return tags[(kind, row_id)]
 
 
 def _last_visit(state, visit: dict | None) -> list[ft.Control]:

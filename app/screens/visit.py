@@ -364,8 +364,9 @@ def build(state, household_id: str) -> ft.View:
                 f"q-{at.qkey}", t("common.labelled", label=at.label, value=reason), at
             )
             return
-        state.after_write()
+        # the household first: the person waits for that screen, not for the counts
         state.nav.back()
+        state.after_write()
         # the engine uploads at once when online; offline the person is told it waits
         state.toast(t("visit.saved" if state.sync.online else "visit.saved_offline"))
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import logging
 import shutil
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import flet as ft
 import msgpack
@@ -142,6 +144,35 @@ def assert_nothing_unsent(session) -> None:
     session.page.update()
     unsent = session.connection.messages[sent:]
     assert not unsent, f"changes never sent to the phone: {str(unsent)[:600]}"
+
+
+# ---- what a sync brings ----------------------------------------------------------------------
+def sync_finishes(state) -> None:
+    """What the engine reports around a sync: running, then done."""
+    base = dict(online=True, pending=0, rejected=0, last_sync_at=None, last_error=None)
+    state._on_status(SimpleNamespace(syncing=True, **base))
+    state._on_status(SimpleNamespace(syncing=False, **base))
+
+
+def server_changes_household(store, row_id: str, people: int) -> None:
+    """A pull page carrying a newer version of one household (as another phone's edit)."""
+    with store._lock:
+        data, version = store.conn.execute(
+            "SELECT data, version FROM households WHERE id = ?", (row_id,)
+        ).fetchone()
+    change = dict(json.loads(data), people_count=people)
+    store.apply_pull_page(
+        [
+            {
+                "entity": "household",
+                "id": row_id,
+                "op": "upsert",
+                "version": version + 1,
+                "data": change,
+            }
+        ],
+        store.cursor,
+    )
 
 
 # ---- real server, real stores ----------------------------------------------------------------

@@ -4,15 +4,20 @@ questionnaire QR; and lists that refresh after a sync without losing the person'
 from __future__ import annotations
 
 import io
-import json
-from types import SimpleNamespace
 
 import flet as ft
 import zxingcpp
 from PIL import Image
 
 from services.qr import questionnaire_url
-from tests.app.conftest import click, find, one, texts
+from tests.app.conftest import (
+    click,
+    find,
+    one,
+    server_changes_household,
+    sync_finishes,
+    texts,
+)
 
 
 def _top(state) -> ft.View:
@@ -76,34 +81,6 @@ async def test_household_qr_carries_estate_and_household(session, head_state):
     assert _decode(one(dialog, "qr-card-image")) == [url]
 
 
-def _sync_finishes(state) -> None:
-    """What the engine reports around a sync: running, then done."""
-    base = dict(online=True, pending=0, rejected=0, last_sync_at=None, last_error=None)
-    state._on_status(SimpleNamespace(syncing=True, **base))
-    state._on_status(SimpleNamespace(syncing=False, **base))
-
-
-def _server_changes_household(store, row_id: str, people: int) -> None:
-    """A pull page carrying a newer version of one household (as another phone's edit)."""
-    with store._lock:
-        data, version = store.conn.execute(
-            "SELECT data, version FROM households WHERE id = ?", (row_id,)
-        ).fetchone()
-    change = dict(json.loads(data), people_count=people)
-    store.apply_pull_page(
-        [
-            {
-                "entity": "household",
-                "id": row_id,
-                "op": "upsert",
-                "version": version + 1,
-                "data": change,
-            }
-        ],
-        store.cursor,
-    )
-
-
 async def test_household_list_keeps_loaded_pages_and_tiles_after_a_sync(session, staff_state):
     store = staff_state.store
     staff_state.nav.root("households")
@@ -114,8 +91,8 @@ async def test_household_list_keeps_loaded_pages_and_tiles_after_a_sync(session,
     rows = store.households(limit=100)
     before = {r["id"]: pager.tile_of(r["id"]) for r in rows}
     changed = rows[70]
-    _server_changes_household(store, changed["id"], 42)
-    _sync_finishes(staff_state)
+    server_changes_household(store, changed["id"], 42)
+    sync_finishes(staff_state)
 
     assert pager.loaded == 100, "still the two pages the person had scrolled through"
     assert [c.key for c in pager.items.controls] == [f"hh-{r['id']}" for r in rows]
@@ -135,7 +112,7 @@ async def test_estate_list_refreshes_in_place_after_a_sync(session, head_state):
     first = store.households(estate_id=estate["id"], limit=1)[0]
     untouched = pager.items.controls[1]
     store.update_household(first["id"], people_count=9)
-    _sync_finishes(head_state)
+    sync_finishes(head_state)
     tile = pager.tile_of(first["id"])
     assert head_state.t("common.pending") in texts(tile), "the change shows on its tile"
     assert pager.items.controls[1] is untouched

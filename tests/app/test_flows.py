@@ -8,7 +8,15 @@ import json
 import flet as ft
 
 from app.paths import store_path
-from tests.app.conftest import click, find, one, outbox_rows, texts
+from tests.app.conftest import (
+    click,
+    find,
+    one,
+    outbox_rows,
+    server_changes_household,
+    sync_finishes,
+    texts,
+)
 
 
 def _top(state) -> ft.View:
@@ -65,6 +73,60 @@ async def test_visit_form_saves_visit_and_outbox_row_then_shows_it_pending(sessi
     ]
     assert len(rows) == 1 and rows[0]["type"] == "visit.record"
     assert head_state.sync.pending >= 1
+
+
+async def _save_a_visit(session, state, household_id: str) -> ft.View:
+    """Record a visit through the form; returns the household page it goes back to."""
+    state.nav.root("households")
+    state.nav.push("household", household_id=household_id)
+    state.nav.push("visit", household_id=household_id)
+    form = _top(state)
+    await _answer_required(session, form)
+    await click(session, one(form, "visit-save"))
+    return _top(state)
+
+
+async def test_a_sync_that_uploads_the_visit_settles_its_tag_in_place(session, head_state):
+    """The upload's end hides the pending tag on the page shown, and draws nothing anew:
+    rebuilding the page made the phone lay out the whole household again."""
+    from services.sync import SyncEngine
+
+    store = head_state.store
+    hh = store.households(limit=1, offset=4)[0]
+    page = await _save_a_visit(session, head_state, hh["id"])
+    [visit] = [v for v in store.visits(hh["id"]) if v["pending"]]
+    shown = one(page, f"visit-pending-{visit['id']}")
+    assert shown.visible
+
+    engine = SyncEngine(store, head_state.server_url, head_state.token)
+    try:
+        status = await engine.sync_until_idle(timeout=60)
+    finally:
+        await engine.stop()
+    assert status.last_error is None and not store.visit(visit["id"])["pending"]
+    sent = len(session.connection.messages)
+    sync_finishes(head_state)
+
+    assert _top(head_state) is page, "the same page, not built again"
+    assert one(page, f"visit-pending-{visit['id']}") is shown and not shown.visible
+    assert len(str(session.connection.messages[sent:])) < 2000, "a small patch, not a page"
+
+
+async def test_a_sync_that_changes_what_the_household_page_shows_draws_it_again(
+    session, head_state
+):
+    store = head_state.store
+    hh = store.households(limit=1, offset=6)[0]
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    page = _top(head_state)
+    sync_finishes(head_state)
+    assert _top(head_state) is page, "nothing changed: nothing drawn"
+
+    server_changes_household(store, hh["id"], 9)
+    sync_finishes(head_state)
+    assert _top(head_state) is not page
+    assert head_state.t("house.people_count", n=9) in texts(_top(head_state))
 
 
 async def test_concern_raised_from_an_answer_is_saved_with_the_visit(session, head_state):
