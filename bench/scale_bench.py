@@ -6,7 +6,8 @@
 For SQLite (a temp file) and PostgreSQL (a throwaway cluster, tests/pg.py):
 1. seeds ``--communities`` demo-shaped communities (``seed-demo --communities N``, COPY on
    PostgreSQL) and a one-community database at the same scale; prints seed time and size;
-2. starts the real server on each (``python -m server serve [--workers W]``) and measures
+2. starts the real server on each (``python -m server serve [--workers W]``), lets each head
+   push once unmeasured (the server's first pushes compile its statements), and measures
    over HTTP:
    - 11 heads in ONE community (c001-head01..11) pushing at once, ``--pushes`` pushes of 50
      visits each: mutations/s and p50/p95 of a push (all wait on one community's sequence);
@@ -179,6 +180,9 @@ def measure(kind: str, multi: str, single: str, args, log_dir: Path) -> None:
     try:
         pull_multi, pulled = first_pull(server.url, "c001-head01")  # before any push
         pid = server.proc.pid
+        # unmeasured: a fresh server process compiles its statements and opens its database
+        # connections on its first pushes; the rounds below measure it serving
+        push_round(server.url, [f"c001-head{i:02d}" for i in range(1, 12)], 1, pid)
         one = push_round(server.url, [f"c001-head{i:02d}" for i in range(1, 12)], args.pushes, pid)
         many = push_round(server.url, [f"c{i:03d}-head01" for i in range(1, 12)], args.pushes, pid)
     finally:
