@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from server.db.bulk import insert_many, insert_rows
 from server.db.engine import insert_on_conflict
@@ -88,18 +88,18 @@ def _sqlite_upsert(conn: Connection) -> Any:
     return _upserts[name]
 
 
+#: every push asks this: built once
+_DISTRICT_COMMUNITIES = select(districts.c.id, districts.c.community_id).where(
+    districts.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _owners(conn: Connection, rows: list[dict[str, Any]], community: str | None) -> list[list[str]]:
     """Per row, the communities whose logs carry it."""
     district_ids = {r.get("district_id") for r in rows} - {None, STAFF_ONLY}
     estate_only = {r["estate_id"] for r in rows if r.get("estate_id") and not r.get("district_id")}
     of_district = (
-        dict(
-            conn.execute(
-                select(districts.c.id, districts.c.community_id).where(
-                    districts.c.id.in_(sorted(district_ids))
-                )
-            ).all()
-        )
+        dict(conn.execute(_DISTRICT_COMMUNITIES, {"ids": sorted(district_ids)}).all())
         if district_ids
         else {}
     )

@@ -22,9 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from server.db.schema import change_sequences as _seqs
+
+# every push runs these two: built once (building a statement costs more than running it)
+_LOCK = select(_seqs.c.seq).where(_seqs.c.community_id == bindparam("community")).with_for_update()
+_NEXT = (
+    update(_seqs)
+    .where(_seqs.c.community_id == bindparam("community"))
+    .values(seq=_seqs.c.seq + bindparam("n"))
+    .returning(_seqs.c.seq)
+)
 
 
 def create_sequence(conn: Connection, community: str) -> None:
@@ -42,9 +51,7 @@ def lock_sequence(conn: Connection, community: str) -> None:
     until it commits. On SQLite the transaction's ``BEGIN IMMEDIATE`` already holds the
     database's write lock; on PostgreSQL the community's counter row is locked."""
     if conn.dialect.name == "postgresql":
-        conn.execute(
-            select(_seqs.c.seq).where(_seqs.c.community_id == community).with_for_update()
-        ).scalar_one()
+        conn.execute(_LOCK, {"community": community}).scalar_one()
 
 
 def lock_sequences(conn: Connection, communities: Iterable[str]) -> None:
@@ -56,12 +63,7 @@ def lock_sequences(conn: Connection, communities: Iterable[str]) -> None:
 def next_seqs(conn: Connection, community: str, n: int = 1) -> int:
     """Reserve ``n`` consecutive numbers of ``community``'s sequence; returns the first.
     Locks the sequence until the caller's transaction ends."""
-    last = conn.execute(
-        update(_seqs)
-        .where(_seqs.c.community_id == community)
-        .values(seq=_seqs.c.seq + n)
-        .returning(_seqs.c.seq)
-    ).scalar_one()
+    last = conn.execute(_NEXT, {"community": community, "n": n}).scalar_one()
     return last - n + 1
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.db.bulk import insert_many
@@ -47,6 +47,10 @@ from services.protocol import (
 )
 
 log = logging.getLogger("xianglin.push")
+
+
+#: which of these mutation ids were applied before (built once: every push asks)
+_APPLIED = select(mutations.c.id).where(mutations.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _result(m: Mutation, status: str, code: str | None = None, message: str = "") -> dict:
@@ -144,10 +148,7 @@ def _apply_once(
         ids = [str(m.id) for m in batch]
         known: set[str] = set()
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            known.update(
-                conn.execute(select(mutations.c.id).where(mutations.c.id.in_(chunk))).scalars()
-            )
+            known.update(conn.execute(_APPLIED, {"ids": ids[start : start + 500]}).scalars())
         push_sink = ChangeSink()
         ctx = Ctx(
             conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC), settings=settings

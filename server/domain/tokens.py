@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from server.db.schema import districts, estates, tokens, user_estates, users
 from server.domain.communities import street_communities
@@ -72,6 +72,7 @@ def _principal(conn: Connection, u: Any) -> Principal:
         community_ids = tuple(street_communities(conn, u.street_id)) if u.street_id else ()
     else:
         community_ids = (u.community_id,) if u.community_id else ()
+    params: dict[str, Any] = {}
     if u.role in ("staff", "street"):
         q = (
             select(estates.c.id)
@@ -81,8 +82,8 @@ def _principal(conn: Connection, u: Any) -> Principal:
     elif u.role == "district_head":
         q = select(estates.c.id).where(estates.c.district_id == u.district_id)
     else:
-        q = select(user_estates.c.estate_id).where(user_estates.c.user_id == u.id)
-    estate_ids = frozenset(conn.execute(q).scalars())
+        q, params = _HEAD_ESTATES, {"user": u.id}
+    estate_ids = frozenset(conn.execute(q, params).scalars())
     district_ids: frozenset[str] = frozenset()
     if u.role in ("staff", "street"):
         district_ids = frozenset(
@@ -104,15 +105,20 @@ def _principal(conn: Connection, u: Any) -> Principal:
     )
 
 
+# the token and its user in one statement, built once: every request asks this
+_TOKEN_USER = (
+    select(*_PRINCIPAL_COLUMNS, tokens.c.expires_at, tokens.c.revoked_at)
+    .select_from(tokens)
+    .join(users, users.c.id == tokens.c.user_id)
+    .where(tokens.c.token_hash == bindparam("token_hash"), users.c.active.is_(True))
+)
+#: a head's estates (every request of a head asks this)
+_HEAD_ESTATES = select(user_estates.c.estate_id).where(user_estates.c.user_id == bindparam("user"))
+
+
 def principal_for_token(conn: Connection, token: str) -> Principal | None:
     """The Principal behind a live (not revoked, not expired) token of an active user."""
-    # the token and its user in one statement: every request asks this
-    row = conn.execute(
-        select(*_PRINCIPAL_COLUMNS, tokens.c.expires_at, tokens.c.revoked_at)
-        .select_from(tokens)
-        .join(users, users.c.id == tokens.c.user_id)
-        .where(tokens.c.token_hash == token_hash(token), users.c.active.is_(True))
-    ).first()
+    row = conn.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).first()
     if row is None or row.revoked_at is not None or row.expires_at <= iso(now_utc()):
         return None
     return _principal(conn, row)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from server.db.bulk import insert_many
 from server.db.changelog import record_changes
@@ -16,6 +16,16 @@ from server.domain.principal import Principal
 from server.domain.scope import may_write
 from server.domain.timeutil import iso
 from server.settings import Settings
+
+# what every push looks up at once, built once (building a statement costs more than running it)
+_PLACES = (
+    select(households.c.id, households.c.estate_id, estates.c.district_id)
+    .join(estates, estates.c.id == households.c.estate_id)
+    .where(households.c.id.in_(bindparam("ids", expanding=True)))
+)
+_VISIT_HOUSEHOLDS = select(visits.c.id, visits.c.household_id).where(
+    visits.c.id.in_(bindparam("ids", expanding=True))
+)
 
 
 class Reject(Exception):  # noqa: N818 - it is a result, not a failure of the server
@@ -121,14 +131,7 @@ class Ctx:
         ids = sorted(household_ids - self._places.keys())
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            found = dict(
-                (h, (e, d))
-                for h, e, d in self.conn.execute(
-                    select(households.c.id, households.c.estate_id, estates.c.district_id)
-                    .join(estates, estates.c.id == households.c.estate_id)
-                    .where(households.c.id.in_(chunk))
-                )
-            )
+            found = dict((h, (e, d)) for h, e, d in self.conn.execute(_PLACES, {"ids": chunk}))
             for h in chunk:
                 self._places[h] = found.get(h)
 
@@ -139,9 +142,7 @@ class Ctx:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             self._visit_households.update(
-                self.conn.execute(
-                    select(visits.c.id, visits.c.household_id).where(visits.c.id.in_(chunk))
-                ).all()
+                self.conn.execute(_VISIT_HOUSEHOLDS, {"ids": chunk}).all()
             )
 
     def visit_exists(self, visit_id: str) -> bool:
