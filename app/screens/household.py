@@ -271,7 +271,7 @@ def build(state, household_id: str) -> ft.View:
         if settled is None:
             state.nav.refresh()
             return
-        for key in settled:
+        for key in settled & pending_tags.keys():  # (past visits beyond the 20 shown have none)
             pending_tags[key].visible = False
         shown.update(now)
 
