@@ -110,6 +110,7 @@ async def main(page: ft.Page) -> None:
 
     page.on_close = closed
     _watch_connectivity(state)
+    state.nav.announcer = ft.SemanticsService()  # made inside the session: registered with it
     await start(state)
 
 

@@ -10,7 +10,9 @@ on a mid-range phone, or a browser drawing in software, every frame of that anim
 redraws the whole screen, so opening a household or saving a visit waited for 3-4 such
 frames. A new screen under the same route is one frame. The system back gesture still goes
 back one screen: the view refuses Flutter's pop while there is a screen under it and asks
-Python (``on_confirm_pop``), which goes back.
+Python (``on_confirm_pop``), which goes back. A screen reader announces a new route's title
+by itself, but not new content under the same route: the app announces the screen's title
+itself (``announcer``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ class Navigator:
         self.state = state
         self.stack: list[Entry] = []
         self._route_serial = 0
+        #: says a new screen's title to a screen reader (``SemanticsService``), once the app
+        #: runs against a client that answers
+        self.announcer: ft.SemanticsService | None = None
+        self._shown: Entry | None = None
 
     @property
     def current(self) -> str | None:
@@ -105,11 +111,22 @@ class Navigator:
         for entry in self.stack[:-1]:
             entry.view = None
         view = top.view
-        view.route = self._client_route()
+        route = self._client_route()
+        same_route = bool(self.page.views) and self.page.views[-1].route == route
+        new_screen, self._shown = top is not self._shown, top
+        view.route = route
         view.can_pop = len(self.stack) == 1
         view.on_confirm_pop = self._on_confirm_pop
         self.page.views[:] = [view]
         self.page.update()
+        if new_screen and same_route:
+            self._announce(view)
+
+    def _announce(self, view: ft.View) -> None:
+        title = getattr(view.appbar, "title", None) if view.appbar else None
+        if self.announcer is None or not isinstance(title, ft.Text) or not title.value:
+            return
+        self.page.run_task(self.announcer.announce_message, title.value)
 
     def _client_route(self) -> str:
         """The route the client sees: the same one while no dialog is up. Flutter keeps a

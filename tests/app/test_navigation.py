@@ -100,3 +100,43 @@ async def test_a_screen_changed_under_a_closing_dialog_takes_it_away_with_a_new_
     assert sure not in page._dialogs.controls
     nav.push("visit", household_id=hh["id"])
     assert page.views[-1].route == moved, "no dialog: the route stays the new one"
+
+
+class _Announcer:
+    """Stands in for Flet's SemanticsService, which only a real client answers."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    async def announce_message(self, message: str) -> None:
+        self.said.append(message)
+
+
+async def test_a_new_screen_under_the_same_route_is_announced_by_its_title(
+    session, head_state, monkeypatch
+):
+    """A screen reader announces a new route's title by itself; new content under the same
+    route it does not notice, so the app says the title. A redraw of the same screen is
+    not announced."""
+    nav = head_state.nav
+    nav.announcer = announcer = _Announcer()
+    # the test session's page has no loop of its own to run tasks on: this test's loop runs them
+    monkeypatch.setattr(
+        head_state.page, "run_task", lambda fn, *args: asyncio.ensure_future(fn(*args))
+    )
+    hh = head_state.store.households(limit=1)[0]
+    nav.root("households")
+    nav.push("household", household_id=hh["id"])
+    title = head_state.page.views[-1].appbar.title.value
+    nav.refresh()
+    nav.push("visit", household_id=hh["id"])
+    nav.back()
+    for _ in range(100):  # the announcements run as tasks
+        if len(announcer.said) >= 4:
+            break
+        await asyncio.sleep(0)
+
+    assert announcer.said[0] == head_state.t("hh.title")
+    assert announcer.said[1] == title
+    assert announcer.said[3] == title, "going back says where the head is again"
+    assert len(announcer.said) == 4, "the redraw said nothing"

@@ -120,6 +120,33 @@ def dump_semantics(page, path) -> None:
     path.write_text(json.dumps(nodes, ensure_ascii=False, indent=0), encoding="utf-8")
 
 
+def listen_for_announcements(page) -> None:
+    """Record what the app announces to screen readers: Flutter's web engine puts each
+    announcement in an aria-live element (``flt-announcement-*``) for a moment only."""
+    page.evaluate(
+        """() => {
+            window.__announced = [];
+            new MutationObserver((changes) => {
+                for (const change of changes) {
+                    const host = change.target.closest && change.target.closest(
+                        "flt-announcement-polite, flt-announcement-assertive");
+                    if (!host) continue;
+                    for (const node of change.addedNodes) {
+                        if (node.textContent) window.__announced.push(node.textContent);
+                    }
+                    if (change.type === "characterData" || change.type === "childList") {
+                        if (host.textContent) window.__announced.push(host.textContent);
+                    }
+                }
+            }).observe(document, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+
+
+def announcements(page) -> list[str]:
+    return page.evaluate("() => window.__announced || []")
+
+
 def poll(predicate, timeout: float, what: str):
     end = time.monotonic() + timeout
     while time.monotonic() < end:

@@ -16,7 +16,16 @@ import sqlite3
 import pytest
 
 from app.i18n import Translator
-from tests.e2e.phone import dump_semantics, open_page, phone_store, poll, shot, type_into
+from tests.e2e.phone import (
+    announcements,
+    dump_semantics,
+    listen_for_announcements,
+    open_page,
+    phone_store,
+    poll,
+    shot,
+    type_into,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]  # see test_app_e2e.py
 
@@ -64,9 +73,12 @@ def test_a_heads_round_at_one_door(stack, browser, shots):
             ).fetchone()
         page.get_by_role("tab", name=T("nav.households")).click()
         type_into(page, T("hh.search"), address)
+        listen_for_announcements(page)
         page.get_by_role("button", name=f"{address} {estate}").first.click(timeout=15000)
         record = page.get_by_role("button", name=T("house.record_visit")).first
         record.wait_for(timeout=15000)
+        # one route for every screen: the app itself tells a screen reader where it is now
+        poll(lambda: any(address in a for a in announcements(page)), 10, "the page announced")
         shot(page, shots / "hhousehold-01-household.png")
 
         # start a visit, type a note, leave: the household keeps it as a draft
