@@ -41,11 +41,14 @@ def build(state, notice: str | None = None) -> ft.View:
         min_tile_height=48,
         key="login-advanced",
     )
+    # Nothing takes the focus by itself: in the browser, a field focused before the screen
+    # reader's semantics are switched on (they come on when asked, after the first frame)
+    # lost its text when the next field was typed into; and a keyboard that opens
+    # unasked covers half the screen before the person has read it.
     username = ft.TextField(
         label=t("login.username"),
         value=(state.user or {}).get("username", ""),
         prefix_icon=ft.Icons.PERSON_OUTLINE,
-        autofocus=True,
         key="login-username",
     )
     password = hidden_field(
