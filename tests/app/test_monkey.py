@@ -19,7 +19,7 @@ import zlib
 import flet as ft
 import pytest
 
-from tests.app.conftest import _pull, _state_for, assert_nothing_unsent, handler_errors
+from tests.app.conftest import _pull, _state_for, assert_nothing_unsent, find, handler_errors
 from tests.services.serverproc import ServerProcess, seed_small
 
 #: events per starting screen: enough to open dialogs and a screen or two beyond
@@ -100,26 +100,7 @@ def _key(c) -> object:
 
 def _controls(page: ft.Page) -> list[ft.BaseControl]:
     """Every control on the page: its screens and its dialogs."""
-    out: list[ft.BaseControl] = []
-    seen: set[int] = set()
-
-    def walk(c) -> None:
-        if isinstance(c, list | tuple):
-            for x in c:
-                walk(x)
-            return
-        if not isinstance(c, ft.BaseControl) or id(c) in seen:
-            return
-        seen.add(id(c))
-        out.append(c)
-        for f in dataclasses.fields(c):
-            if not f.name.startswith("_") and f.name not in ("parent", "data"):
-                v = getattr(c, f.name, None)
-                if isinstance(v, ft.BaseControl | list | tuple):
-                    walk(v)
-
-    walk([*page.views, *page._dialogs.controls])
-    return out
+    return find([*page.views, *page._dialogs.controls])
 
 
 def _open_dialog(page: ft.Page):

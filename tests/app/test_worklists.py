@@ -68,15 +68,21 @@ async def test_recording_a_vaccination_from_the_list_takes_one_tap(session, head
     assert one(_top(head_state), "work-count-unvaccinated").value == str(before - 1)
 
 
-async def test_answering_not_vaccinated_keeps_the_person_on_the_list(session, head_state):
-    store = head_state.store
+def _unvaccinated_list_with_an_unknown_status(head_state) -> dict:
+    """Open the 未接种 worklist; returns a row on it whose status nobody has recorded."""
     row = next(
         r
-        for r in store.worklist("unvaccinated", head_state.today(), limit=200)
+        for r in head_state.store.worklist("unvaccinated", head_state.today(), limit=200)
         if r["vaccination"] == "unknown"
     )
     head_state.nav.root("home")
     head_state.nav.push("worklist", kind="unvaccinated")
+    return row
+
+
+async def test_answering_not_vaccinated_keeps_the_person_on_the_list(session, head_state):
+    store = head_state.store
+    row = _unvaccinated_list_with_an_unknown_status(head_state)
     await click(session, one(_top(head_state), f"work-vacc-{row['id']}-none"))
     assert store.resident(row["id"])["vaccination"] == "none"
     tile = one(_top(head_state), f"work-{row['id']}")
@@ -89,13 +95,7 @@ async def test_a_status_corrected_on_the_redrawn_row_is_recorded(session, head_s
     """A recorded status draws the person's row again; a second tap on the new row (the
     head corrects it) once failed: Flet had frozen the row, and the chips changed in place."""
     store = head_state.store
-    row = next(
-        r
-        for r in store.worklist("unvaccinated", head_state.today(), limit=200)
-        if r["vaccination"] == "unknown"
-    )
-    head_state.nav.root("home")
-    head_state.nav.push("worklist", kind="unvaccinated")
+    row = _unvaccinated_list_with_an_unknown_status(head_state)
     await click(session, one(_top(head_state), f"work-vacc-{row['id']}-none"))
     await click(session, one(_top(head_state), f"work-vacc-{row['id']}-partial"))
     assert store.resident(row["id"])["vaccination"] == "partial"
