@@ -260,28 +260,6 @@ _REPEATING = frozenset(
 )  # fmt: skip
 
 
-def _once_per_value(parse):
-    """``parse`` remembering each value's outcome, a refusal included. The key holds the
-    type: 1, 1.0 and True are equal in a dict but not the same cell."""
-    seen: dict[tuple[type, Cell], tuple[Any, _Bad | None]] = {}
-
-    def read(value: Cell) -> Any:
-        key = (type(value), value)
-        found = seen.get(key)
-        if found is None:
-            try:
-                found = (parse(value), None)
-            except _Bad as exc:
-                found = (None, exc)
-            seen[key] = found
-        if found[1] is not None:
-            raise found[1]
-        # a list (the flags) is each resident's own
-        return list(found[0]) if type(found[0]) is list else found[0]
-
-    return read
-
-
 class RowReader:
     """Reads the rows of one sheet's layout; the per-column work is decided once."""
 
@@ -297,36 +275,58 @@ class RowReader:
             "id_number": _id_number, "phone": _phone, "relation": _free_text, "flags": _flags,
             "vaccination": _vaccination, "note": _free_text, "address": _free_text,
         }  # fmt: skip
-        #: (field, column index, parser, header as written, length limit) of the columns present
+        #: (field, column index, parser, the outcomes of the values read so far if the
+        #: column's few values repeat down the sheet, header as written, length limit)
         self.columns = [
             (
-                key, i, _once_per_value(parsers[key]) if key in _REPEATING else parsers[key],
-                layout.label[key], LIMITS.get(key),
+                key, i, parsers[key], {} if key in _REPEATING else None, layout.label[key],
+                LIMITS.get(key, 0),
             )
             for key, i in layout.index.items()
         ]  # fmt: skip
+        self.width = max(layout.index.values(), default=-1) + 1
         self.labels = {key: layout.label.get(key, FIELDS[key][0]) for key in FIELDS}
 
     def __call__(self, number: int, cells: list[Cell]) -> tuple[Row | None, list[Problem]]:
         """The row's resident, or the problems that refuse it (every bad cell, not the first)."""
         errors: list[Problem] = []
         values: dict[str, Any] = {}
-        width = len(cells)
+        if len(cells) < self.width:
+            cells = [*cells, *[None] * (self.width - len(cells))]
         # control characters are rare: look once per row, cell by cell only when there are some
         controls = has_control_chars("".join([c for c in cells if type(c) is str]))
-        for key, i, parse, label, limit in self.columns:
-            value = cells[i] if i < width else None
-            if value is None or value == "":
+        # the hottest loop of an import (columns x rows): each test is ordered to be cheap
+        for key, i, parse, seen, label, limit in self.columns:
+            value = cells[i]
+            if not value and (value is None or value == ""):
                 continue
-            if controls and isinstance(value, str) and has_control_chars(value):
+            if controls and type(value) is str and has_control_chars(value):
                 errors.append(problem("control_char", self.where, number, label))
                 continue
-            try:
-                result = parse(value)
-            except _Bad as exc:
-                errors.append(problem(exc.code, self.where, number, label, **exc.params))
-                continue
-            if limit is not None and isinstance(result, str) and len(result) > limit:
+            if seen is None:
+                try:
+                    result = parse(value)
+                except _Bad as exc:
+                    errors.append(problem(exc.code, self.where, number, label, **exc.params))
+                    continue
+            else:
+                # text is its own key; any other value keys with its type: 1, 1.0 and
+                # True are equal in a dict but not the same cell
+                cache_key = value if type(value) is str else (type(value), value)
+                found = seen.get(cache_key)
+                if found is None:
+                    try:
+                        found = (parse(value), None)
+                    except _Bad as exc:
+                        found = (None, exc)
+                    seen[cache_key] = found
+                result, bad = found
+                if bad is not None:
+                    errors.append(problem(bad.code, self.where, number, label, **bad.params))
+                    continue
+                if type(result) is list:  # the flags: each resident's own list
+                    result = list(result)
+            if limit and type(result) is str and len(result) > limit:
                 errors.append(problem("too_long", self.where, number, label, limit=limit))
                 continue
             if result is not None and result != "":

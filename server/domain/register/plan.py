@@ -80,7 +80,7 @@ def _rows(conn: Connection, table, where: Any) -> Iterator[dict[str, Any]]:
     keys = list(result.keys())
     # fetched at once: row by row, the driver's fetch costs as much as the rest of the plan
     for r in result.all():
-        yield dict(zip(keys, r, strict=True))
+        yield dict(zip(keys, r, strict=False))  # the keys are the row's own
 
 
 def _decoded(value: Any) -> Any:
@@ -122,12 +122,12 @@ class Planner:
             self.by_address.setdefault(key, h)
         self.by_id_number: dict[str, dict[str, Any]] = {}
         self.by_name: dict[tuple[str, str], dict[str, Any]] = {}
-        self.registered: Counter[str] = Counter()
-        for p in _rows(conn, residents, residents.c.household_id.in_(own_households)):
+        people = list(_rows(conn, residents, residents.c.household_id.in_(own_households)))
+        for p in people:
             if p["id_number"]:
                 self.by_id_number.setdefault(p["id_number"].upper(), p)
             self.by_name.setdefault((p["household_id"], person_name(p["name"])), p)
-            self.registered[p["household_id"]] += 1
+        self.registered: Counter[str] = Counter([p["household_id"] for p in people])
 
     def _where(self, house: dict[str, Any], lang: str = "zh") -> str:
         e = self.estates.by_id[house["estate_id"]]
