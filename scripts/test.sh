@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 ./scripts/bootstrap.sh
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
-exec .venv/bin/python -m pytest -q "$@"
+# -rfER: the summary names every failure, error and rerun (a rerun is a flake to look at)
+exec .venv/bin/python -m pytest -q -rfER "$@"
