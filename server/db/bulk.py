@@ -6,12 +6,17 @@ SQLite. ``insert_many``: the rows one request writes (a push's visits, its chang
 with an optional upsert, as ONE statement on PostgreSQL: the rows travel as one JSON array
 that ``json_populate_recordset`` unpacks, instead of one INSERT per row in a pipeline (what
 executemany does with psycopg), which cost the server and the database a parse and an
-execution per row; SQLite's executemany is already one prepared statement run in C.
+execution per row. On SQLite it is the driver's executemany (one prepared statement run in C)
+over plain tuples: the statement is compiled once per table and set of columns, and each value
+goes only through its column type's own conversion (a JSON column's encoding), where
+SQLAlchemy's executemany rebuilt every row's parameters through its compiled statement.
 """
 
 from __future__ import annotations
 
 import json
+import operator
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, text
@@ -70,8 +75,13 @@ def insert_many(
         return
     if conn.dialect.name != "postgresql":
         stmt = statement if statement is not None else table.insert()
-        for start in range(0, len(rows), 500):  # SQLite's limit on parameters per statement
-            conn.execute(stmt, rows[start : start + 500])
+        plain = _positional(conn, table, statement, tuple(rows[0]))
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            if plain is None:
+                conn.execute(stmt, chunk)
+            else:
+                conn.exec_driver_sql(plain.sql, [plain.values(row) for row in chunk])
         return
     names = list(rows[0])
     quoted = ", ".join(f'"{n}"' for n in names)
@@ -85,3 +95,50 @@ def insert_many(
             f'"{c}" = EXCLUDED."{c}"' for c in overwritten
         )
     conn.execute(text(sql), {"rows": json.dumps(rows, ensure_ascii=False)})
+
+
+class _Positional:
+    """An insert compiled for one set of row keys: its SQL with positional parameters, and
+    how a row becomes the parameters' values (each through its column type's conversion)."""
+
+    def __init__(self, sql: str, names: tuple[str, ...], convert: dict[str, Callable]):
+        self.sql = sql
+        self._get = operator.itemgetter(*names) if len(names) > 1 else None
+        self._names = names
+        self._convert = tuple((names.index(n), f) for n, f in convert.items())
+
+    def values(self, row: dict[str, Any]) -> tuple:
+        got = self._get(row) if self._get is not None else (row[self._names[0]],)
+        if not self._convert:
+            return got
+        out = list(got)
+        for i, convert in self._convert:
+            out[i] = convert(out[i])
+        return tuple(out)
+
+
+_compiled: dict[tuple[Any, str, tuple[str, ...]], _Positional | None] = {}
+
+
+def _positional(
+    conn: Connection, table: Table, statement: Insert | None, names: tuple[str, ...]
+) -> _Positional | None:
+    """``statement`` (or ``table``'s plain insert) compiled for rows with ``names``, or None
+    when SQLAlchemy must run it: a column left out whose default is computed in Python."""
+    key = (statement if statement is not None else table, conn.dialect.name, names)
+    if key in _compiled:
+        return _compiled[key]
+    found = None
+    computed = {c.name for c in table.columns if c.default is not None or c.onupdate is not None}
+    stmt = statement if statement is not None else table.insert()
+    compiled = stmt.compile(dialect=conn.dialect, column_keys=list(names))
+    if computed <= set(names) and compiled.positional and set(compiled.positiontup) == set(names):
+        dialect = conn.dialect
+        convert = {
+            name: f
+            for name in compiled.positiontup
+            if (f := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+        found = _Positional(compiled.string, tuple(compiled.positiontup), convert)
+    _compiled[key] = found
+    return found
