@@ -31,8 +31,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if not rows:
         return
     if conn.dialect.name != "postgresql":
-        for start in range(0, len(rows), _CHUNK):
-            conn.execute(table.insert(), rows[start : start + _CHUNK])
+        _sqlite_insert(conn, table, None, rows, _CHUNK)
         return
     columns = [c for c in table.columns if c.name in rows[0]]
     # COPY skips SQLAlchemy's Python-side defaults (say, an empty JSON object): fill them in
@@ -74,14 +73,7 @@ def insert_many(
     if not rows:
         return
     if conn.dialect.name != "postgresql":
-        stmt = statement if statement is not None else table.insert()
-        plain = _positional(conn, table, statement, tuple(rows[0]))
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            if plain is None:
-                conn.execute(stmt, chunk)
-            else:
-                conn.exec_driver_sql(plain.sql, [plain.values(row) for row in chunk])
+        _sqlite_insert(conn, table, statement, rows, 500)
         return
     names = list(rows[0])
     quoted = ", ".join(f'"{n}"' for n in names)
@@ -142,3 +134,18 @@ def _positional(
         found = _Positional(compiled.string, tuple(compiled.positiontup), convert)
     _compiled[key] = found
     return found
+
+
+def _sqlite_insert(
+    conn: Connection, table: Table, statement: Insert | None, rows: list[dict[str, Any]], chunk: int
+) -> None:
+    """``rows`` through the driver's executemany as plain tuples where the statement allows
+    (see ``_positional``), else through SQLAlchemy, ``chunk`` rows at a time."""
+    stmt = statement if statement is not None else table.insert()
+    plain = _positional(conn, table, statement, tuple(rows[0]))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        if plain is None:
+            conn.execute(stmt, part)
+        else:
+            conn.exec_driver_sql(plain.sql, [plain.values(row) for row in part])

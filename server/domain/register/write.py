@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, bindparam, update
 
+from server.db.bulk import insert_rows
 from server.db.changelog import record_changes
 from server.db.schema import districts, estates, households, residents
 from server.domain.register.plan import Plan
@@ -19,9 +20,7 @@ _CHUNK = 2000
 
 def _insert(conn: Connection, table, rows: list[dict]) -> None:
     columns = set(table.c.keys())
-    values = [{k: v for k, v in r.items() if k in columns} for r in rows]
-    for start in range(0, len(values), _CHUNK):
-        conn.execute(table.insert(), values[start : start + _CHUNK])
+    insert_rows(conn, table, [{k: v for k, v in r.items() if k in columns} for r in rows])
 
 
 def _update(conn: Connection, table, rows: list[dict], columns: tuple[str, ...]) -> None:
