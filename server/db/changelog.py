@@ -9,10 +9,12 @@ names, or else into every community's log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
+from server.db.among import among
 from server.db.bulk import insert_many, insert_rows
 from server.db.engine import insert_on_conflict
 from server.db.schema import changes, districts, estates
@@ -28,11 +30,13 @@ def record_changes(
     community: str | None = None,
     *,
     new_entities: bool = False,
+    district_communities: Mapping[str, str] | None = None,
 ) -> None:
     """Stamp many entities at once. Each row: entity, entity_id, op ("upsert"|"delete"),
     version, estate_id, district_id, data (the entity's full pull data; None for delete).
     ``community``: where rows with no place go (default: every community).
-    ``new_entities``: none of them is in the log yet (a bulk load: COPY on PostgreSQL)."""
+    ``new_entities``: none of them is in the log yet (a bulk load: COPY on PostgreSQL).
+    ``district_communities``: communities of districts the caller has read already."""
     if not rows:
         return
     # one row per entity (the latest, where it came): the log holds an entity's latest change
@@ -43,7 +47,8 @@ def record_changes(
         latest[key] = row
     rows = list(latest.values())
     by_community: dict[str, list[dict[str, Any]]] = {}
-    for row, owners in zip(rows, _owners(conn, rows, community), strict=True):
+    known = district_communities or {}
+    for row, owners in zip(rows, _owners(conn, rows, community, known), strict=True):
         for owner in owners:
             by_community.setdefault(owner, []).append(row)
     values = []
@@ -90,19 +95,22 @@ def _sqlite_upsert(conn: Connection) -> Any:
 
 #: every push asks this: built once
 _DISTRICT_COMMUNITIES = select(districts.c.id, districts.c.community_id).where(
-    districts.c.id.in_(bindparam("ids", expanding=True))
+    among(districts.c.id)
 )
 
 
-def _owners(conn: Connection, rows: list[dict[str, Any]], community: str | None) -> list[list[str]]:
-    """Per row, the communities whose logs carry it."""
-    district_ids = {r.get("district_id") for r in rows} - {None, STAFF_ONLY}
+def _owners(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    community: str | None,
+    known: Mapping[str, str],
+) -> list[list[str]]:
+    """Per row, the communities whose logs carry it (``known``: districts' communities)."""
+    district_ids = {r.get("district_id") for r in rows} - {None, STAFF_ONLY} - known.keys()
     estate_only = {r["estate_id"] for r in rows if r.get("estate_id") and not r.get("district_id")}
-    of_district = (
-        dict(conn.execute(_DISTRICT_COMMUNITIES, {"ids": sorted(district_ids)}).all())
-        if district_ids
-        else {}
-    )
+    of_district = dict(known)
+    if district_ids:
+        of_district.update(conn.execute(_DISTRICT_COMMUNITIES, {"ids": sorted(district_ids)}).all())
     of_estate = (
         dict(
             conn.execute(

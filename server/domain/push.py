@@ -12,8 +12,8 @@ transaction.
 Pushes in one community are serialised: the transaction locks the community's change
 sequence (``server.db.sequence.lock_sequence``, the lock every change-log writer there needs
 anyway, held to commit) first, so duplicate checks and state-machine checks see every earlier
-push; a batch of new visits only, on the fast path, takes it just before its writes (see
-``_apply_once``). Pushes in different communities do not wait for each other on PostgreSQL.
+push; a batch of new visits only, on the fast path, takes it with its first write, the
+numbering of its change-log rows (see ``_apply_once``). Pushes in different communities do not wait for each other on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from server.db.among import among
 from server.db.bulk import insert_many
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
@@ -50,7 +51,7 @@ log = logging.getLogger("xianglin.push")
 
 
 #: which of these mutation ids were applied before (built once: every push asks)
-_APPLIED = select(mutations.c.id).where(mutations.c.id.in_(bindparam("ids", expanding=True)))
+_APPLIED = select(mutations.c.id).where(among(mutations.c.id))
 
 
 def _result(m: Mutation, status: str, code: str | None = None, message: str = "") -> dict:
@@ -132,8 +133,10 @@ def _apply_once(
     *,
     safe: bool,
 ) -> list[dict]:
-    # A batch of new visits takes the sequence lock only just before its writes, so pushes
-    # in one community queue for the writes alone. What it reads before cannot go stale
+    # A batch of new visits takes the sequence lock only with its writes (numbering its
+    # change-log rows, the first of them, locks the sequence: one statement less than a
+    # lock and then a numbering), so pushes in one community queue for the writes alone.
+    # What it reads before cannot go stale
     # meanwhile (households, checklists and residents' households never change) except which
     # visit and mutation ids exist: a concurrent push of the same ids is refused by their
     # primary keys, which redoes this push safely, with the lock first. Every other batch
@@ -217,7 +220,8 @@ def _apply_once(
             )
             results.append(_result(m, "applied"))
         if late_lock:
-            lock_sequence(conn, principal.community_id)
+            # numbering the change rows takes the sequence lock (next_seqs): it comes first
+            push_sink.flush(conn, principal.community_id, ctx.district_communities)
         try:
             ctx.write_deferred()
             insert_many(conn, mutations, applied_rows)  # (an id a concurrent push wrote)
@@ -225,5 +229,6 @@ def _apply_once(
             if safe:
                 raise
             raise _RetrySafely from exc  # the transaction rolls back on the way out
-        push_sink.flush(conn, principal.community_id)
+        if not late_lock:
+            push_sink.flush(conn, principal.community_id, ctx.district_communities)
     return results

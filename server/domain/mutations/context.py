@@ -6,11 +6,12 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, select
 
+from server.db.among import among
 from server.db.bulk import insert_many
 from server.db.changelog import record_changes
-from server.db.schema import checklists, estates, households, visits
+from server.db.schema import checklists, districts, estates, households, visits
 from server.domain.entities import household_place
 from server.domain.principal import Principal
 from server.domain.scope import may_write
@@ -19,13 +20,12 @@ from server.settings import Settings
 
 # what every push looks up at once, built once (building a statement costs more than running it)
 _PLACES = (
-    select(households.c.id, households.c.estate_id, estates.c.district_id)
+    select(households.c.id, households.c.estate_id, estates.c.district_id, districts.c.community_id)
     .join(estates, estates.c.id == households.c.estate_id)
-    .where(households.c.id.in_(bindparam("ids", expanding=True)))
+    .join(districts, districts.c.id == estates.c.district_id)
+    .where(among(households.c.id))
 )
-_VISIT_HOUSEHOLDS = select(visits.c.id, visits.c.household_id).where(
-    visits.c.id.in_(bindparam("ids", expanding=True))
-)
+_VISIT_HOUSEHOLDS = select(visits.c.id, visits.c.household_id).where(among(visits.c.id))
 
 
 class Reject(Exception):  # noqa: N818 - it is a result, not a failure of the server
@@ -73,10 +73,16 @@ class ChangeSink:
             self._rows.pop(key, None)
             self._rows[key] = row
 
-    def flush(self, conn: Connection, community: str | None) -> int:
-        """Stamp the rows in the change log (rows with no place go to ``community``)."""
+    def flush(
+        self,
+        conn: Connection,
+        community: str | None,
+        district_communities: dict[str, str] | None = None,
+    ) -> int:
+        """Stamp the rows in the change log (rows with no place go to ``community``;
+        ``district_communities``: the communities of districts already known)."""
         rows = list(self._rows.values())
-        record_changes(conn, rows, community)
+        record_changes(conn, rows, community, district_communities=district_communities)
         self._rows.clear()
         return len(rows)
 
@@ -93,6 +99,9 @@ class Ctx:
     #: household id -> (estate, district) or None; households never move, so a push may
     #: look them all up at once (``prefetch_households``)
     _places: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)
+    #: district id -> community id, of the districts of the households prefetched (a
+    #: district never moves to another community)
+    district_communities: dict[str, str] = dataclasses.field(default_factory=dict)
     #: visits known to exist, id -> household: those found by ``prefetch_visits`` plus those
     #: written or staged in this push
     _visit_households: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -131,7 +140,10 @@ class Ctx:
         ids = sorted(household_ids - self._places.keys())
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            found = dict((h, (e, d)) for h, e, d in self.conn.execute(_PLACES, {"ids": chunk}))
+            found = {}
+            for h, e, d, community in self.conn.execute(_PLACES, {"ids": chunk}):
+                found[h] = (e, d)
+                self.district_communities[d] = community
             for h in chunk:
                 self._places[h] = found.get(h)
 
