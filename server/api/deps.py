@@ -1,5 +1,9 @@
 """Request dependencies: the engine, where reads go, the signed-in user, the staff gate.
 
+Those that only read the request are ``async def``: FastAPI runs a plain ``def`` dependency in
+a worker thread, a hop that costs more than what it does. The signed-in user is looked up in
+the database, so ``current_user`` runs in a worker thread.
+
 ``current_user`` answers 401 (with ``WWW-Authenticate: Bearer``) for a missing, malformed,
 unknown, revoked or expired token, or an inactive user; ``require_staff`` answers 403 for
 anyone but staff.
@@ -20,11 +24,11 @@ from server.domain.tokens import principal_for_token
 _bearer = HTTPBearer(auto_error=False, description="token from POST /api/v1/auth/login")
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def get_reads(request: Request) -> ReadRoute:
+async def get_reads(request: Request) -> ReadRoute:
     return request.app.state.reads
 
 
@@ -34,7 +38,7 @@ def unauthorized(detail: str = "missing or invalid token") -> HTTPException:
     )
 
 
-def bearer_token(
+async def bearer_token(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
@@ -55,7 +59,7 @@ def current_user(
     return principal
 
 
-def require_staff(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+async def require_staff(user: Annotated[Principal, Depends(current_user)]) -> Principal:
     if user.role != "staff":
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="staff only")
     return user

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from server.api.turns import Turns
 from server.db.schema import changes, concern_events, mutations, visits
 from server.domain import push as push_module
+from server.domain.mutations import ChangeSink
 from server.domain.push import apply_push
 from server.domain.tokens import load_principal
 from services.protocol import MAX_PUSH_BYTES, MAX_PUSH_MUTATIONS, Mutation
@@ -282,24 +283,34 @@ async def test_a_refused_deferred_visit_write_redoes_the_push_safely(
 
 def test_a_batch_pushed_twice_at_once_is_applied_once(engine, demo, monkeypatch):
     """A phone resends its batch of visits while the first copy is still being applied. Both
-    copies read which ids exist before either takes the sequence lock (PostgreSQL; SQLite
-    queues whole pushes): the second one's writes hit the first one's rows, and it is redone
-    with the lock first, so every mutation is applied once and the copy is all duplicates."""
+    copies read which ids exist before either takes the sequence lock (PostgreSQL, where a
+    batch of new visits takes it by numbering its change rows, its first write; SQLite queues
+    whole pushes): the second one's writes hit the first one's rows, and it is redone with the
+    lock first, so every mutation is applied once and the copy is all duplicates."""
     hh = demo.household_of("head01")
     batch = [Mutation.model_validate(visit(hh)) for _ in range(3)]
     with engine.connect() as conn:
         principal = load_principal(conn, demo.users["head01"]["id"])
     both_read = threading.Barrier(2, timeout=30)
     waited: set[int] = set()
-    lock_sequence = push_module.lock_sequence
 
-    def lock_once_both_have_read(conn, community):
+    def once_both_have_read(conn) -> None:
         if conn.dialect.name == "postgresql" and threading.get_ident() not in waited:
             waited.add(threading.get_ident())
             both_read.wait()
+
+    lock_sequence, flush = push_module.lock_sequence, ChangeSink.flush
+
+    def lock_once_both_have_read(conn, community):
+        once_both_have_read(conn)
         lock_sequence(conn, community)
 
+    def flush_once_both_have_read(sink, conn, *args):
+        once_both_have_read(conn)
+        return flush(sink, conn, *args)
+
     monkeypatch.setattr(push_module, "lock_sequence", lock_once_both_have_read)
+    monkeypatch.setattr(ChangeSink, "flush", flush_once_both_have_read)
     before = (_count(engine, visits), _count(engine, mutations), _count(engine, changes))
     results: list[list[str]] = []
     errors: list[BaseException] = []
