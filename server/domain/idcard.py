@@ -7,12 +7,14 @@ men, even for women), and a check character (ISO 7064 MOD 11-2; "X" stands for 1
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+#: ASCII digits only: ``\d`` would take any script's digits, which the check cannot weigh
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 #: what the digits' character codes add over their values ("0" is code 48)
 _CODE_OFFSET = 48 * sum(_WEIGHTS)
 
@@ -21,9 +23,14 @@ def check_char(first17: str) -> str:
     """The check character for the first 17 digits."""
     if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError(f"17 ASCII digits expected ({len(first17)} characters given)")
-    # weighted over the ASCII codes, then the codes' offset taken off: a register checks
-    # tens of thousands of numbers, and this is twice as fast as int() per digit
-    return _CHECK[(sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _CODE_OFFSET) % 11]
+    return _check_of(first17)
+
+
+def _check_of(digits: str) -> str:
+    # weighted over the ASCII codes (zip stops at the 17 weights), then the codes' offset
+    # taken off: a register checks tens of thousands of numbers, and this is twice as fast
+    # as int() per digit
+    return _CHECK[(sum(map(operator.mul, digits.encode(), _WEIGHTS)) - _CODE_OFFSET) % 11]
 
 
 def make_id_number(region: str, birth: dt.date, serial: int) -> str:
@@ -39,16 +46,28 @@ def id_number_problem(value: str) -> str | None:
 
     A lower-case "x" is accepted (callers normalise with ``.upper()``)."""
     s = value.strip().upper()
-    if not _SHAPE.match(s):
+    if not _SHAPE.fullmatch(s):
         return "shape"
+    found = _birth_problem(s[6:14])
+    if found:
+        return found
+    if _check_of(s) != s[17]:
+        return "check"
+    return None
+
+
+_LATEST_BIRTH = dt.date(2100, 1, 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def _birth_problem(yyyymmdd: str) -> str | None:
+    # birth dates repeat across a register's people: each is checked once
     try:
-        birth = dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+        birth = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         return "date"
-    if birth.year < 1890 or birth > dt.date(2100, 1, 1):
+    if birth.year < 1890 or birth > _LATEST_BIRTH:
         return "range"
-    if check_char(s[:17]) != s[17]:
-        return "check"
     return None
 
 

@@ -1,4 +1,5 @@
-"""The ID-number check character, as GB 11643-1999 defines it, for every 17 digits."""
+"""The ID-number check character, as GB 11643-1999 defines it, for every 17 digits; a verdict
+for any text."""
 
 from __future__ import annotations
 
@@ -32,3 +33,13 @@ def test_a_published_example_checks() -> None:
 def test_anything_but_17_ascii_digits_is_refused(first17: str) -> None:
     with pytest.raises(ValueError):
         check_char(first17)
+
+
+@given(st.text(max_size=20) | st.text(alphabet="0123456789Xx٠١٢٣٤٥٦٧٨٩１２", max_size=19))
+def test_any_text_gets_a_verdict_never_an_exception(value: str) -> None:
+    assert id_number_problem(value) in (None, "shape", "date", "range", "check")
+
+
+def test_a_valid_number_in_another_scripts_digits_is_refused_by_its_shape() -> None:
+    arabic_indic = "11010519491231002X".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert id_number_problem(arabic_indic) == "shape"

@@ -48,9 +48,10 @@ VACCINATION = {
     "unknown": "unknown", "none": "none", "partial": "partial", "full": "full",
     "booster": "booster",
 }  # fmt: skip
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")
-_OLD_ID = re.compile(r"\d{15}")
+#: ASCII digits only: NFKC folds full-width digits, but other scripts' digits stay as typed
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{9,11}$")
+_OLD_ID = re.compile(r"[0-9]{15}")
 _PHONE_PUNCTUATION = re.compile(r"[-()（）.]")
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _FLAG_SPLIT = re.compile(r"[、,，;；/|\s]+")

@@ -77,6 +77,19 @@ def test_full_width_digits_and_spaces_in_ids_and_phones_are_normalised(engine, t
     assert (r.id_number, r.phone) == (real, "13962100001")
 
 
+def test_digits_of_another_script_are_refused_not_stored_and_never_crash(engine, tmp_path):
+    """NFKC leaves Arabic-Indic digits (U+0660..) as they are: the ID check cannot weigh
+    them (it raised before), and a phone of them would be stored as typed."""
+    other = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    rows = [r[:] for r in GOOD]
+    rows[0][7] = id_number(1958, 101).translate(other)
+    rows[1][8] = "13962100002".translate(other)
+    before = snapshot(engine)
+    report = import_register(engine, write_csv(tmp_path / "script.csv", rows))
+    assert codes(report) == [(None, 2, "身份证号", "id_shape"), (None, 3, "手机号", "phone_bad")]
+    assert not report.written and snapshot(engine) == before
+
+
 def test_old_15_digit_and_mistyped_id_numbers_say_what_is_wrong(engine, tmp_path):
     rows = [r[:] for r in GOOD]
     rows[0][7] = "320507580304101"
