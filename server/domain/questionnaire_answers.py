@@ -15,7 +15,8 @@ from typing import Any
 from services.protocol import MAX_ANSWER_NUMBER, Question, text_limit, text_problem
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-－—()（）+]")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+#: ASCII digits only (``\d`` takes any script's): what is stored is what a dialer and a search read
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 # 3-2-401, 3幢2单元401室, 12号楼1单元1202, A-1-101, 3/2/401 (full-width digits are folded first)
 _BUR = re.compile(
     r"^\s*([0-9A-Za-z]{1,4})\s*(?:-|－|—|/|幢|栋|号楼|号|座)\s*"

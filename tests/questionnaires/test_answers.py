@@ -18,7 +18,8 @@ def test_mobile_numbers_are_normalised_and_others_refused():
     assert normalise_phone("138 1234 5678") == "13812345678"
     assert normalise_phone("+86-138-1234-5678") == "13812345678"
     assert normalise_phone("１３８１２３４５６７８") == "13812345678"  # full-width IME digits
-    for bad in ("12812345678", "1381234567", "138123456789", "0512-65123456", "abc"):
+    arabic_indic = "13812345678".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for bad in ("12812345678", "1381234567", "138123456789", "0512-65123456", "abc", arabic_indic):
         assert normalise_phone(bad) is None, bad
 
 
