@@ -105,7 +105,12 @@ def normalize_address(text: str) -> str:
 
 
 def _natural(s: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s))
+    """``3-2-401`` sorts before ``10-1-101``: text and numbers alternate, the numbers (the
+    split's odd parts, decimal digits of any script) compared as numbers. Only those: a
+    superscript ``²`` is a digit to ``str.isdigit`` but no number to ``int``."""
+    parts: list = re.split(r"(\d+)", s)
+    parts[1::2] = [int(p) for p in parts[1::2]]
+    return tuple(parts)
 
 
 @dataclass

@@ -4,7 +4,7 @@ substring, paged, filtered."""
 from __future__ import annotations
 
 from services.search import address, normalize_address, phone_tail, pinyin_keys
-from tests.services.pages import change
+from tests.services.pages import change, household, resident
 
 
 def names(hits):
@@ -80,3 +80,21 @@ def test_index_follows_pulls_and_local_edits(store, community):
     assert names(store.search_residents("wxw")) == ["王晓薇"]
     store.update_resident(community.wang["id"], name="王小薇")
     assert names(store.search_residents("王小薇")) == ["王小薇"]
+
+
+def test_any_room_text_sorts_and_is_found(store, community):
+    """A room typed as ``10²`` or in another script's digits once made building the index
+    raise (one household broke every search of its head)."""
+    odd = [
+        household(community.estate_a["id"], "3", "2", "10²"),
+        household(community.estate_a["id"], "3", "2", "٤٠١"),
+        household(community.estate_a["id"], "3", "²", "A1"),
+    ]
+    people = [
+        resident(h["id"], name) for h, name in zip(odd, ["赵一", "赵二", "赵三"], strict=True)
+    ]
+    store.apply_pull_page(
+        [change("household", h) for h in odd] + [change("resident", r) for r in people], "c2"
+    )
+    assert set(names(store.search_residents("赵"))) == {"赵一", "赵二", "赵三"}
+    assert len(names(store.search_residents("", limit=100))) == 8
