@@ -114,7 +114,8 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                 out["gender"] = gender.value
             raw_year = (birth_year.value or "").strip()
             if raw_year:
-                if raw_year.isdigit() and 1890 <= int(raw_year) <= dt.date.today().year:
+                # isdecimal: what int() reads (full-width digits too; not ², ①, ፩)
+                if raw_year.isdecimal() and 1890 <= int(raw_year) <= dt.date.today().year:
                     out["birth_year"] = int(raw_year)
                 else:
                     birth_year.error, ok = t("resident.bad_birth_year"), False

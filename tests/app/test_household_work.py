@@ -112,6 +112,26 @@ async def test_a_bad_new_number_is_refused_on_its_field_and_nothing_is_saved(ses
     assert _outbox(store) == []
 
 
+async def test_a_birth_year_in_digits_no_number_reads_is_refused_on_its_field(session, head_state):
+    """ "፩፱፭፩" is four digits to str.isdigit but no number to int(): the save once raised."""
+    store = head_state.store
+    house = _household_with(store)
+    _open_household(head_state, house["id"])
+    head_state.nav.push("member", household_id=house["id"])
+    sheet = _top(head_state)
+    one(sheet, "member-name").value = "钱桂英"
+    for typed in ("፩፱፭፩", "¹⁹⁴⁸"):
+        one(sheet, "member-birth-year").value = typed
+        await click(session, one(sheet, "member-save"))
+        assert _top(head_state) is sheet
+        assert one(sheet, "member-birth-year").error == head_state.t("resident.bad_birth_year")
+    assert _outbox(store) == []
+    one(sheet, "member-birth-year").value = "１９４８"  # a Chinese IME's full-width digits
+    await click(session, one(sheet, "member-save"))
+    [added] = [m for m in store.members(house["id"]) if m["name"] == "钱桂英"]
+    assert added["birth_year"] == 1948
+
+
 async def test_a_member_added_from_the_household_page_appears_pending(session, head_state):
     store = head_state.store
     house = _household_with(store)

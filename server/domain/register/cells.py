@@ -166,7 +166,7 @@ def _birth_year(value: Cell, this_year: int) -> int | None:
     s = compact(cell_text(value)).removesuffix("年")
     if not s:
         return None
-    if not (s.isdigit() and len(s) == 4):
+    if not (s.isdecimal() and len(s) == 4):  # what int() reads (isdigit takes ፩ and ⑴ too)
         raise _Bad("year_bad", year=this_year)
     return _year(int(s), this_year)
 

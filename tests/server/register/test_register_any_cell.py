@@ -21,9 +21,10 @@ LAYOUT = Layout(
     rows=[],
     skipped=[],
 )
-# digits of several scripts, full-width forms, markers of empty cells, Chinese
+# digits of several scripts, full-width forms, digits int() cannot read (², ①, ፩), markers of
+# empty cells, Chinese
 TEXT = st.text(
-    alphabet="0123456789Xx٠١٢٣٤５６ 　-/.+E无栋单元室号楼男女1年月日\x00\ud800", max_size=24
+    alphabet="0123456789Xx٠١٢٣٤５６²①፩ 　-/.+E无栋单元室号楼男女1年月日\x00\ud800", max_size=24
 )
 #: the digits of 0..9 in other forms: full-width (NFKC folds them) and Arabic-Indic (it does not)
 OTHER_DIGITS = [
@@ -96,3 +97,9 @@ def test_numbers_in_any_digits_are_read_or_refused(number: str, field: str) -> N
         assert row.fields[field].isascii()
     else:
         assert [p.column for p in problems] == [FIELDS[field][0]]
+
+
+def test_a_year_in_digits_no_number_reads_is_refused_in_its_column() -> None:
+    cells = [{**GOOD_ROW, "birth_year": "፩፱፭፩"}.get(f) for f in COLUMNS]
+    row, problems = RowReader("", LAYOUT, 2026)(2, cells)
+    assert row is None and [(p.column, p.code) for p in problems] == [("出生年份", "year_bad")]
