@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import unicodedata
 
 import flet as ft
 
@@ -30,9 +32,13 @@ def _dial_digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
-def _valid_phone(number: str) -> bool:
-    digits = _dial_digits(number)
-    return 5 <= len(digits) <= 20 and all(ch.isdigit() or ch in "+- " for ch in number)
+def _typed_phone(number: str) -> str | None:
+    """A typed number as stored: NFKC (a Chinese IME's full-width digits become ASCII), no
+    spaces or dashes; None unless it is 5-20 ASCII digits after an optional "+" (what the
+    dialer and the phone-tail search read)."""
+    compact = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", number))
+    digits = compact.removeprefix("+")
+    return compact if digits.isascii() and digits.isdigit() and 5 <= len(digits) <= 20 else None
 
 
 def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
@@ -121,8 +127,8 @@ def build(state, household_id: str, resident_id: str | None = None) -> ft.View:
                     birth_year.error, ok = t("resident.bad_birth_year"), False
         number = (new_phone.value or "").strip()
         if number:
-            if _valid_phone(number):
-                out["phone"] = number
+            if typed := _typed_phone(number):
+                out["phone"] = typed
             else:
                 new_phone.error, ok = t("member.bad_phone"), False
         if not ok:

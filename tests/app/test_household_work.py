@@ -132,6 +132,23 @@ async def test_a_birth_year_in_digits_no_number_reads_is_refused_on_its_field(se
     assert added["birth_year"] == 1948
 
 
+async def test_a_new_number_is_stored_as_the_dialer_reads_it(session, head_state):
+    """Full-width digits and spaces fold away; digits of another script are refused."""
+    store = head_state.store
+    house = _household_with(store)
+    member = store.members(house["id"])[0]
+    head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
+    sheet = _top(head_state)
+    one(sheet, "member-phone-new").value = "١٣٩١٢٣٤٥٦٧٨"
+    await click(session, one(sheet, "member-save"))
+    assert one(sheet, "member-phone-new").error == head_state.t("member.bad_phone")
+    assert _outbox(store) == []
+    one(sheet, "member-phone-new").value = "１３９ 1234-５６７８"
+    await click(session, one(sheet, "member-save"))
+    [m] = _outbox(store)
+    assert m["payload"]["fields"]["phone"] == "13912345678"
+
+
 async def test_a_member_added_from_the_household_page_appears_pending(session, head_state):
     store = head_state.store
     house = _household_with(store)
