@@ -7,7 +7,9 @@ read from the standby (``server.db.replica``); nothing is ever written to it.
 Workers share nothing but the database: sessions, rate limits, the form-token key and the
 change sequences all live there. Per process there are only bounds (the password-hashing
 slots, the SQLite writer queue); on SQLite, writers in different workers queue on the
-database's own lock (``BEGIN IMMEDIATE`` with a busy timeout).
+database's own lock (``BEGIN IMMEDIATE`` with a busy timeout). On SQLite each process
+checkpoints the write-ahead log from a thread of its own (``server.db.checkpoints``), so no
+request's commit does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import uvicorn
 
 from server.app import create_app
+from server.db.checkpoints import Checkpointer
 from server.db.engine import migrate, open_engine
 from server.db.files import open_to_others
 from server.logging_setup import configure_logging
@@ -67,11 +70,10 @@ def worker_app():
     days = float(os.environ[_WORKER_TOKEN_DAYS])
     settings = Settings.from_env(token_ttl=dt.timedelta(days=days))
     replica = os.environ.get(_WORKER_REPLICA)
-    app = create_app(
-        open_engine(os.environ[_WORKER_DB]),
-        settings,
-        read_engine=open_engine(replica) if replica else None,
-    )
+    engine = open_engine(os.environ[_WORKER_DB])
+    app = create_app(engine, settings, read_engine=open_engine(replica) if replica else None)
+    if engine.dialect.name == "sqlite":
+        Checkpointer(engine).start()  # ends with the worker process
     settle_heap()
     return app
 
@@ -129,8 +131,13 @@ def run(args: argparse.Namespace) -> int:
     if args.workers == 1:
         replica = open_engine(args.read_replica) if args.read_replica else None
         app = create_app(engine, settings, read_engine=replica)
+        checkpoints = Checkpointer(engine).start() if engine.dialect.name == "sqlite" else None
         settle_heap()
-        uvicorn.run(app, **common)
+        try:
+            uvicorn.run(app, **common)
+        finally:
+            if checkpoints is not None:
+                checkpoints.stop()
         return 0
     engine.dispose()  # each worker opens its own
     os.environ[_WORKER_DB] = args.db
