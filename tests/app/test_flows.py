@@ -112,6 +112,40 @@ async def test_a_sync_that_uploads_the_visit_settles_its_tag_in_place(session, h
     assert len(str(session.connection.messages[sent:])) < 2000, "a small patch, not a page"
 
 
+async def test_a_saved_visit_uploads_only_after_the_household_page_is_sent(session, head_state):
+    """The household page goes to the phone at once; the upload starts a moment later, so
+    the phone draws the page without the upload's work and the badge's redraws alongside."""
+    import asyncio
+    import time
+
+    from app.state import UPLOAD_AFTER_WRITE
+    from services.sync import SyncEngine
+
+    session.connection.loop = asyncio.get_running_loop()  # page.run_task works as in the app
+    store = head_state.store
+    hh = store.households(limit=1, offset=5)[0]
+    engine = SyncEngine(store, head_state.server_url, head_state.token)
+    head_state.engine = engine
+    started: list[float] = []
+    unsubscribe = engine.subscribe(lambda s: s.syncing and started.append(time.monotonic()))
+    try:
+        page = await _save_a_visit(session, head_state, hh["id"])
+        saved = time.monotonic()
+        assert page.path == f"/household/{hh['id']}", "back on the household page"
+        [visit] = [v for v in store.visits(hh["id"]) if v["pending"]]
+        assert find(page, key=f"visit-pending-{visit['id']}"), "shown pending meanwhile"
+        deadline = saved + 30
+        while store.visit(visit["id"])["pending"]:
+            assert time.monotonic() < deadline, "the visit was never uploaded"
+            await asyncio.sleep(0.05)  # the engine uploads on this event loop
+    finally:
+        unsubscribe()
+        head_state.engine = None
+        await engine.stop()
+    assert started, "the save asked for an upload"
+    assert started[0] - saved >= 0.9 * UPLOAD_AFTER_WRITE, "the upload waited for the page"
+
+
 async def test_a_sync_that_changes_what_the_household_page_shows_draws_it_again(
     session, head_state
 ):
