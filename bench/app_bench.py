@@ -12,8 +12,10 @@ figures). Web mode on loopback, headless Chromium at 412x915, the real server.
 4. save visit: tap 保存走访 on a filled form -> back on the household page (target <= 200 ms).
 
 Figures 3 and 4 are taken twice. "On screen" is the browser's own clock: from the tap's
-pointerdown to the DOM change that puts the new screen in Flutter's semantics tree (built in
-the same frame as its picture). "Seen by Playwright" is the bench's wall clock around
+pointerdown to the DOM change that puts the new screen in Flutter's semantics tree, at the
+end of the frame that lays it out and records its picture; the pixels follow once the
+picture is rasterised (in software here: --disable-gpu, 20-70 ms a frame on a busy machine;
+a phone's GPU takes a few ms). "Seen by Playwright" is the bench's wall clock around
 ``click()`` and the waits for the screen: it adds Playwright's checks before the tap (often
 50-250 ms here: the button scrolled into view, its box steady over two frames) and its
 polling, 20, 50 and 100 ms apart, so a screen drawn at 180 ms is seen at 270 ms.
