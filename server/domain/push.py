@@ -22,10 +22,9 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from server.db.among import among
 from server.db.bulk import insert_many
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
@@ -50,12 +49,8 @@ from services.protocol import (
 log = logging.getLogger("xianglin.push")
 
 
-#: which of these mutation ids were applied before (built once: every push asks)
-_APPLIED = select(mutations.c.id).where(among(mutations.c.id))
-
-
-def _result(m: Mutation, status: str, code: str | None = None, message: str = "") -> dict:
-    out: dict[str, Any] = {"id": str(m.id), "status": status, "error": None}
+def _result(mid: str, status: str, code: str | None = None, message: str = "") -> dict:
+    out: dict[str, Any] = {"id": mid, "status": status, "error": None}
     if code:
         out["error"] = {"code": code, "message": message}
     return out
@@ -71,7 +66,9 @@ def apply_push(
     """Apply ``batch`` for ``principal``; returns one result dict per mutation, in order."""
     settings = settings or Settings()
     if principal.community_id is None:  # a street user reads only
-        return [_result(m, "rejected", "forbidden", "this account may not write") for m in batch]
+        return [
+            _result(str(m.id), "rejected", "forbidden", "this account may not write") for m in batch
+        ]
     # checked before queueing for the write lock: published checklists never change
     questions = checklist_questions(engine, _checklist_versions(batch))
     checked = [_validate(m, questions) for m in batch]
@@ -112,14 +109,16 @@ def _validate(
 ) -> tuple[dict | None, object | None]:
     """(result if decided without the handler or the database, validated payload otherwise)."""
     if m.type not in MUTATION_PAYLOADS:  # (also catches a type holding NUL)
-        return _result(m, "rejected", "unknown_type", f"unknown mutation type {m.type!r}"), None
+        return _result(
+            str(m.id), "rejected", "unknown_type", f"unknown mutation type {m.type!r}"
+        ), None
     if m.type not in PHONE_MUTATION_TYPES:
-        return _result(m, "rejected", "forbidden", f"{m.type!r} cannot be pushed"), None
+        return _result(str(m.id), "rejected", "forbidden", f"{m.type!r} cannot be pushed"), None
     form = questions.get(m.payload.get("checklist_version")) if m.type == "visit.record" else None
     try:
         return None, check_mutation(m.type, m.payload, form, created_at=m.created_at)
     except PayloadError as err:
-        return _result(m, "rejected", err.code, str(err)), None
+        return _result(str(m.id), "rejected", err.code, str(err)), None
 
 
 def _apply_once(
@@ -149,31 +148,28 @@ def _apply_once(
         if not late_lock:
             lock_sequence(conn, principal.community_id)
         ids = [str(m.id) for m in batch]
-        known: set[str] = set()
-        for start in range(0, len(ids), 500):
-            known.update(conn.execute(_APPLIED, {"ids": ids[start : start + 500]}).scalars())
+        entity_ids = [str(m.entity_id) for m in batch]
         push_sink = ChangeSink()
         ctx = Ctx(
             conn, principal, device_id, push_sink, "", dt.datetime.now(dt.UTC), settings=settings
         )
         ctx.defer_visits = not safe
         ctx.known_checklists(published)
-        ctx.prefetch_households(
-            {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)}
-        )
-        ctx.prefetch_visits(
+        known = ctx.prefetch(  # the mutation ids applied before
+            ids,
+            {str(p.household_id) for _, p in checked if getattr(p, "household_id", None)},
             {
-                str(m.entity_id)
-                for m, (_, p) in zip(batch, checked, strict=True)
+                eid
+                for eid, (_, p) in zip(entity_ids, checked, strict=True)
                 if isinstance(p, VisitRecord)
-            }
+            },
         )
         applied_rows: list[dict] = []
         applied_at = now_iso()
         results = []
-        for m, mid, (decided, payload) in zip(batch, ids, checked, strict=True):
+        for m, mid, eid, (decided, payload) in zip(batch, ids, entity_ids, checked, strict=True):
             if mid in known:  # applied before, or by an earlier copy in this batch
-                decided = _result(m, "duplicate")
+                decided = _result(mid, "duplicate")
             if decided is not None:
                 results.append(decided)
                 continue
@@ -187,7 +183,7 @@ def _apply_once(
             except Reject as rej:
                 if savepoint is not None:
                     savepoint.rollback()
-                results.append(_result(m, "rejected", rej.code, rej.message))
+                results.append(_result(mid, "rejected", rej.code, rej.message))
                 continue
             except DBAPIError as exc:
                 if savepoint is None:
@@ -201,7 +197,7 @@ def _apply_once(
                     extra={"type": m.type, "error": type(exc.orig).__name__},
                 )
                 results.append(
-                    _result(m, "rejected", "entity_exists", "conflicts with an existing record")
+                    _result(mid, "rejected", "entity_exists", "conflicts with an existing record")
                 )
                 continue
             push_sink.take(ctx.sink)
@@ -213,12 +209,12 @@ def _apply_once(
                     "user_id": principal.id,
                     "device_id": device_id,
                     "type": m.type,
-                    "entity_id": str(m.entity_id),
+                    "entity_id": eid,
                     "created_at": ctx.created_iso,
                     "applied_at": applied_at,
                 }
             )
-            results.append(_result(m, "applied"))
+            results.append(_result(mid, "applied"))
         if late_lock:
             # numbering the change rows takes the sequence lock (next_seqs): it comes first
             push_sink.flush(conn, principal.community_id, ctx.district_communities)

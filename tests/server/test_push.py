@@ -145,6 +145,18 @@ async def test_too_many_mutations_is_413_and_applies_nothing(login, demo, engine
     assert r.status_code == 200 and _count(engine, visits) == before + MAX_PUSH_MUTATIONS
 
 
+async def test_a_full_push_resent_is_all_duplicates(login, demo, engine):
+    """A push of the most mutations allowed is looked up in several rounds: every round's
+    ids are found when it comes again."""
+    head = await login("head01")
+    hh = demo.household_of("head01")
+    batch = [visit(hh) for _ in range(MAX_PUSH_MUTATIONS)]
+    assert set(ok(await head.push(*batch))) == {"applied"}
+    before = _count(engine, visits)
+    assert ok(await head.push(*batch)) == ["duplicate"] * MAX_PUSH_MUTATIONS
+    assert _count(engine, visits) == before
+
+
 async def test_too_large_body_is_413_and_applies_nothing(login, demo, engine):
     head = await login("head01")
     before = _count(engine, visits)

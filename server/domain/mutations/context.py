@@ -6,12 +6,12 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, literal_column, null, select, union_all
 
 from server.db.among import among
 from server.db.bulk import insert_many
 from server.db.changelog import record_changes
-from server.db.schema import checklists, districts, estates, households, visits
+from server.db.schema import checklists, districts, estates, households, mutations, visits
 from server.domain.entities import household_place
 from server.domain.principal import Principal
 from server.domain.scope import may_write
@@ -19,13 +19,28 @@ from server.domain.timeutil import iso
 from server.settings import Settings
 
 # what every push looks up at once, built once (building a statement costs more than running it)
-_PLACES = (
-    select(households.c.id, households.c.estate_id, estates.c.district_id, districts.c.community_id)
+_VISIT_HOUSEHOLDS = select(visits.c.id, visits.c.household_id).where(among(visits.c.id))
+#: a push's lookups in one statement, one round trip: rows ("m", id) for its mutation ids
+#: applied before, ("v", visit id, household) for its visit ids that exist, and
+#: ("h", household id, estate, district, community) for its households
+_LOOKUPS = union_all(
+    select(literal_column("'m'"), mutations.c.id, null(), null(), null()).where(
+        among(mutations.c.id, "mutation_ids")
+    ),
+    select(literal_column("'v'"), visits.c.id, visits.c.household_id, null(), null()).where(
+        among(visits.c.id, "visit_ids")
+    ),
+    select(
+        literal_column("'h'"),
+        households.c.id,
+        households.c.estate_id,
+        estates.c.district_id,
+        districts.c.community_id,
+    )
     .join(estates, estates.c.id == households.c.estate_id)
     .join(districts, districts.c.id == estates.c.district_id)
-    .where(among(households.c.id))
+    .where(among(households.c.id, "household_ids")),
 )
-_VISIT_HOUSEHOLDS = select(visits.c.id, visits.c.household_id).where(among(visits.c.id))
 
 
 class Reject(Exception):  # noqa: N818 - it is a result, not a failure of the server
@@ -97,12 +112,12 @@ class Ctx:
     created_at: dt.datetime
     _checklists: dict[int, bool] = dataclasses.field(default_factory=dict)
     #: household id -> (estate, district) or None; households never move, so a push may
-    #: look them all up at once (``prefetch_households``)
+    #: look them all up at once (``prefetch``)
     _places: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)
     #: district id -> community id, of the districts of the households prefetched (a
     #: district never moves to another community)
     district_communities: dict[str, str] = dataclasses.field(default_factory=dict)
-    #: visits known to exist, id -> household: those found by ``prefetch_visits`` plus those
+    #: visits known to exist, id -> household: those found by ``prefetch`` plus those
     #: written or staged in this push
     _visit_households: dict[str, str] = dataclasses.field(default_factory=dict)
     _visits_looked_up: set[str] = dataclasses.field(default_factory=set)
@@ -136,16 +151,34 @@ class Ctx:
         self.require_scope(*place)
         return place
 
-    def prefetch_households(self, household_ids: set[str]) -> None:
-        ids = sorted(household_ids - self._places.keys())
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            found = {}
-            for h, e, d, community in self.conn.execute(_PLACES, {"ids": chunk}):
-                found[h] = (e, d)
-                self.district_communities[d] = community
-            for h in chunk:
-                self._places[h] = found.get(h)
+    def prefetch(
+        self, mutation_ids: list[str], household_ids: set[str], visit_ids: set[str]
+    ) -> set[str]:
+        """Look up at once which of ``mutation_ids`` were applied before (returned), the
+        places of ``household_ids`` and which of ``visit_ids`` exist (``visit_exists``)."""
+        households_ = sorted(household_ids - self._places.keys())
+        visits_ = sorted(visit_ids - self._visits_looked_up)
+        self._visits_looked_up.update(visits_)
+        applied: set[str] = set()
+        found: dict[str, tuple[str, str]] = {}
+        # at most 900 parameters a statement on SQLite (older builds refuse more than 999)
+        for start in range(0, max(len(mutation_ids), len(households_), len(visits_)), 300):
+            chunk = {
+                "mutation_ids": mutation_ids[start : start + 300],
+                "household_ids": households_[start : start + 300],
+                "visit_ids": visits_[start : start + 300],
+            }
+            for kind, key, a, b, community in self.conn.execute(_LOOKUPS, chunk):
+                if kind == "m":
+                    applied.add(key)
+                elif kind == "v":
+                    self._visit_households[key] = a
+                else:
+                    found[key] = (a, b)
+                    self.district_communities[b] = community
+        for h in households_:
+            self._places[h] = found.get(h)
+        return applied
 
     def prefetch_visits(self, visit_ids: set[str]) -> None:
         """Look up at once which of ``visit_ids`` already exist (``visit_exists``)."""

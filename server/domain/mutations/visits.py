@@ -13,7 +13,8 @@ from services.protocol import Mutation, VisitRecord
 
 def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
     visit_id = str(m.entity_id)
-    estate_id, district_id = ctx.place_of_household(p.household_id)
+    household_id = str(p.household_id)
+    estate_id, district_id = ctx.place_of_household(household_id)
     if not ctx.checklist_exists(p.checklist_version):
         raise Reject(
             "unknown_checklist", f"checklist_version {p.checklist_version} was never published"
@@ -23,7 +24,7 @@ def record_visit(ctx: Ctx, m: Mutation, p: VisitRecord) -> None:
     _check_reached(ctx, p)
     row = {
         "id": visit_id,
-        "household_id": str(p.household_id),
+        "household_id": household_id,
         "user_id": ctx.principal.id,
         "visited_at": iso(p.visited_at),
         "method": p.method,
