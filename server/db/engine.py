@@ -96,6 +96,17 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
 
 
 @contextlib.contextmanager
+def autocommit(engine: Engine) -> Iterator[Connection]:
+    """A connection whose statements each run on their own, with no transaction around them:
+    on PostgreSQL no BEGIN and ROLLBACK round trips, for reads that need no one snapshot
+    (every request's token lookup). On SQLite a plain connection."""
+    with engine.connect() as conn:
+        if not is_sqlite(engine):
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
+
+
+@contextlib.contextmanager
 def read_tx(engine: Engine) -> Iterator[Connection]:
     """A read transaction: one consistent snapshot for all its statements."""
     with engine.connect() as conn:

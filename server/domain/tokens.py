@@ -67,7 +67,8 @@ def load_principal(conn: Connection, user_id: str) -> Principal | None:
     return None if u is None else _principal(conn, u)
 
 
-def _principal(conn: Connection, u: Any) -> Principal:
+def _principal(conn: Connection, u: Any, head_estates: frozenset[str] | None = None) -> Principal:
+    """``u``'s Principal; ``head_estates``: a head's estates, when already read."""
     if u.role == "street":
         community_ids = tuple(street_communities(conn, u.street_id)) if u.street_id else ()
     else:
@@ -81,9 +82,11 @@ def _principal(conn: Connection, u: Any) -> Principal:
         )
     elif u.role == "district_head":
         q = select(estates.c.id).where(estates.c.district_id == u.district_id)
-    else:
+    elif head_estates is None:
         q, params = _HEAD_ESTATES, {"user": u.id}
-    estate_ids = frozenset(conn.execute(q, params).scalars())
+    else:
+        q = None
+    estate_ids = frozenset(conn.execute(q, params).scalars()) if q is not None else head_estates
     district_ids: frozenset[str] = frozenset()
     if u.role in ("staff", "street"):
         district_ids = frozenset(
@@ -105,11 +108,13 @@ def _principal(conn: Connection, u: Any) -> Principal:
     )
 
 
-# the token and its user in one statement, built once: every request asks this
+# the token, its user and the user's own estates (a head's) in one statement, built once: every
+# request asks this (one row per estate; one row with no estate for a user without any)
 _TOKEN_USER = (
-    select(*_PRINCIPAL_COLUMNS, tokens.c.expires_at, tokens.c.revoked_at)
+    select(*_PRINCIPAL_COLUMNS, tokens.c.expires_at, tokens.c.revoked_at, user_estates.c.estate_id)
     .select_from(tokens)
     .join(users, users.c.id == tokens.c.user_id)
+    .outerjoin(user_estates, user_estates.c.user_id == users.c.id)
     .where(tokens.c.token_hash == bindparam("token_hash"), users.c.active.is_(True))
 )
 #: a head's estates (every request of a head asks this)
@@ -118,7 +123,8 @@ _HEAD_ESTATES = select(user_estates.c.estate_id).where(user_estates.c.user_id ==
 
 def principal_for_token(conn: Connection, token: str) -> Principal | None:
     """The Principal behind a live (not revoked, not expired) token of an active user."""
-    row = conn.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= iso(now_utc()):
+    rows = conn.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).all()
+    if not rows or rows[0].revoked_at is not None or rows[0].expires_at <= iso(now_utc()):
         return None
-    return _principal(conn, row)
+    own = frozenset(r.estate_id for r in rows if r.estate_id is not None)
+    return _principal(conn, rows[0], head_estates=own)
