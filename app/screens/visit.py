@@ -367,7 +367,7 @@ def build(state, household_id: str) -> ft.View:
         # the household first: the person waits for that screen, not for the counts
         state.nav.back()
         state.after_write()
-        # the engine uploads at once when online; offline the person is told it waits
+        # online, the engine uploads a moment later; offline the person is told it waits
         state.toast(t("visit.saved" if state.sync.online else "visit.saved_offline"))
 
     save_button = ft.FilledButton(
