@@ -50,14 +50,16 @@ def _open_store(path: Path, user: dict) -> Any:
     return store
 
 
-#: Seconds between a write and the upload it asks for. A write leads to a screen (saving a
-#: visit goes back to the household page), and the person waits for that screen, not for the
-#: upload: started at once, the upload's work and the badge's redraws (syncing, then online)
-#: shared the phone with drawing it. Measured with bench/app_bench.py on a busy 2-core
-#: machine (server, app and browser on it), a visit saved -> the household page on screen,
-#: 40 saves each: median 150 -> 125 ms, 90th percentile 340 -> 175 ms. Nothing waits for the
-#: upload meanwhile: the entry is safe in the outbox and shown as pending.
-UPLOAD_AFTER_WRITE = 0.4
+#: Seconds between saving a visit and the upload it asks for. The save goes back to the
+#: household page, the screen a head waits for at the door, and started at once the upload's
+#: work and the badge's redraws (syncing, then online) shared the phone with drawing it.
+#: Measured with bench/app_bench.py on a busy 2-core machine (server, app and browser on
+#: it), a visit saved -> the household page on screen, 40 saves each: median 150 -> 125 ms,
+#: 90th percentile 340 -> 175 ms. The entry waits safe in the outbox, shown as pending.
+#: Other writes upload at once: their screens redraw when the upload comes back (a meeting
+#: once its decision is acknowledged), and a redraw later than now fell on the next tap, a
+#: decision's dialog, and took it away.
+UPLOAD_AFTER_VISIT = 0.4
 
 
 @dataclass
@@ -247,16 +249,19 @@ class AppState:
         self.sync = SyncView()
 
     # ---- sync ------------------------------------------------------------------------------
-    def after_write(self) -> None:
-        """Call after every local write: refresh counts now, and let the engine upload a
-        moment later (``UPLOAD_AFTER_WRITE``)."""
+    def after_write(self, *, upload_in: float = 0.0) -> None:
+        """Call after every local write: refresh counts and let the engine upload, at once
+        or ``upload_in`` seconds later (``UPLOAD_AFTER_VISIT``)."""
         self.refresh_counts()
         if self.engine is not None:
-            self.page.run_task(self._upload_soon, self.engine)
+            if upload_in > 0:
+                self.page.run_task(self._upload_later, self.engine, upload_in)
+            else:
+                self.engine.request_sync()
         self.push_status()
 
-    async def _upload_soon(self, engine: Any) -> None:
-        await asyncio.sleep(UPLOAD_AFTER_WRITE)
+    async def _upload_later(self, engine: Any, seconds: float) -> None:
+        await asyncio.sleep(seconds)
         if engine is self.engine:  # not signed out (or in again) meanwhile
             engine.request_sync()
 

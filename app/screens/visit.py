@@ -21,6 +21,7 @@ import flet as ft
 from app import fmt
 from app.chrome import screen, section_title
 from app.concern_dialog import open_concern_dialog
+from app.state import UPLOAD_AFTER_VISIT
 from components.checklist_question import ChecklistQuestion, QuestionLabels
 from components.flag_chips import tag
 from components.icon_button import icon_button
@@ -366,7 +367,7 @@ def build(state, household_id: str) -> ft.View:
             return
         # the household first: the person waits for that screen, not for the counts
         state.nav.back()
-        state.after_write()
+        state.after_write(upload_in=UPLOAD_AFTER_VISIT)
         # online, the engine uploads a moment later; offline the person is told it waits
         state.toast(t("visit.saved" if state.sync.online else "visit.saved_offline"))
 

@@ -118,7 +118,7 @@ async def test_a_saved_visit_uploads_only_after_the_household_page_is_sent(sessi
     import asyncio
     import time
 
-    from app.state import UPLOAD_AFTER_WRITE
+    from app.state import UPLOAD_AFTER_VISIT
     from services.sync import SyncEngine
 
     session.connection.loop = asyncio.get_running_loop()  # page.run_task works as in the app
@@ -143,7 +143,7 @@ async def test_a_saved_visit_uploads_only_after_the_household_page_is_sent(sessi
         head_state.engine = None
         await engine.stop()
     assert started, "the save asked for an upload"
-    assert started[0] - saved >= 0.9 * UPLOAD_AFTER_WRITE, "the upload waited for the page"
+    assert started[0] - saved >= 0.9 * UPLOAD_AFTER_VISIT, "the upload waited for the page"
 
 
 async def test_a_sync_that_changes_what_the_household_page_shows_draws_it_again(
