@@ -98,9 +98,11 @@ def _scan(payload: Any) -> None:
         place = stack.pop()
         value, _, _, depth = place
         if isinstance(value, str):
-            problem = text_problem(value)
-            if problem:
-                raise _invalid(_path(place), problem)
+            # (text_problem's own first test, inline: most text is ASCII without NUL)
+            if "\x00" in value or not value.isascii():
+                problem = text_problem(value)
+                if problem:
+                    raise _invalid(_path(place), problem)
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int):
@@ -115,9 +117,10 @@ def _scan(payload: Any) -> None:
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise _invalid(_path(place), "has a key that is not text")
-                problem = text_problem(key)
-                if problem:
-                    raise _invalid(f"{_path(place)} (a key)", problem)
+                if "\x00" in key or not key.isascii():
+                    problem = text_problem(key)
+                    if problem:
+                        raise _invalid(f"{_path(place)} (a key)", problem)
                 stack.append((item, place, key, depth + 1))
         elif isinstance(value, list):
             if depth >= MAX_PAYLOAD_DEPTH:
@@ -127,10 +130,14 @@ def _scan(payload: Any) -> None:
             raise _invalid(_path(place), f"is a {type(value).__name__}, not a JSON value")
 
 
+#: compact JSON as ``payload_size`` measures it (one encoder for every call)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def payload_size(payload: Any) -> int:
     """Bytes of ``payload`` as compact UTF-8 JSON (the measure of ``MAX_MUTATION_BYTES``)."""
-    text = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return len(text.encode("utf-8"))
+    text = _COMPACT.encode(payload)
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def check_mutation(
