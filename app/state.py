@@ -54,8 +54,10 @@ def _open_store(path: Path, user: dict) -> Any:
 #: household page, the screen a head waits for at the door, and started at once the upload's
 #: work and the badge's redraws (syncing, then online) shared the phone with drawing it.
 #: Measured with bench/app_bench.py on a busy 2-core machine (server, app and browser on
-#: it), a visit saved -> the household page on screen, 40 saves each: median 150 -> 125 ms,
-#: 90th percentile 340 -> 175 ms. The entry waits safe in the outbox, shown as pending.
+#: it), a visit saved -> the household page on screen, saves alternating between the two
+#: ways in the same runs: 40 each, median 150 -> 125 ms, 90th percentile 340 -> 175 ms;
+#: again once the server's push had got cheaper, 20 each at load 7-9: median 105 -> 100 ms,
+#: 90th percentile 220 -> 180 ms. The entry waits safe in the outbox, shown as pending.
 #: Other writes upload at once: their screens redraw when the upload comes back (a meeting
 #: once its decision is acknowledged), and a redraw later than now fell on the next tap, a
 #: decision's dialog, and took it away.
