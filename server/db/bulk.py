@@ -75,18 +75,46 @@ def insert_many(
     if conn.dialect.name != "postgresql":
         _sqlite_insert(conn, table, statement, rows, 500)
         return
-    names = list(rows[0])
-    quoted = ", ".join(f'"{n}"' for n in names)
+    sql = _from_json(table, rows, "rows", upsert)
+    conn.execute(text(sql), {"rows": json.dumps(rows, ensure_ascii=False)})
+
+
+def insert_together(conn: Connection, parts: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    """``insert_many`` for several tables' rows (plain inserts): on PostgreSQL one statement,
+    each table's insert a data-modifying ``WITH`` of it, so one round trip; elsewhere one
+    ``insert_many`` each, in order. A row refused anywhere refuses the whole statement."""
+    parts = [(table, rows) for table, rows in parts if rows]
+    if conn.dialect.name != "postgresql" or len(parts) < 2:
+        for table, rows in parts:
+            insert_many(conn, table, rows)
+        return
+    inserts = [_from_json(table, rows, f"rows_{i}") for i, (table, rows) in enumerate(parts)]
+    *first, last = inserts
+    sql = "WITH " + ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(first)) + " " + last
+    params = {
+        f"rows_{i}": json.dumps(rows, ensure_ascii=False) for i, (_, rows) in enumerate(parts)
+    }
+    conn.execute(text(sql), params)
+
+
+def _from_json(
+    table: Table,
+    rows: list[dict[str, Any]],
+    param: str,
+    upsert: tuple[list[str], list[str]] | None = None,
+) -> str:
+    """PostgreSQL: insert ``rows``, bound as one JSON array ``param``, into ``table``."""
+    quoted = ", ".join(f'"{n}"' for n in rows[0])
     sql = (
         f'INSERT INTO "{table.name}" ({quoted}) SELECT {quoted}'
-        f' FROM json_populate_recordset(NULL::"{table.name}", CAST(:rows AS json))'
+        f' FROM json_populate_recordset(NULL::"{table.name}", CAST(:{param} AS json))'
     )
     if upsert is not None:
         keys, overwritten = upsert
         sql += f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
             f'"{c}" = EXCLUDED."{c}"' for c in overwritten
         )
-    conn.execute(text(sql), {"rows": json.dumps(rows, ensure_ascii=False)})
+    return sql
 
 
 class _Positional:

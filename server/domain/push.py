@@ -25,7 +25,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from server.db.bulk import insert_many
 from server.db.engine import write_tx
 from server.db.fifo import queued_writer
 from server.db.schema import mutations
@@ -219,8 +218,8 @@ def _apply_once(
             # numbering the change rows takes the sequence lock (next_seqs): it comes first
             push_sink.flush(conn, principal.community_id, ctx.district_communities)
         try:
-            ctx.write_deferred()
-            insert_many(conn, mutations, applied_rows)  # (an id a concurrent push wrote)
+            # the visits and the mutation ids together (an id a concurrent push wrote)
+            ctx.write_deferred((mutations, applied_rows))
         except DBAPIError as exc:
             if safe:
                 raise

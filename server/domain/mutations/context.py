@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, literal_column, null, select, union_all
+from sqlalchemy import Connection, Table, literal_column, null, select, union_all
 
 from server.db.among import among
-from server.db.bulk import insert_many
+from server.db.bulk import insert_together
 from server.db.changelog import record_changes
 from server.db.schema import checklists, districts, estates, households, mutations, visits
 from server.domain.entities import household_place
@@ -209,9 +209,10 @@ class Ctx:
             self.conn.execute(visits.insert(), row)
         self._visit_households[row["id"]] = row["household_id"]
 
-    def write_deferred(self) -> None:
-        """Write the staged visit rows (one statement); a database error propagates."""
-        insert_many(self.conn, visits, self._deferred_visits)
+    def write_deferred(self, *also: tuple[Table, list[dict[str, Any]]]) -> None:
+        """Write the staged visit rows, with ``also`` (other tables' rows) in the same
+        statement on PostgreSQL; a database error propagates."""
+        insert_together(self.conn, [(visits, self._deferred_visits), *also])
         self._deferred_visits = []
 
     def require_scope(self, estate_id: str | None, district_id: str | None) -> None:
