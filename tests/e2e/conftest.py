@@ -90,8 +90,8 @@ class AppProcess:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def e2e_stack(tmp_path_factory):
+    """A seeded server and the app in web mode, each in its own process."""
     base = tmp_path_factory.mktemp("e2e")
     db = base / "server.db"
     seed_small(db)
@@ -100,6 +100,19 @@ def stack(tmp_path_factory):
     yield server, app
     app.stop()
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """One stack for a module's tests. A rerun keeps it (pytest-rerunfailures redoes only
+    failed setups), so a test that leaves state behind takes ``fresh_stack`` instead."""
+    yield from e2e_stack(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_stack(tmp_path_factory):
+    """A stack for one test run: a rerun gets a new one, not the failed run's leftovers."""
+    yield from e2e_stack(tmp_path_factory)
 
 
 @pytest.fixture

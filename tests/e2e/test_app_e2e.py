@@ -18,8 +18,8 @@ from tests.e2e.phone import dump_semantics, open_page, phone_store, poll, shot, 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]
 
 
-def test_head_records_a_visit_that_reaches_the_server(stack, browser, shots):
-    server, app = stack
+def test_head_records_a_visit_that_reaches_the_server(fresh_stack, browser, shots):
+    server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
         page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)

@@ -52,8 +52,8 @@ def _server(server, sql, params=()):
         return c.execute(sql, params).fetchall()
 
 
-def test_a_heads_round_at_one_door(stack, browser, shots):
-    server, app = stack
+def test_a_heads_round_at_one_door(fresh_stack, browser, shots):
+    server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
         type_into(page, T("login.username"), "head01")

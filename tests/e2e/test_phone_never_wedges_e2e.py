@@ -27,8 +27,8 @@ def _first_household(store_file):
         ).fetchone()
 
 
-def test_number_field_refuses_nan_and_an_unsendable_entry_is_set_aside(stack, browser, shots):
-    server, app = stack
+def test_number_field_refuses_nan_and_an_unsendable_entry_is_set_aside(fresh_stack, browser, shots):
+    server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
         page.get_by_role("textbox", name="用户名").wait_for(timeout=30000)
@@ -86,8 +86,10 @@ def test_number_field_refuses_nan_and_an_unsendable_entry_is_set_aside(stack, br
         page.get_by_text("1 条被退回").first.click(timeout=15000)
         page.get_by_text("含有无法上传的内容", exact=False).first.wait_for(timeout=15000)
         page.get_by_role("button", name="立即同步").click()
-        page.get_by_text("上次同步：刚刚").wait_for(timeout=30000)
-        assert page.get_by_text("上次同步未完成", exact=False).count() == 0, "it syncs on"
+        page.get_by_text("上次同步：刚刚").wait_for(timeout=30000)  # (the sign-in's pull is)
+        # it syncs on: the error of the attempts while the server was down goes once this
+        # sync ends (on a busy machine, after "刚刚" already shows)
+        page.get_by_text("上次同步未完成", exact=False).wait_for(state="hidden", timeout=30000)
         shot(page, shots / "hphone-04-sync-unsendable.png")
 
         # Resend offers the bad answer under its question; empty, it is refused in words

@@ -39,8 +39,8 @@ def _in_the_app(app) -> set[str]:
     return names & PEOPLE
 
 
-def test_staff_upload_a_register_check_it_and_confirm(stack, browser, shots):
-    server, app = stack
+def test_staff_upload_a_register_check_it_and_confirm(fresh_stack, browser, shots):
+    server, app = fresh_stack
     page = open_page(browser, app.url, viewport=OFFICE)
     try:
         open_administration(page, T)

@@ -55,8 +55,8 @@ def _count(store_file, kind: str) -> int:
         return worklists.count(c, kind, dt.date.today())
 
 
-def test_head_works_the_lists_offline_and_back(stack, browser, shots):
-    server, app = stack
+def test_head_works_the_lists_offline_and_back(fresh_stack, browser, shots):
+    server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
         page.get_by_role("textbox", name=T("login.username")).wait_for(timeout=30000)
