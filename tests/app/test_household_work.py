@@ -105,10 +105,11 @@ async def test_a_bad_new_number_is_refused_on_its_field_and_nothing_is_saved(ses
     member = store.members(house["id"])[0]
     head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
     sheet = _top(head_state)
-    one(sheet, "member-phone-new").value = "call me"
-    await click(session, one(sheet, "member-save"))
-    assert _top(head_state) is sheet
-    assert one(sheet, "member-phone-new").error == head_state.t("member.bad_phone")
+    for typed in ("call me", "١٣٩١٢٣٤٥٦٧٨"):  # words; digits no dialer or search reads
+        one(sheet, "member-phone-new").value = typed
+        await click(session, one(sheet, "member-save"))
+        assert _top(head_state) is sheet
+        assert one(sheet, "member-phone-new").error == head_state.t("member.bad_phone")
     assert _outbox(store) == []
 
 
@@ -133,16 +134,12 @@ async def test_a_birth_year_in_digits_no_number_reads_is_refused_on_its_field(se
 
 
 async def test_a_new_number_is_stored_as_the_dialer_reads_it(session, head_state):
-    """Full-width digits and spaces fold away; digits of another script are refused."""
+    """A Chinese IME's full-width digits, spaces and dashes fold away."""
     store = head_state.store
     house = _household_with(store)
     member = store.members(house["id"])[0]
     head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
     sheet = _top(head_state)
-    one(sheet, "member-phone-new").value = "١٣٩١٢٣٤٥٦٧٨"
-    await click(session, one(sheet, "member-save"))
-    assert one(sheet, "member-phone-new").error == head_state.t("member.bad_phone")
-    assert _outbox(store) == []
     one(sheet, "member-phone-new").value = "１３９ 1234-５６７８"
     await click(session, one(sheet, "member-save"))
     [m] = _outbox(store)
