@@ -38,6 +38,14 @@ def _open_household(state, hid: str) -> ft.View:
     return _top(state)
 
 
+def _member_sheet(state) -> tuple[dict, ft.View]:
+    """A household's first member, and their page opened."""
+    house = _household_with(state.store)
+    member = state.store.members(house["id"])[0]
+    state.nav.push("member", household_id=house["id"], resident_id=member["id"])
+    return member, _top(state)
+
+
 def _outbox(store) -> list[dict]:
     return store.outbox_batch(100)
 
@@ -88,10 +96,7 @@ async def test_a_flag_tapped_twice_is_off_again_and_saving_nothing_sends_nothing
     session, head_state
 ):
     store = head_state.store
-    house = _household_with(store)
-    member = store.members(house["id"])[0]
-    head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
-    sheet = _top(head_state)
+    member, sheet = _member_sheet(head_state)
     flag = "disabled" if "disabled" not in member["flags"] else "needs_help"
     await click(session, one(sheet, f"member-flags-{flag}"))
     await click(session, one(sheet, f"member-flags-{flag}"))
@@ -101,10 +106,7 @@ async def test_a_flag_tapped_twice_is_off_again_and_saving_nothing_sends_nothing
 
 async def test_a_bad_new_number_is_refused_on_its_field_and_nothing_is_saved(session, head_state):
     store = head_state.store
-    house = _household_with(store)
-    member = store.members(house["id"])[0]
-    head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
-    sheet = _top(head_state)
+    member, sheet = _member_sheet(head_state)
     for typed in ("call me", "١٣٩١٢٣٤٥٦٧٨"):  # words; digits no dialer or search reads
         one(sheet, "member-phone-new").value = typed
         await click(session, one(sheet, "member-save"))
@@ -136,10 +138,7 @@ async def test_a_birth_year_in_digits_no_number_reads_is_refused_on_its_field(se
 async def test_a_new_number_is_stored_as_the_dialer_reads_it(session, head_state):
     """A Chinese IME's full-width digits, spaces and dashes fold away."""
     store = head_state.store
-    house = _household_with(store)
-    member = store.members(house["id"])[0]
-    head_state.nav.push("member", household_id=house["id"], resident_id=member["id"])
-    sheet = _top(head_state)
+    member, sheet = _member_sheet(head_state)
     one(sheet, "member-phone-new").value = "１３９ 1234-５６７８"
     await click(session, one(sheet, "member-save"))
     [m] = _outbox(store)
