@@ -17,6 +17,7 @@ itself (``announcer``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ from app.theme import scale_text, text_scale_of
 log = logging.getLogger(__name__)
 
 Builder = Callable[..., ft.View]
+
+#: what a screen drawn again in place keeps of the view the client has: its route and the
+#: answers to the system back gesture, which say where the view sits in the stack
+_KEPT_BY_THE_SHOWN_VIEW = frozenset({"key", "route", "can_pop", "on_confirm_pop"})
 
 
 @ft.control("View")
@@ -88,8 +93,17 @@ class Navigator:
             self._render(rebuild_top=True)
 
     def refresh(self) -> None:
-        """Rebuild the top screen from current data."""
-        if self.stack:
+        """Rebuild the top screen from current data. Under a dialog (a sync that changed the
+        screen's data landing while a confirmation, a QR or a form is up) the new screen
+        moves into the view the client shows: a new view would be a new route, and the
+        dialog, with whatever was typed in it, would go with the old screen."""
+        if not self.stack:
+            return
+        top = self.stack[-1]
+        shown = self.page.views[-1] if self.page.views else None
+        if self._dialog_up() and top.view is not None and shown is top.view:
+            self._redraw_in_place(top.view, self._build(top))
+        else:
             self._render(rebuild_top=True)
 
     def rebuild_all(self) -> None:
@@ -103,10 +117,7 @@ class Navigator:
             return
         top = self.stack[-1]
         if top.view is None or rebuild_top:
-            top.view = self.builders[top.name](self.state, **top.params)
-            scale = text_scale_of(self.page)
-            if scale != 1.0:  # the text-size setting: texts that set their own size
-                scale_text(top.view, scale)
+            top.view = self._build(top)
         # screens under the top one are built again when they come back on top
         for entry in self.stack[:-1]:
             entry.view = None
@@ -122,6 +133,22 @@ class Navigator:
         if new_screen and same_route:
             self._announce(view)
 
+    def _build(self, entry: Entry) -> ft.View:
+        view = self.builders[entry.name](self.state, **entry.params)
+        scale = text_scale_of(self.page)
+        if scale != 1.0:  # the text-size setting: texts that set their own size
+            scale_text(view, scale)
+        return view
+
+    def _redraw_in_place(self, view: ft.View, fresh: ft.View) -> None:
+        """Give the shown view everything ``fresh`` draws (controls, bars, hooks in
+        ``data``); the client keeps its route and what lies over it."""
+        for f in dataclasses.fields(fresh):
+            if f.name.startswith("_") or f.name in _KEPT_BY_THE_SHOWN_VIEW:
+                continue
+            setattr(view, f.name, getattr(fresh, f.name))
+        self.page.update()
+
     def _announce(self, view: ft.View) -> None:
         title = getattr(view.appbar, "title", None) if view.appbar else None
         if self.announcer is None or not isinstance(title, ft.Text) or not title.value:
@@ -135,9 +162,13 @@ class Navigator:
         good. So a change of screen while a dialog is up or closing (a confirmation, then
         back) is a change of route, animated as before, and the dialog goes with the old
         screen. Toasts are no routes."""
-        if any(not isinstance(d, ft.SnackBar) for d in self.page._dialogs.controls):
+        if self._dialog_up():
             self._route_serial += 1
         return f"/{self._route_serial or ''}"
+
+    def _dialog_up(self) -> bool:
+        """A dialog open or still closing (toasts are no dialogs)."""
+        return any(not isinstance(d, ft.SnackBar) for d in self.page._dialogs.controls)
 
     async def _on_confirm_pop(self, e) -> None:
         """The system back gesture on a screen with one under it: go back here, and tell

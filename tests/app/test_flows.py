@@ -9,6 +9,7 @@ import flet as ft
 
 from app.paths import store_path
 from tests.app.conftest import (
+    assert_nothing_unsent,
     click,
     find,
     one,
@@ -161,6 +162,40 @@ async def test_a_sync_that_changes_what_the_household_page_shows_draws_it_again(
     sync_finishes(head_state)
     assert _top(head_state) is not page
     assert head_state.t("house.people_count", n=9) in texts(_top(head_state))
+
+
+async def test_a_sync_landing_under_an_open_dialog_keeps_it_and_draws_the_page_under_it(
+    session, head_state
+):
+    """A head shows a questionnaire's QR over the household page when a sync brings a
+    change of the household: the page is drawn again under the dialog, in the view the
+    client has (a new route would take the dialog away with the old screen)."""
+    store = head_state.store
+    hh = store.households(limit=1, offset=6)[0]
+    head_state.nav.root("households")
+    head_state.nav.push("household", household_id=hh["id"])
+    page = _top(head_state)
+    route = page.route
+    await click(session, one(page, "show-qr"))
+    picker = session.page._dialogs.controls[-1]
+    await click(session, find(picker, cls=ft.ListTile)[0])
+    await click(session, picker, "dismiss")  # the client: the picker is gone
+    [qr] = session.page._dialogs.controls
+    assert qr.key == "qr-dialog" and qr.open
+
+    server_changes_household(store, hh["id"], 9)
+    sync_finishes(head_state)
+    assert_nothing_unsent(session)
+    assert qr.open and qr in session.page._dialogs.controls, "the dialog stays"
+    assert _top(head_state) is page and page.route == route, "the client keeps its route"
+    assert head_state.t("house.people_count", n=9) in texts(page), "the page is up to date"
+    assert head_state.nav.top_view is page
+
+    await click(session, qr.actions[0])  # 关闭
+    await click(session, qr, "dismiss")
+    assert not session.page._dialogs.controls
+    await click(session, one(page, "show-qr"))
+    assert session.page._dialogs.controls[-1].key == "qr-pick-dialog", "the new page works"
 
 
 async def test_concern_raised_from_an_answer_is_saved_with_the_visit(session, head_state):

@@ -156,6 +156,56 @@ async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_th
         store.close()
 
 
+async def test_a_sync_landing_while_a_decision_is_typed_keeps_the_dialog_and_what_was_typed(
+    session, own_server, tmp_path
+):
+    """The secretary is typing a referral's department when the meeting's upload comes back
+    from the server: the meeting is drawn again under the dialog (no longer pending), the
+    dialog stays with the department typed, and saving it records the decision."""
+    pulled = tmp_path / "pulled.sqlite"
+    staff_state = _state_for(
+        session,
+        {"staff": (pulled, await _pull(own_server.url, "staff", pulled))},
+        own_server,
+        tmp_path,
+        "staff",
+    )
+    store, t = staff_state.store, staff_state.t
+    engine = SyncEngine(store, own_server.url, staff_state.token)
+    unsubscribe = engine.subscribe(staff_state._on_status)
+    try:
+        staff_state.nav.root("home")
+        staff_state.nav.push("meetings")
+        await click(session, one(_top(staff_state), "meeting-new"))
+        await click(session, one(_top(staff_state), "meeting-open"))
+        meeting_view = _top(staff_state)
+        meeting_id = meeting_view.path.removeprefix("/meeting/")
+        assert store.meeting(meeting_id)["pending"]
+        assert t("common.pending") in texts(meeting_view)
+        route = meeting_view.route
+        first = store.meeting(meeting_id)["items"][0]["concern_id"]
+        await click(session, one(meeting_view, f"decide-{first}-refer"))
+        dialog = _dialog(session)
+        one(dialog, "decide-department").value = "街道城管科"  # being typed
+
+        assert (await engine.sync_now()).last_error is None
+        assert not store.meeting(meeting_id)["pending"], "the meeting is the server's now"
+        assert dialog.open and session.page._dialogs.controls == [dialog], "the dialog stays"
+        assert one(dialog, "decide-department").value == "街道城管科"
+        assert _top(staff_state) is meeting_view and meeting_view.route == route
+        assert t("common.pending") not in texts(meeting_view), "the screen under it is current"
+
+        await click(session, one(dialog, "decide-dialog-save"))
+        await click(session, dialog, "dismiss")
+        assert one(_top(staff_state), f"decided-{first}").value == t(
+            "meeting.did_refer", department="街道城管科"
+        )
+    finally:
+        unsubscribe()
+        await engine.stop()
+        store.close()
+
+
 async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session, staff_state):
     store, t = staff_state.store, staff_state.t
     concern = store.office_concerns(today=staff_state.today(), status=["open", "in_review"])[0]
