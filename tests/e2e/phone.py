@@ -92,14 +92,19 @@ def type_into(page, name, text: str) -> None:
     raise AssertionError(f"could not type into {name!r}")
 
 
-def open_administration(page, t, username: str = "staff") -> None:
-    """Sign in (the PIN skipped) and open settings → 管理, the staff's administration; ``t``
-    is the app's translator for the language shown."""
+def sign_in(page, t, username: str) -> None:
+    """Sign in with the demo password and skip setting a PIN; ``t`` is the app's translator
+    for the language shown."""
     page.get_by_role("textbox", name=t("login.username")).wait_for(timeout=30000)
     type_into(page, t("login.username"), username)
     type_into(page, t("login.password"), "demo1234")
     page.get_by_role("button", name=t("login.submit")).click()
     page.get_by_role("button", name=t("pin.skip")).click(timeout=30000)
+
+
+def open_administration(page, t, username: str = "staff") -> None:
+    """Sign in (the PIN skipped) and open settings → 管理, the staff's administration."""
+    sign_in(page, t, username)
     page.get_by_role("tab", name=t("nav.settings")).click(timeout=60000)
     page.get_by_text(t("admin.open")).click(timeout=30000)
 

@@ -24,6 +24,7 @@ from tests.e2e.phone import (
     phone_store,
     poll,
     shot,
+    sign_in,
     type_into,
 )
 
@@ -56,10 +57,7 @@ def test_a_heads_round_at_one_door(fresh_stack, browser, shots):
     server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
-        type_into(page, T("login.username"), "head01")
-        type_into(page, T("login.password"), "demo1234")
-        page.get_by_role("button", name=T("login.submit")).click()
-        page.get_by_role("button", name="以后再说").click(timeout=30000)
+        sign_in(page, T, "head01")
         page.get_by_text("我的小区").wait_for(timeout=60000)
         store_file = phone_store(app.data_dir)
         hid, address, estate, rid, name, phone = poll(
