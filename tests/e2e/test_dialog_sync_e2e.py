@@ -40,8 +40,10 @@ async def _another_phone_changes(server_url: str, store_dir, household_id: str, 
         store.close()
 
 
-def test_a_sync_landing_under_the_qr_keeps_it_and_updates_the_page(stack, browser, shots, tmp_path):
-    server, app = stack
+def test_a_sync_landing_under_the_qr_keeps_it_and_updates_the_page(
+    fresh_stack, browser, shots, tmp_path
+):
+    server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
         sign_in(page, T, "head01")
