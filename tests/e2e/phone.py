@@ -31,6 +31,9 @@ def focus(page, box):
     focused = "e => e === document.activeElement"
     for _ in range(20):
         bb = box.bounding_box()
+        if bb is None:  # the semantics tree is replacing the element: its new one comes next
+            page.wait_for_timeout(100)
+            continue
         x, y = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
         height = page.viewport_size["height"]
         if not 60 < y < height - 100:  # off screen or under a bar: scroll like a thumb
