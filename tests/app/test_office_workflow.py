@@ -6,6 +6,7 @@ the call-back (不满意 reopens); a neighbour head reads the outcome but cannot
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 
 import flet as ft
@@ -111,12 +112,10 @@ def own_server(tmp_path):
     proc.stop()
 
 
-async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_the_pull(
-    session, own_server, tmp_path
-):
-    """The dialog can close between the decision's acknowledgement and the pull that brings
-    it back: the screen once drew the meeting's previous server copy (undecided) there. It
-    shows the decision then, and after the pull."""
+@contextlib.asynccontextmanager
+async def _staff_in_a_new_meeting(session, own_server, tmp_path):
+    """Staff signed in against ``own_server`` with a live sync engine, on a meeting just
+    opened (not uploaded yet): yields (the app state, the engine)."""
     pulled = tmp_path / "pulled.sqlite"
     staff_state = _state_for(
         session,
@@ -125,14 +124,28 @@ async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_th
         tmp_path,
         "staff",
     )
-    store, t = staff_state.store, staff_state.t
-    engine = SyncEngine(store, own_server.url, staff_state.token)
+    engine = SyncEngine(staff_state.store, own_server.url, staff_state.token)
     unsubscribe = engine.subscribe(staff_state._on_status)
     try:
         staff_state.nav.root("home")
         staff_state.nav.push("meetings")
         await click(session, one(_top(staff_state), "meeting-new"))
         await click(session, one(_top(staff_state), "meeting-open"))
+        yield staff_state, engine
+    finally:
+        unsubscribe()
+        await engine.stop()
+        staff_state.store.close()
+
+
+async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_the_pull(
+    session, own_server, tmp_path
+):
+    """The dialog can close between the decision's acknowledgement and the pull that brings
+    it back: the screen once drew the meeting's previous server copy (undecided) there. It
+    shows the decision then, and after the pull."""
+    async with _staff_in_a_new_meeting(session, own_server, tmp_path) as (staff_state, engine):
+        store, t = staff_state.store, staff_state.t
         meeting_id = _top(staff_state).path.removeprefix("/meeting/")
         assert (await engine.sync_now()).last_error is None
         assert not store.meeting(meeting_id)["pending"], "the meeting is the server's now"
@@ -150,10 +163,6 @@ async def test_a_decision_shows_when_the_dialog_closes_between_its_upload_and_th
         assert one(_top(staff_state), f"decided-{first}").value == t("meeting.did_resolve")
         assert one(_top(staff_state), "meeting-minutes").value == "第一件已解决。"
         assert store.meeting(meeting_id)["items"][0]["decision"] == "resolve"
-    finally:
-        unsubscribe()
-        await engine.stop()
-        store.close()
 
 
 async def test_a_sync_landing_while_a_decision_is_typed_keeps_the_dialog_and_what_was_typed(
@@ -162,22 +171,8 @@ async def test_a_sync_landing_while_a_decision_is_typed_keeps_the_dialog_and_wha
     """The secretary is typing a referral's department when the meeting's upload comes back
     from the server: the meeting is drawn again under the dialog (no longer pending), the
     dialog stays with the department typed, and saving it records the decision."""
-    pulled = tmp_path / "pulled.sqlite"
-    staff_state = _state_for(
-        session,
-        {"staff": (pulled, await _pull(own_server.url, "staff", pulled))},
-        own_server,
-        tmp_path,
-        "staff",
-    )
-    store, t = staff_state.store, staff_state.t
-    engine = SyncEngine(store, own_server.url, staff_state.token)
-    unsubscribe = engine.subscribe(staff_state._on_status)
-    try:
-        staff_state.nav.root("home")
-        staff_state.nav.push("meetings")
-        await click(session, one(_top(staff_state), "meeting-new"))
-        await click(session, one(_top(staff_state), "meeting-open"))
+    async with _staff_in_a_new_meeting(session, own_server, tmp_path) as (staff_state, engine):
+        store, t = staff_state.store, staff_state.t
         meeting_view = _top(staff_state)
         meeting_id = meeting_view.path.removeprefix("/meeting/")
         assert store.meeting(meeting_id)["pending"]
@@ -200,10 +195,6 @@ async def test_a_sync_landing_while_a_decision_is_typed_keeps_the_dialog_and_wha
         assert one(_top(staff_state), f"decided-{first}").value == t(
             "meeting.did_refer", department="街道城管科"
         )
-    finally:
-        unsubscribe()
-        await engine.stop()
-        store.close()
 
 
 async def test_assigning_checks_the_due_date_and_shows_the_new_assignee(session, staff_state):

@@ -105,6 +105,14 @@ def sign_in(page, t, username: str) -> None:
     page.get_by_role("button", name=t("pin.skip")).click(timeout=30000)
 
 
+def sign_in_to_home(page, t, app, username: str = "head01"):
+    """Sign in (the PIN skipped), wait for home, and give the path of the signed-in user's
+    phone store."""
+    sign_in(page, t, username)
+    page.get_by_text(t("home.my_estates")).wait_for(timeout=60000)
+    return phone_store(app.data_dir)
+
+
 def open_administration(page, t, username: str = "staff") -> None:
     """Sign in (the PIN skipped) and open settings → 管理, the staff's administration."""
     sign_in(page, t, username)

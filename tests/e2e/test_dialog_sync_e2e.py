@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.i18n import Translator
-from tests.e2e.phone import dump_semantics, open_page, phone_store, poll, shot, sign_in, type_into
+from tests.e2e.phone import dump_semantics, open_page, poll, shot, sign_in_to_home, type_into
 
 pytestmark = [pytest.mark.e2e, pytest.mark.flaky(reruns=1)]  # see test_app_e2e.py
 
@@ -46,9 +46,7 @@ def test_a_sync_landing_under_the_qr_keeps_it_and_updates_the_page(
     server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
-        sign_in(page, T, "head01")
-        page.get_by_text("我的小区").wait_for(timeout=60000)
-        store_file = phone_store(app.data_dir)
+        store_file = sign_in_to_home(page, T, app)
 
         def household():
             with sqlite3.connect(store_file) as c:

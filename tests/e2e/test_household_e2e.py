@@ -21,10 +21,9 @@ from tests.e2e.phone import (
     dump_semantics,
     listen_for_announcements,
     open_page,
-    phone_store,
     poll,
     shot,
-    sign_in,
+    sign_in_to_home,
     type_into,
 )
 
@@ -57,9 +56,7 @@ def test_a_heads_round_at_one_door(fresh_stack, browser, shots):
     server, app = fresh_stack
     page = open_page(browser, app.url)
     try:
-        sign_in(page, T, "head01")
-        page.get_by_text("我的小区").wait_for(timeout=60000)
-        store_file = phone_store(app.data_dir)
+        store_file = sign_in_to_home(page, T, app)
         hid, address, estate, rid, name, phone = poll(
             lambda: _household_with_a_phone(store_file), 60, "the first pull"
         )
